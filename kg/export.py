@@ -1,0 +1,80 @@
+"""Write the build's files: extractions.jsonl, graph.ttl, graph.gexf, graph.graphml, graph.html.
+
+Every file is written to a temporary name in the same folder and renamed, so
+an interrupted run leaves the previous file whole.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import networkx as nx
+
+from . import jsonl
+from .rdf import to_rdf
+from .records import Extraction
+from .view import render_html
+
+FLAT_SEPARATOR = "|"
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(temporary_path)`` and move the result over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy with only string and number attributes, as GEXF and GraphML need."""
+    flat = nx.MultiDiGraph()
+    degree = dict(graph.degree())
+    for node, data in sorted(graph.nodes(data=True)):
+        attrs = {k: _flat(v) for k, v in data.items()}
+        attrs["article_count"] = len(data["articles"])
+        attrs["degree"] = degree[node]
+        flat.add_node(node, **attrs)
+    for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        attrs = {k: _flat(v) for k, v in data.items() if k != "evidence"}
+        attrs["weight"] = len(data["evidence"]) or 1
+        attrs["docs"] = FLAT_SEPARATOR.join(sorted({e.doc for e in data["evidence"]}))
+        attrs["evidence"] = data["evidence"][0].sentence if data["evidence"] else ""
+        flat.add_edge(source, target, key=key, **attrs)
+    return flat
+
+
+def _flat(value: object) -> object:
+    if isinstance(value, (list, tuple, set)):
+        return FLAT_SEPARATOR.join(sorted(str(v) for v in value))
+    return value
+
+
+def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+    """Write every output file into ``out``; returns their paths."""
+    lines = "".join(jsonl.dumps(e) + "\n" for e in sorted(extractions, key=lambda e: e.article.doc))
+    flat = flat_graph(graph)
+    writers: dict[str, Callable[[Path], None]] = {
+        "extractions.jsonl": lambda tmp: tmp.write_text(lines, encoding="utf-8"),
+        "graph.ttl": lambda tmp: to_rdf(graph).serialize(tmp, format="turtle", encoding="utf-8"),
+        "graph.gexf": lambda tmp: nx.write_gexf(flat, tmp),
+        "graph.graphml": lambda tmp: nx.write_graphml(flat, tmp),
+        "graph.html": lambda tmp: tmp.write_text(render_html(graph), encoding="utf-8"),
+    }
+    paths = []
+    for name, write in writers.items():
+        atomic_write(out / name, write)
+        paths.append(out / name)
+    return paths

@@ -1,0 +1,88 @@
+"""Run the spaCy pipeline over an article and turn its ``Doc`` into records.
+
+This is where ``Doc`` objects stop: everything after works on ``Reading``
+records whose offsets point into ``Article.text``.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .normalize import TextMap, assemble
+from .pipeline import shared_nlp
+from .pipeline.spans import CANDIDATES, ENTITIES
+from .records import Article, Evidence, Found, FoundRelation, Mention, Reading
+
+
+def read_article(article: Article, nlp: Language | None = None) -> Reading:
+    """Find the mentions and relations of one article."""
+    textmap = assemble(article)
+    doc = (nlp or shared_nlp())(textmap.text)
+    return reading_from_doc(article, textmap, doc)
+
+
+def reading_from_doc(article: Article, textmap: TextMap, doc: Doc) -> Reading:
+    """Records from a processed ``Doc`` (offsets mapped back to the original)."""
+    spans = list(doc.spans[ENTITIES]) if ENTITIES in doc.spans else []
+    index = {(s.start_char, s.end_char, s.label_): i for i, s in enumerate(spans)}
+    found = [_found(article, textmap, span) for span in spans]
+    found += _header_mentions(article, len(found))
+    relations = [r for r in (_relation(article, textmap, rel, index) for rel in doc._.kg_relations or []) if r]
+    relations += _author_relations(article, found)
+    hits = tuple(
+        (textmap.span(s.start_char, s.end_char)[0], tuple(s._.kg_meta["codes"]), bool(s._.kg_meta.get("short")))
+        for s in (doc.spans[CANDIDATES] if CANDIDATES in doc.spans else [])
+        if s.label_ == "PLACE" and (s._.kg_meta or {}).get("codes")
+    )
+    return Reading(article, tuple(found), tuple(relations), hits)
+
+
+def _found(article: Article, textmap: TextMap, span: Span) -> Found:
+    start, end = textmap.span(span.start_char, span.end_char)
+    meta = span._.kg_meta or {}
+    mention = Mention(span.label_, article.text[start:end], start, end, span._.kg_rule)
+    unchained = span._.kg_rule == "org.sub" and not meta.get("parent")
+    return Found(mention, span._.kg_key, tuple(meta.get("codes", ())), bool(meta.get("short")), unchained)
+
+
+def _evidence(article: Article, textmap: TextMap, sentence: Span, rule: str) -> Evidence:
+    start, end = textmap.span(sentence.start_char, sentence.end_char)
+    return Evidence(article.doc, start, end, article.text[start:end].strip(), rule)
+
+
+def _relation(article: Article, textmap: TextMap, relation, index: dict) -> FoundRelation | None:
+    args: list[tuple[str, int | str]] = []
+    for field, value in relation.args.items():
+        if isinstance(value, str):
+            args.append((field, value))
+            continue
+        position = index.get((value.start_char, value.end_char, value.label_))
+        if position is None:
+            return None
+        args.append((field, position))
+    evidence = _evidence(article, textmap, relation.evidence, relation.rule)
+    return FoundRelation(relation.type, tuple(args), evidence, bool(relation.meta.get("fallback")))
+
+
+def _header_mentions(article: Article, offset: int) -> list[Found]:
+    """The byline persons and the newspaper, which the page header names."""
+    found = [Found(Mention("PER", b.name, b.start, b.end, f"byline.{b.role}"), b.name) for b in article.bylines]
+    if article.newspaper:
+        at = article.text.find(article.newspaper)
+        if at >= 0:
+            found.append(Found(Mention("ORG", article.newspaper, at, at + len(article.newspaper), "header.newspaper"), article.newspaper))
+    return found
+
+
+def _author_relations(article: Article, found: list[Found]) -> list[FoundRelation]:
+    by_start = {(f.mention.start, f.mention.type): i for i, f in enumerate(found)}
+    relations = []
+    for byline in article.bylines:
+        position = by_start[(byline.start, "PER")]
+        line_start = article.text.rfind("\n", 0, byline.start) + 1
+        line_end = article.text.find("\n", byline.end)
+        line_end = len(article.text) if line_end < 0 else line_end
+        evidence = Evidence(article.doc, line_start, line_end, article.text[line_start:line_end].strip(), f"author.{byline.role}")
+        relations.append(FoundRelation("AUTHOR", (("person", position), ("role", byline.role)), evidence))
+    return relations

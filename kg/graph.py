@@ -1,0 +1,89 @@
+"""One networkx ``MultiDiGraph`` from the extractions of many articles.
+
+Nodes are entities (one per type and canonical name) and articles; node ids
+are derived from type + name, so the same input gives the same graph. Edges
+are relations (one per distinct statement, with every piece of evidence) and
+AUTHOR links from a person to the article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from .records import Extraction, Relation
+
+#: relation type -> (source field, target field)
+ENDPOINTS = {
+    "POST": ("person", "org"),
+    "AWARD": ("recipient", "honour"),
+    "RUNS": ("org", "programme"),
+    "PART_OF": ("child", "parent"),
+    "AUTHOR": ("person", "article"),
+}
+#: the entity type of each endpoint field, where the field fixes it
+FIELD_TYPES = {"person": "PER", "honour": "HONOUR", "programme": "PROGRAMME"}
+
+
+def node_id(kind: str, name: str) -> str:
+    """A stable node id: lower-case type, a colon, the canonical name."""
+    return f"{kind.lower()}:{name}"
+
+
+def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
+    """Merge per-article extractions into one graph."""
+    graph = nx.MultiDiGraph()
+    for extraction in extractions:
+        _add_article(graph, extraction)
+    for _, data in graph.nodes(data=True):
+        data["articles"] = sorted(data["articles"])
+        data["aliases"] = sorted(data["aliases"])
+    return graph
+
+
+def _add_article(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
+    article = extraction.article
+    article_node = node_id("ARTICLE", article.doc)
+    graph.add_node(article_node, type="ARTICLE", label=article.title or article.doc, aliases=set(), articles={article.doc},
+                   date=article.date, newspaper=article.newspaper, page=article.page, doc=article.doc)
+    types_by_name: dict[str, list[str]] = {}
+    for entity in extraction.entities:
+        node = node_id(entity.type, entity.name)
+        if node not in graph:
+            graph.add_node(node, type=entity.type, label=entity.name, aliases=set(), articles=set(), mentions=0)
+        data = graph.nodes[node]
+        data["aliases"].update(entity.aliases)
+        data["articles"].add(article.doc)
+        data["mentions"] += len(entity.mentions)
+        types_by_name.setdefault(entity.name, []).append(entity.type)
+    for relation in extraction.relations:
+        ends = _endpoints(relation, types_by_name, article_node)
+        if ends:
+            _add_relation(graph, relation, *ends)
+
+
+def _endpoints(relation: Relation, types_by_name: dict[str, list[str]], article_node: str) -> tuple[str, str] | None:
+    source_field, target_field = ENDPOINTS[relation.type]
+    nodes = []
+    for field in (source_field, target_field):
+        if field == "article":
+            nodes.append(article_node)
+            continue
+        name = relation.get(field)
+        kinds = types_by_name.get(name, [])
+        wanted = FIELD_TYPES.get(field)
+        kind = wanted if wanted in kinds else next((k for k in ("ORG", "PLACE", "PER") if k in kinds), None)
+        if kind is None:
+            return None
+        nodes.append(node_id(kind, name))
+    return nodes[0], nodes[1]
+
+
+def _add_relation(graph: nx.MultiDiGraph, relation: Relation, source: str, target: str) -> None:
+    literals = {field: value for field, value in relation.args if field in ("title", "year", "role")}
+    key = "|".join([relation.type, *(f"{k}={v}" for k, v in sorted(literals.items()))])
+    if not graph.has_edge(source, target, key):
+        graph.add_edge(source, target, key=key, relation=relation.type, evidence=[], **literals)
+    if relation.evidence is not None:
+        graph.edges[source, target, key]["evidence"].append(relation.evidence)

@@ -1,0 +1,151 @@
+"""``kg_honours``: titles, awards and designations (HONOUR candidates).
+
+* ``hon.verb``: the names after an award verb (荣获, 获评, 被评为 …), split at
+  、/和 outside brackets, closed by 称号/荣誉, with a leading year or session
+  (2021-2022年度, 首届) taken off and kept as the award's year; a name must be
+  quoted or hold a marker word (先进, 模范, 示范 …);
+* ``hon.quoted``: a quoted name holding a marker word, directly followed by
+  its recipient (“全国模范司法所”荷塘区司法局桂花司法所).
+
+The recipients found next to the honour are kept in ``kg_meta["recipients"]``
+(character spans); ``kg_relations`` falls back to the clause subject.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .lexicon import HAN, alternation, cues
+from .spans import add_candidate, candidates, register_extensions
+from .text import clause_start, person_name_at
+
+CUES = "honour_cues.tsv"
+YEAR = re.compile(r"(?:了)?(?:(\d{4}(?:[-—至]\d{4})?)年度?|首届|第[一二三四五六七八九十\d]+届|连续\d+年)?")
+QUOTED = re.compile(r"“([^“”\n]{2,30})”")
+PERSON_LIST = re.compile(f"((?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}})等(?:\\d+人)?$")
+MAX_NAME = 30
+
+
+class HonourRecognizer:
+    """Finds honours after award verbs and before their recipients."""
+
+    def __init__(self, nlp: Language, name: str = "kg_honours") -> None:
+        register_extensions()
+        self.name = name
+        groups = cues(CUES)
+        self.verbs = re.compile(alternation(groups["verb"]))
+        self.markers = re.compile(alternation(groups["marker"]))
+        self.suffixes = re.compile(alternation(groups["suffix"]))
+
+    def __call__(self, doc: Doc) -> Doc:
+        for match in self.verbs.finditer(doc.text):
+            recipients = self._recipients_before(doc, match.start())
+            for start, end, year in self._names_after(doc.text, match.end()):
+                self._add(doc, start, end, "hon.verb", recipients, year)
+        self._quoted_before_recipient(doc)
+        return doc
+
+    def _names_after(self, text: str, at: int) -> list[tuple[int, int, str]]:
+        """(start, end, year) of each honour name in the list after a verb."""
+        names = []
+        for start, end in _split_list(text, at):
+            year_match = YEAR.match(text, start)
+            year = year_match.group(1) or ""
+            start = year_match.end()
+            suffix = self.suffixes.search(text, start, end)
+            end = suffix.start() if suffix else end
+            quoted = "“" in text[start:end]
+            if text[start:start + 1] == "“" and text[end - 1:end] == "”" and text.count("“", start, end) == 1:
+                start, end = start + 1, end - 1
+            name = _unquote(text[start:end])
+            if len(name) >= 2 and (quoted or self.markers.search(name)):
+                names.append((start, end, year))
+        return names
+
+    def _quoted_before_recipient(self, doc: Doc) -> None:
+        starts = {s.start_char: s for s in candidates(doc) if s.label_ in ("ORG", "PER", "PLACE")}
+        for match in QUOTED.finditer(doc.text):
+            holder = starts.get(match.end())
+            if holder is not None and self.markers.search(match.group(1)):
+                recipients = [_outermost(doc, holder)]
+                self._add(doc, match.start(1), match.end(1), "hon.quoted", recipients, "")
+
+    def _recipients_before(self, doc: Doc, cue: int) -> list[tuple[int, int, str]]:
+        text = doc.text
+        start = clause_start(text, cue)
+        passive = text.rfind("被", start, cue)
+        limit = passive if passive >= 0 else cue
+        listed = PERSON_LIST.search(text, start, limit)
+        if listed:
+            return self._listed_persons(doc, listed)
+        spans = [s for s in candidates(doc) if s.label_ in ("ORG", "PER", "PLACE") and start <= s.start_char and s.end_char <= limit]
+        persons = [s for s in spans if s.label_ == "PER"]
+        if persons:
+            return [(persons[-1].start_char, persons[-1].end_char, "PER")]
+        outer = [s for s in spans if not any(o is not s and o.start_char <= s.start_char and s.end_char <= o.end_char and o.label_ != "PLACE" for o in spans)]
+        heads = [s for s in outer if s.start_char == start or text[start : s.start_char].strip("、") == "" or _listed(text, outer, s, start)]
+        if heads:
+            return [(s.start_char, s.end_char, s.label_) for s in heads]
+        return [(s.start_char, s.end_char, s.label_) for s in outer[:1]]
+
+    def _listed_persons(self, doc: Doc, listed: re.Match[str]) -> list[tuple[int, int, str]]:
+        found = []
+        offset = listed.start(1)
+        for name in listed.group(1).split("、"):
+            if person_name_at(doc.text, offset) == offset + len(name):
+                add_candidate(doc, offset, offset + len(name), "PER", name, "per.honour_list")
+                found.append((offset, offset + len(name), "PER"))
+            offset += len(name) + 1
+        return found
+
+    def _add(self, doc: Doc, start: int, end: int, rule: str, recipients: list, year: str) -> Span | None:
+        return add_candidate(doc, start, end, "HONOUR", _unquote(doc.text[start:end]), rule, recipients=recipients, year=year)
+
+
+def _listed(text: str, spans: list[Span], span: Span, start: int) -> bool:
+    """True when ``span`` is part of a 、-list of entities that opens the clause."""
+    position = start
+    for other in spans:
+        if other.start_char != position:
+            continue
+        if other is span:
+            return True
+        position = other.end_char + (1 if text[other.end_char : other.end_char + 1] == "、" else 0)
+    return False
+
+
+def _outermost(doc: Doc, span: Span) -> tuple[int, int, str]:
+    longest = max((s for s in candidates(doc) if s.start_char == span.start_char and s.label_ == span.label_), key=len)
+    return longest.start_char, longest.end_char, longest.label_
+
+
+def _unquote(name: str) -> str:
+    return re.sub(r"[“”\"]", "", name).strip()
+
+
+def _split_list(text: str, at: int) -> list[tuple[int, int]]:
+    """Items of a list starting at ``at``: split at 、 and 和 outside brackets and quotes."""
+    items, depth, start, index = [], 0, at, at
+    limit = min(len(text), at + MAX_NAME * 3)
+    while index < limit:
+        char = text[index]
+        if char in "(“":
+            depth += 1
+        elif char in ")”":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (char in ",。;:!?\n" or text.startswith("等荣誉", index) or text.startswith("等", index) and index > start):
+            break
+        elif depth == 0 and char in "、和":
+            items.append((start, index))
+            start = index + 1
+        index += 1
+    items.append((start, index))
+    return [(s, e) for s, e in items if 0 < e - s <= MAX_NAME]
+
+
+@Language.factory("kg_honours", assigns=["doc.spans"], requires=["doc.spans"])
+def make_honours(nlp: Language, name: str) -> HonourRecognizer:
+    return HonourRecognizer(nlp, name)

@@ -1,0 +1,120 @@
+"""``kg_orgs``: organisation names built from head words (ORG candidates).
+
+An organisation name is a chain: an optional place (天元区, 天元, or a bare
+level character 区), then head words from ``org_heads.tsv``, each with an
+optional modifier: 区委|政法委|执法监督室, 市公安局|综合管理支队|反扒大队,
+炎陵县公安局|沔渡派出所. Every link of a chain is a candidate; a link knows
+its parent link (``kg_meta["parent"]``), which gives PART_OF. The key of a
+link is its canonical name, with ``⟨区⟩``-style placeholders where the text
+leaves the jurisdiction implicit; ``kg.resolve`` fills them in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .lexicon import OrgHead, org_head_re, org_heads
+from .spans import add_candidate, candidates, placeholder, register_extensions
+from .text import level_prefix, name_run_start, trim_modifier
+
+#: Characters that, right after a head, show it is part of a common word (公安机关, 委员).
+NOT_AFTER = {"委": "员托婉屈", "公安": "机干民系工队警交厅部", "政府": "部工", "法院": "系", "检察院": "系",
+             "中学": "习生", "小学": "习生", "大学": "习生"}
+LONG_PREFIX = 12
+
+
+@dataclass
+class Link:
+    start: int
+    end: int
+    key: str
+
+
+class OrgRecognizer:
+    """Finds organisation chains around head words."""
+
+    def __init__(self, nlp: Language, name: str = "kg_orgs") -> None:
+        register_extensions()
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        places = {span.end_char: span for span in candidates(doc, "PLACE")}
+        heads = org_heads()
+        last: Link | None = None
+        for match in org_head_re().finditer(text):
+            head = heads[match.group()]
+            if text[match.end() : match.end() + 1] and text[match.end()] in NOT_AFTER.get(head.head, ""):
+                continue
+            parent = last if last and last.end == match.start() else None
+            link = self._link(doc, head, match.start(), match.end(), parent, places, last)
+            if link:
+                last = link
+        return doc
+
+    def _link(self, doc: Doc, head: OrgHead, start: int, end: int, parent: Link | None,
+              places: dict[int, Span], last: Link | None) -> Link | None:
+        text = doc.text
+        if head.kind == "national":
+            return self._add(doc, start, end, head.canonical, "org.national", None)
+        if head.kind in ("party", "inst"):
+            if parent and head.kind == "inst":
+                return self._add(doc, parent.start, end, parent.key + head.canonical, "org.chain", parent)
+            place = places.get(start)
+            if place is not None:
+                key = self._place_key(place) + head.canonical
+                return self._add(doc, place.start_char, end, key, "org.place", None)
+            level = level_prefix(text, start)
+            if level:
+                return self._add(doc, start - 1, end, placeholder(level) + head.canonical, "org.level", None)
+            return None
+        floor = name_run_start(text, start, 40)
+        if last and floor <= last.end <= start:
+            floor = last.end
+        place_ends = [e for e in places if floor < e <= start]
+        if place_ends:
+            floor = max(place_ends)
+        if head.prefix >= LONG_PREFIX:
+            cut = text.rfind("的", floor, start)
+            floor = cut + 1 if cut >= 0 else floor
+        modifier_start = trim_modifier(text, floor, start, max_len=head.prefix) if head.prefix else start
+        if modifier_start == start and start in places and head.kind == "unit":
+            modifier_start = places[start].start_char
+        parent = last if last and last.end == modifier_start else None
+        modifier = text[modifier_start:start]
+        if head.kind == "unit" and len(modifier) < 2 and not parent:
+            return None
+        if head.kind == "sub" and not parent and len(modifier) + len(head.head) < 4:
+            return None
+        key = self._modifier_key(text, modifier_start, modifier) + head.canonical
+        if parent and not head.standalone:
+            key = parent.key + key
+        rule = "org.unit" if head.kind == "unit" else "org.sub"
+        in_place = places.get(modifier_start)
+        span_start = parent.start if parent and not head.standalone else modifier_start
+        return self._add(doc, span_start, end, key, rule, parent, standalone=head.standalone,
+                         place=(in_place.start_char, in_place.end_char) if in_place is not None and not parent else None)
+
+    @staticmethod
+    def _place_key(place: Span) -> str:
+        return place.text if not place._.kg_meta.get("short") else placeholder(place.text)
+
+    @staticmethod
+    def _modifier_key(text: str, start: int, modifier: str) -> str:
+        level = level_prefix(text, start + 1) if modifier else ""
+        if level and (start == 0 or not text[start - 1].isalnum()):
+            return placeholder(level) + modifier[1:]
+        return modifier
+
+    @staticmethod
+    def _add(doc: Doc, start: int, end: int, key: str, rule: str, parent: Link | None, **meta: object) -> Link | None:
+        span = add_candidate(doc, start, end, "ORG", key, rule, parent=(parent.start, parent.end) if parent else None, **meta)
+        return Link(start, end, key) if span is not None else None
+
+
+@Language.factory("kg_orgs", assigns=["doc.spans"], requires=["doc.spans"])
+def make_orgs(nlp: Language, name: str) -> OrgRecognizer:
+    return OrgRecognizer(nlp, name)

@@ -1,0 +1,73 @@
+"""``kg_places``: administrative divisions and named localities (PLACE candidates).
+
+Divisions come from the packaged gazetteer (full names and short forms, via a
+``PhraseMatcher`` over the character tokens); towns, streets, zones and squares
+from a head word (三门镇, 响石广场) with a trimmed proper-name modifier.
+Whether a short form such as 天元 or 岳阳 is really a place is decided later,
+against the whole article (``kg.resolve``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.resources import divisions, read_tsv
+
+from .lexicon import alternation, place_names
+from .spans import add_candidate, register_extensions
+from .text import name_run_start, trim_modifier
+
+
+@functools.cache
+def place_heads() -> tuple[re.Pattern[str], dict[str, int]]:
+    heads = {row["head"]: int(row["prefix"]) for row in read_tsv("place_heads.tsv")}
+    return re.compile(alternation(list(heads))), heads
+
+
+class PlaceRecognizer:
+    """Finds division names and head-word localities."""
+
+    def __init__(self, nlp: Language, name: str = "kg_places") -> None:
+        register_extensions()
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab)
+        self.matcher.add("PLACE", [nlp.make_doc(n) for n in sorted(place_names())])
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = place_names()
+        found: list[tuple[int, int]] = []
+        for _, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
+            span = doc[start:end]
+            if found and span.start_char < found[-1][1]:
+                continue
+            codes = table[span.text]
+            full = any(divisions().by_code[c].name == span.text for c in codes)
+            add_candidate(doc, span.start_char, span.end_char, "PLACE", span.text, "place.gazetteer", codes=codes, short=not full)
+            found.append((span.start_char, span.end_char))
+        self._localities(doc, found)
+        return doc
+
+    def _localities(self, doc: Doc, divisions_found: list[tuple[int, int]]) -> None:
+        pattern, heads = place_heads()
+        ends = {end for _, end in divisions_found}
+        for match in pattern.finditer(doc.text):
+            head_start = match.start()
+            if any(s <= head_start < e for s, e in divisions_found):
+                continue
+            run = name_run_start(doc.text, head_start, 12)
+            floor = max([e for e in ends if run <= e <= head_start], default=run)
+            start = trim_modifier(doc.text, floor, head_start, max_len=heads[match.group()])
+            if head_start - start < 2:
+                continue
+            text = doc.text[start:match.end()]
+            add_candidate(doc, start, match.end(), "PLACE", text, "place.head", parent_end=start if start in ends else None)
+
+
+@Language.factory("kg_places", assigns=["doc.spans"])
+def make_places(nlp: Language, name: str) -> PlaceRecognizer:
+    return PlaceRecognizer(nlp, name)

@@ -1,0 +1,149 @@
+"""``kg_programmes``: named public initiatives (PROGRAMME candidates).
+
+Four rules, each with its own id on the span:
+
+* ``prog.quoted``: a quoted name that a programme head follows (“三高四新”战略),
+  that a launch verb precedes (开展“我为群众办实事”), that ends in a head
+  (“雪亮工程”), or that an organisation or place directly precedes
+  (三门镇“益路同行”); a run of quotes joined by 、 shares the verdict, and a run
+  closed by a collective noun (…等专项行动) is accepted whole;
+* ``prog.head``: an unquoted name ending in a head that belongs to it
+  (扫黑除恶专项斗争, 党史学习教育, 全科网格行动);
+* ``prog.list``: the unquoted items of a list closed by a collective noun or a
+  quoted programme (新时代文明实践站、雷锋驿站…等一批品牌项目);
+* ``prog.document``: a plan named in book-title marks (《…工作方案》).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .lexicon import HAN, alternation, cues, kept_heads
+from .spans import add_candidate, candidates, register_extensions
+from .text import clause_start, name_run_start, trim_modifier
+
+CUES = "programme_cues.tsv"
+QUOTE = re.compile(r"“([^“”\n]{2,24})”")
+RUN_GAP = re.compile(f"(?:、|和|与|等)?[{HAN}]{{0,4}}")
+DOCUMENT = re.compile(r"《([^《》\n]{4,40}方案)》")
+MAX_LIST_ITEM = 12
+MAX_HEAD_MODIFIER = 8
+
+
+@dataclass
+class Quote:
+    start: int
+    end: int
+    name: str
+    accepted: bool = False
+    runner: tuple[int, int] | None = None
+
+
+class ProgrammeRecognizer:
+    """Finds programme names by quotes, head words, lists and plan titles."""
+
+    def __init__(self, nlp: Language, name: str = "kg_programmes") -> None:
+        register_extensions()
+        self.name = name
+        groups = cues(CUES)
+        self.heads = re.compile(alternation(groups["head"]))
+        self.own_heads = re.compile(alternation(groups["own_head"]))
+        self.verbs = re.compile(f"(?:{alternation(groups['verb'])})(?:了|的)?$")
+        self.collective = re.compile(f"等(?:一批|一系列|系列)?(?:{alternation(groups['collective'])})")
+        self.reject = re.compile(alternation(groups["reject"]))
+        self.kept = kept_heads(CUES)
+
+    def __call__(self, doc: Doc) -> Doc:
+        quotes = self._quotes(doc)
+        for quote in quotes:
+            if quote.accepted:
+                add_candidate(doc, quote.start + 1, quote.end - 1, "PROGRAMME", quote.name, "prog.quoted", runner=quote.runner)
+        self._unquoted_heads(doc, quotes)
+        self._lists(doc, quotes)
+        for match in DOCUMENT.finditer(doc.text):
+            add_candidate(doc, match.start(1), match.end(1), "PROGRAMME", match.group(1), "prog.document")
+        return doc
+
+    # quoted names -------------------------------------------------------
+    def _quotes(self, doc: Doc) -> list[Quote]:
+        text = doc.text
+        holders = {s.end_char: s for s in candidates(doc) if s.label_ in ("ORG", "PLACE")}
+        quotes = [Quote(m.start(), m.end(), m.group(1)) for m in QUOTE.finditer(text) if self._plausible(m.group(1))]
+        for run in self._runs(text, quotes):
+            after = text[run[-1].end : run[-1].end + 12]
+            run_ok = bool(self.collective.match(after))
+            for quote in run:
+                holder = holders.get(quote.start)
+                quote.runner = (holder.start_char, holder.end_char) if holder is not None else None
+                quote.accepted = self._accept(text, quote) or quote.runner is not None
+                run_ok = run_ok or quote.accepted
+            for quote in run:
+                quote.accepted = run_ok
+        return quotes
+
+    def _plausible(self, name: str) -> bool:
+        if self.reject.search(name) or re.search(r"[,。;:!?]", name) or not re.search(f"[{HAN}]", name):
+            return False
+        items = name.split("、")
+        return not (len(items) >= 3 and all(len(item) <= 3 for item in items))
+
+    def _runs(self, text: str, quotes: list[Quote]) -> list[list[Quote]]:
+        runs: list[list[Quote]] = []
+        for quote in quotes:
+            if runs and RUN_GAP.fullmatch(text, runs[-1][-1].end, quote.start):
+                runs[-1].append(quote)
+            else:
+                runs.append([quote])
+        return runs
+
+    def _accept(self, text: str, quote: Quote) -> bool:
+        if "、" not in quote.name and any(quote.name.endswith(h) for h in self.kept):
+            return True
+        if self.heads.match(text, quote.end):
+            return True
+        before = text[clause_start(text, quote.start) : quote.start]
+        return bool(self.verbs.search(before))
+
+    # unquoted names -----------------------------------------------------
+    def _unquoted_heads(self, doc: Doc, quotes: list[Quote]) -> None:
+        text = doc.text
+        for match in self.own_heads.finditer(text):
+            if any(q.start <= match.start() < q.end for q in quotes):
+                continue
+            run = name_run_start(text, match.start(), 20)
+            start = trim_modifier(text, run, match.start(), max_len=MAX_HEAD_MODIFIER)
+            if match.start() - start >= 2:
+                add_candidate(doc, start, match.end(), "PROGRAMME", text[start : match.end()], "prog.head")
+
+    def _lists(self, doc: Doc, quotes: list[Quote]) -> None:
+        text = doc.text
+        closers = [m.start() for m in re.finditer("等", text) if self.collective.match(text, m.start())]
+        closers += [q.start for q in quotes if q.accepted]
+        for closer in closers:
+            for start, end in _list_items(text, closer):
+                add_candidate(doc, start, end, "PROGRAMME", text[start:end], "prog.list")
+
+
+def _list_items(text: str, closer: int) -> list[tuple[int, int]]:
+    """The 、-separated unquoted items that end right before ``closer``."""
+    items: list[tuple[int, int]] = []
+    end = closer
+    while True:
+        run = name_run_start(text, end, MAX_LIST_ITEM)
+        start = trim_modifier(text, run, end, max_len=MAX_LIST_ITEM)
+        if end - start < 2:
+            break
+        items.append((start, end))
+        if start != run or run == 0 or text[run - 1] != "、":
+            break
+        end = run - 1
+    return items if len(items) >= 2 else []
+
+
+@Language.factory("kg_programmes", assigns=["doc.spans"], requires=["doc.spans"])
+def make_programmes(nlp: Language, name: str) -> ProgrammeRecognizer:
+    return ProgrammeRecognizer(nlp, name)

@@ -1,0 +1,111 @@
+"""``kg_relations``: PART_OF, AWARD and RUNS between the chosen entity spans.
+
+* PART_OF: each link of an organisation chain to its parent link
+  (区委政法委 -> 区委), a unit to the place written before it (群丰镇新塘社区),
+  and a locality to the place written right before it (株洲经开区龙头铺镇).
+* AWARD: an honour to the recipients its rule found, else to the subject.
+* RUNS: a programme to the body written right before it, else to the subject.
+
+The subject of a mention is the last organisation or place that opens a
+clause of its sentence before it, else the last such subject earlier in the
+paragraph. When there is none, the relation's argument is left empty with
+``meta["fallback"] = True``; ``kg.resolve`` fills in the article's main actor.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .spans import ENTITIES, SpanRelation, register_extensions, relations
+from .text import clause_start
+
+HOLDERS = ("ORG", "PLACE")
+
+
+class RelationFinder:
+    """Adds PART_OF, AWARD and RUNS relations to ``doc._.kg_relations``."""
+
+    def __init__(self, nlp: Language, name: str = "kg_relations") -> None:
+        register_extensions()
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans[ENTITIES]) if ENTITIES in doc.spans else []
+        by_offsets = {(s.start_char, s.end_char, s.label_): s for s in spans}
+        found = relations(doc)
+        found[:] = [r for r in found if all(_kept(v, by_offsets) for v in r.args.values())]
+        self._part_of(doc, spans, by_offsets, found)
+        subjects = _subjects(doc, spans)
+        for span in spans:
+            if span.label_ == "HONOUR":
+                self._award(doc, span, by_offsets, subjects, found)
+            elif span.label_ == "PROGRAMME":
+                self._runs(doc, span, by_offsets, subjects, found)
+        return doc
+
+    def _part_of(self, doc: Doc, spans: list[Span], by_offsets: dict, found: list[SpanRelation]) -> None:
+        places_by_end = {s.end_char: s for s in spans if s.label_ == "PLACE"}
+        for span in spans:
+            meta = span._.kg_meta or {}
+            parent = None
+            if span.label_ == "ORG":
+                for key in ("parent", "place"):
+                    if meta.get(key):
+                        label = "ORG" if key == "parent" else "PLACE"
+                        parent = by_offsets.get((*meta[key], label))
+                        if parent is not None:
+                            break
+            elif span.label_ == "PLACE" and span._.kg_rule == "place.head":
+                parent = places_by_end.get(span.start_char)
+            if parent is not None:
+                found.append(SpanRelation("PART_OF", {"child": span, "parent": parent}, f"part_of.{span._.kg_rule}", _sentence(doc, span)))
+
+    def _award(self, doc: Doc, honour: Span, by_offsets: dict, subjects: dict, found: list[SpanRelation]) -> None:
+        meta = honour._.kg_meta or {}
+        recipients = [by_offsets.get(tuple(r)) for r in meta.get("recipients") or []]
+        recipients = [r for r in recipients if r is not None] or [_subject(subjects, honour)]
+        for recipient in recipients:
+            args = {"recipient": recipient if recipient is not None else "", "honour": honour, "year": meta.get("year", "")}
+            rule = "award." + honour._.kg_rule.split(".")[-1] + ("" if recipient is not None else ".main_actor")
+            found.append(SpanRelation("AWARD", args, rule, _sentence(doc, honour), {"fallback": recipient is None}))
+
+    def _runs(self, doc: Doc, programme: Span, by_offsets: dict, subjects: dict, found: list[SpanRelation]) -> None:
+        runner_at = (programme._.kg_meta or {}).get("runner")
+        runner = None
+        if runner_at:
+            runner = by_offsets.get((*runner_at, "ORG")) or by_offsets.get((*runner_at, "PLACE"))
+        rule = "runs.adjacent" if runner is not None else "runs.subject"
+        runner = runner if runner is not None else _subject(subjects, programme)
+        args = {"org": runner if runner is not None else "", "programme": programme}
+        found.append(SpanRelation("RUNS", args, rule if runner is not None else "runs.main_actor",
+                                  _sentence(doc, programme), {"fallback": runner is None}))
+
+
+def _kept(value: Span | str, by_offsets: dict) -> bool:
+    return isinstance(value, str) or (value.start_char, value.end_char, value.label_) in by_offsets
+
+
+def _subjects(doc: Doc, spans: list[Span]) -> dict[int, Span]:
+    """Clause-opening organisations and places, by start offset."""
+    text = doc.text
+    outer = [s for s in spans if s.label_ in HOLDERS and not any(
+        o is not s and o.label_ in HOLDERS and o.start_char <= s.start_char and s.end_char <= o.end_char for o in spans)]
+    return {s.start_char: s for s in outer if clause_start(text, s.start_char) == s.start_char}
+
+
+def _subject(subjects: dict[int, Span], mention: Span) -> Span | None:
+    """The subject in force at ``mention``: in its sentence, else earlier in its paragraph."""
+    text = mention.doc.text
+    paragraph_start = text.rfind("\n", 0, mention.start_char) + 1
+    before = [start for start in subjects if paragraph_start <= start < mention.start_char]
+    return subjects[max(before)] if before else None
+
+
+def _sentence(doc: Doc, span: Span) -> Span:
+    return span.sent if doc.has_annotation("SENT_START") else doc[:]
+
+
+@Language.factory("kg_relations", assigns=["doc._.kg_relations"], requires=["doc.spans"])
+def make_relations(nlp: Language, name: str) -> RelationFinder:
+    return RelationFinder(nlp, name)

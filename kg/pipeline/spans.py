@@ -1,0 +1,72 @@
+"""``Doc``/``Span`` extensions the govkg components share, and helpers to use them.
+
+Every rule component adds candidate spans to ``doc.spans[CANDIDATES]``; each
+span carries ``span._.kg_key`` (the name it stands for, possibly with a
+jurisdiction placeholder such as ``⟨区⟩公安局``), ``span._.kg_rule`` (the id of
+the rule that found it) and ``span._.kg_meta`` (a dict of rule-specific facts).
+``kg_entities`` picks the final spans into ``doc.spans[ENTITIES]`` (nested
+spans allowed) and ``doc.ents`` (outermost spans). Relations live on
+``doc._.kg_relations`` as ``SpanRelation`` records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+CANDIDATES = "kg_candidates"
+ENTITIES = "kg"
+OPEN, CLOSE = "⟨", "⟩"
+
+
+@dataclass
+class SpanRelation:
+    """A relation between spans of one ``Doc``; literal fields are strings."""
+
+    type: str
+    args: dict[str, Span | str]
+    rule: str
+    evidence: Span
+    meta: dict = field(default_factory=dict)
+
+
+def register_extensions() -> None:
+    """Register the extensions once (spaCy keeps them process-wide)."""
+    for name, default in (("kg_key", ""), ("kg_rule", ""), ("kg_meta", None)):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+    if not Doc.has_extension("kg_relations"):
+        Doc.set_extension("kg_relations", default=None)
+
+
+def placeholder(level: str) -> str:
+    """A jurisdiction placeholder for a bare level character (区 -> ⟨区⟩)."""
+    return f"{OPEN}{level}{CLOSE}"
+
+
+def add_candidate(doc: Doc, start: int, end: int, label: str, key: str, rule: str, **meta: object) -> Span | None:
+    """Add a candidate span by character offsets; returns it, or None if it does not align."""
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    if span is None or not key:
+        return None
+    span._.kg_key = key
+    span._.kg_rule = rule
+    span._.kg_meta = dict(meta)
+    if CANDIDATES not in doc.spans:
+        doc.spans[CANDIDATES] = []
+    doc.spans[CANDIDATES].append(span)
+    return span
+
+
+def candidates(doc: Doc, label: str | None = None) -> list[Span]:
+    """Candidate spans, optionally of one label, in text order."""
+    spans = doc.spans[CANDIDATES] if CANDIDATES in doc.spans else []
+    return sorted((s for s in spans if label is None or s.label_ == label), key=lambda s: (s.start_char, -s.end_char))
+
+
+def relations(doc: Doc) -> list[SpanRelation]:
+    """The relation list of a doc, created on first use."""
+    if doc._.kg_relations is None:
+        doc._.kg_relations = []
+    return doc._.kg_relations

@@ -1,0 +1,252 @@
+"""Resolve what one article says into canonical entities and relations.
+
+* **Jurisdiction**: the divisions the article is about, counted from every
+  gazetteer hit (inside organisation names too); the most cited division of
+  each level wins, and a level nobody cites is inferred upwards (天元区 ->
+  株洲市 -> 湖南省).
+* **Names**: a ``⟨区⟩`` placeholder becomes the nearest county-level ``…区``
+  cited before it in the paragraph, else the article's dominant one
+  (区公安局 -> 天元区公安局); a short form becomes its division's full name
+  (天元公安分局 -> 天元区公安局). A place keeps its short form unless the
+  article also writes the full one (guidelines: the fullest form supported).
+* **Merging**: mentions with the same type and canonical name are one entity;
+  a department named without its parent (反扒大队) joins the entity whose
+  name ends with it.
+* **Relations**: arguments become canonical names; a missing subject becomes
+  the article's main actor; places get PART_OF to the nearest cited ancestor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .records import Entity, Evidence, Extraction, Found, FoundRelation, Mention, Reading, Relation
+from .resources import Division, divisions
+
+PLACEHOLDER = re.compile("⟨([^⟩]+)⟩")
+LEVEL_SUFFIX = {"省": ("province", "省"), "市": ("city", "市"), "区": ("county", "区"), "县": ("county", "县")}
+PARAGRAPH_REACH = 300
+QUOTES = re.compile("[“”‘’\"'「」『』《》\\s]")
+
+
+@dataclass
+class Jurisdiction:
+    """The article's places: the division each gazetteer hit means, and the dominant ones per level."""
+
+    hits: list[tuple[int, Division, bool]]
+    dominant: dict[str, Division]
+    home: str
+
+    def named_full(self) -> set[str]:
+        """Divisions the article writes out in full (株洲市, not just 株洲)."""
+        return {division.name for _, division, short in self.hits if not short}
+
+    def division_at(self, start: int) -> Division | None:
+        for at, division, _ in self.hits:
+            if at == start:
+                return division
+        return None
+
+    def division_named(self, name: str) -> Division | None:
+        """The one division a name or short form means here, if it is unambiguous."""
+        options = [d for d in divisions().by_name(name) if name in d.names]
+        local = [d for d in options if _ancestor(d, "province").code == self.home]
+        options = local or options
+        return options[0] if len(options) == 1 else None
+
+
+def resolve(reading: Reading) -> Extraction:
+    """Canonical entities and relations of one article."""
+    jurisdiction = infer_jurisdiction(reading)
+    text = reading.article.text
+    names = [_canonical(found, text, jurisdiction) for found in reading.found]
+    names = _merge_unchained(reading.found, names)
+    entities = _entities(reading.found, names)
+    relations = _relations(reading, names, entities, jurisdiction)
+    relations += _place_hierarchy(reading, names, entities)
+    order = tuple(d.name for d in sorted(jurisdiction.dominant.values(), key=lambda d: d.code))
+    return Extraction(reading.article, tuple(entities), tuple(_unique(relations)), order)
+
+
+# jurisdiction -------------------------------------------------------------
+def infer_jurisdiction(reading: Reading) -> Jurisdiction:
+    """Which divisions the article is about, from what it cites and where."""
+    table = divisions()
+    title_end = len(reading.article.title) + 200 if reading.article.title else 0
+    home = _home_province(reading.place_hits, title_end)
+    hits, weights = [], Counter()
+    for at, codes, short in reading.place_hits:
+        chosen = [c for c in codes if _ancestor(table.by_code[c], "province").code == home] if len(codes) > 1 else list(codes)
+        if len(chosen) != 1:
+            continue
+        division = table.by_code[chosen[0]]
+        if short and _ancestor(division, "province").code != home:
+            continue
+        hits.append((at, division, short))
+        weights[division.code] += 2 if at < title_end else 1
+    return Jurisdiction(sorted(hits, key=lambda h: h[0]), _dominant(weights), home)
+
+
+def _home_province(place_hits: tuple, title_end: int) -> str:
+    """The province most cited by unambiguous full names (short forms if there are none)."""
+    table = divisions()
+    for want_short in (False, True):
+        provinces = Counter()
+        for at, codes, short in place_hits:
+            if len(codes) == 1 and short == want_short:
+                provinces[_ancestor(table.by_code[codes[0]], "province").code] += 2 if at < title_end else 1
+        if provinces:
+            return max(provinces.items(), key=lambda item: (item[1], item[0]))[0]
+    return ""
+
+
+def _ancestor(division: Division, level: str) -> Division:
+    """The division itself or its ancestor at ``level`` (the top one if none is)."""
+    table = divisions()
+    current = division
+    while current.level != level and current.parent:
+        current = table.by_code[current.parent]
+    return current
+
+
+def _dominant(weights: Counter) -> dict[str, Division]:
+    """The most cited division of each level; missing levels inferred upwards."""
+    table = divisions()
+    dominant: dict[str, Division] = {}
+    for level in ("county", "city", "province"):
+        ranked = [(w, c) for c, w in weights.items() if table.by_code[c].level == level]
+        if ranked:
+            dominant[level] = table.by_code[max(ranked)[1]]
+    for lower, upper in (("county", "city"), ("city", "province"), ("county", "province")):
+        if lower in dominant and upper not in dominant:
+            ancestor = _ancestor(dominant[lower], upper)
+            if ancestor.level == upper:
+                dominant[upper] = ancestor
+    return dominant
+
+
+# names --------------------------------------------------------------------
+def _canonical(found: Found, text: str, jurisdiction: Jurisdiction) -> str:
+    if found.mention.type == "PLACE":
+        return _place_name(found, jurisdiction)
+    if found.mention.type == "ORG":
+        return PLACEHOLDER.sub(lambda m: _fill(m.group(1), found.mention.start, text, jurisdiction), found.key)
+    return found.key
+
+
+def _place_name(found: Found, jurisdiction: Jurisdiction) -> str:
+    """Full name when the article writes it; a short form only for a home city or a dominant place."""
+    if not found.codes:
+        return found.key
+    division = jurisdiction.division_at(found.mention.start)
+    if division is None:
+        return ""
+    if not found.short or division.name in jurisdiction.named_full():
+        return division.name
+    home_city = division.level == "city" and _ancestor(division, "province").code == jurisdiction.home
+    return found.key if home_city or division in jurisdiction.dominant.values() else ""
+
+
+def _fill(inner: str, start: int, text: str, jurisdiction: Jurisdiction) -> str:
+    """The full division name a placeholder stands for, or the bare text when unknown."""
+    if inner not in LEVEL_SUFFIX:
+        division = jurisdiction.division_named(inner)
+        return division.name if division is not None else inner
+    level, suffix = LEVEL_SUFFIX[inner]
+    paragraph = text.rfind("\n\n", 0, start)
+    near = [d for at, d, _ in jurisdiction.hits
+            if max(paragraph, start - PARAGRAPH_REACH) <= at < start and d.level == level and d.name.endswith(suffix)]
+    if inner in "区县" and near:
+        return near[-1].name
+    chosen = jurisdiction.dominant.get(level)
+    if chosen is not None and (chosen.name.endswith(suffix) or level != "county"):
+        return chosen.name
+    return inner
+
+
+def _merge_unchained(found: tuple[Found, ...], names: list[str]) -> list[str]:
+    """A department named alone (反扒大队) takes the name of the org that ends with it."""
+    orgs = {n for f, n in zip(found, names) if f.mention.type == "ORG" and not f.unchained}
+    merged = []
+    for item, name in zip(found, names):
+        if item.unchained:
+            longer = sorted(o for o in orgs if o.endswith(name) and o != name)
+            name = longer[0] if longer else name
+        merged.append(name)
+    return merged
+
+
+def clean(name: str) -> str:
+    """A name as compared and stored: no spaces or quote marks."""
+    return QUOTES.sub("", name)
+
+
+def _entities(found: tuple[Found, ...], names: list[str]) -> list[Entity]:
+    groups: dict[tuple[str, str], list[Found]] = {}
+    for item, name in zip(found, names):
+        if clean(name):
+            groups.setdefault((item.mention.type, clean(name)), []).append(item)
+    entities = []
+    for (kind, name), items in sorted(groups.items()):
+        aliases = sorted({clean(i.mention.text) for i in items} - {name, ""})
+        mentions = tuple(sorted({i.mention for i in items}, key=lambda m: (m.start, m.end)))
+        entities.append(Entity(kind, name, tuple(aliases), mentions))
+    return entities
+
+
+# relations ----------------------------------------------------------------
+def _main_actor(entities: list[Entity], jurisdiction: Jurisdiction) -> str:
+    spans = [(m.start, m.end) for e in entities if e.type == "ORG" for m in e.mentions]
+    outer = lambda m: not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in spans)  # noqa: E731
+    orgs = sorted((sum(map(outer, e.mentions)), e.name) for e in entities
+                  if e.type == "ORG" and not e.mentions[0].rule.startswith("header"))
+    if orgs and orgs[-1][0] >= 3:
+        return orgs[-1][1]
+    places = {e.name for e in entities if e.type == "PLACE"}
+    for level in ("county", "city", "province"):
+        division = jurisdiction.dominant.get(level)
+        if division is not None and division.name in places:
+            return division.name
+    return ""
+
+
+def _relations(reading: Reading, names: list[str], entities: list[Entity], jurisdiction: Jurisdiction) -> list[Relation]:
+    actor = _main_actor(entities, jurisdiction)
+    out = []
+    for relation in reading.relations:
+        args = []
+        for field, value in relation.args:
+            if isinstance(value, int):
+                value = clean(names[value])
+            elif relation.fallback and field in ("org", "recipient") and not value:
+                value = actor
+            args.append((field, value))
+        entity_values = [v for f, v in args if f not in ("title", "year", "role")]
+        if all(entity_values) and len(set(entity_values)) == len(entity_values):
+            out.append(Relation(relation.type, tuple(args), relation.evidence))
+    return out
+
+
+def _place_hierarchy(reading: Reading, names: list[str], entities: list[Entity]) -> list[Relation]:
+    """PART_OF from each cited place to its nearest ancestor the article also cites."""
+    table = divisions()
+    places = {e.name: e for e in entities if e.type == "PLACE"}
+    by_name = {d.name: d for name in places for d in table.by_name(name) if d.name == name}
+    out = []
+    for name, division in sorted(by_name.items()):
+        for ancestor in table.ancestors(division):
+            if ancestor.name in places:
+                mention = places[name].mentions[0]
+                evidence = Evidence(reading.article.doc, mention.start, mention.end, mention.text, "part_of.gazetteer")
+                out.append(Relation("PART_OF", (("child", name), ("parent", ancestor.name)), evidence))
+                break
+    return out
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    seen: dict[tuple[str, ...], Relation] = {}
+    for relation in relations:
+        seen.setdefault(relation.key, relation)
+    return sorted(seen.values(), key=lambda r: r.key)
