@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from .normalize import TextMap, assemble
 from .pipeline import shared_nlp
-from .pipeline.spans import CANDIDATES, ENTITIES
+from .pipeline.spans import CANDIDATES, ENTITIES, SUBJECTS
 from .records import Article, Evidence, Found, FoundRelation, Mention, Reading
 
 
@@ -26,7 +26,8 @@ def reading_from_doc(article: Article, textmap: TextMap, doc: Doc) -> Reading:
     """Records from a processed ``Doc`` (offsets mapped back to the original)."""
     spans = list(doc.spans[ENTITIES]) if ENTITIES in doc.spans else []
     index = {(s.start_char, s.end_char, s.label_): i for i, s in enumerate(spans)}
-    found = [_found(article, textmap, span) for span in spans]
+    subjects = {(s.start_char, s.end_char, s.label_) for s in doc.spans[SUBJECTS]} if SUBJECTS in doc.spans else set()
+    found = [_found(article, textmap, span, (span.start_char, span.end_char, span.label_) in subjects) for span in spans]
     found += _header_mentions(article, len(found))
     relations = [r for r in (_relation(article, textmap, rel, index) for rel in doc._.kg_relations or []) if r]
     relations += _author_relations(article, found)
@@ -38,12 +39,12 @@ def reading_from_doc(article: Article, textmap: TextMap, doc: Doc) -> Reading:
     return Reading(article, tuple(found), tuple(relations), hits)
 
 
-def _found(article: Article, textmap: TextMap, span: Span) -> Found:
+def _found(article: Article, textmap: TextMap, span: Span, subject: bool) -> Found:
     start, end = textmap.span(span.start_char, span.end_char)
     meta = span._.kg_meta or {}
     mention = Mention(span.label_, article.text[start:end], start, end, span._.kg_rule)
     unchained = span._.kg_rule == "org.sub" and not meta.get("parent")
-    return Found(mention, span._.kg_key, tuple(meta.get("codes", ())), bool(meta.get("short")), unchained)
+    return Found(mention, span._.kg_key, tuple(meta.get("codes", ())), bool(meta.get("short")), unchained, subject)
 
 
 def _evidence(article: Article, textmap: TextMap, sentence: Span, rule: str) -> Evidence:

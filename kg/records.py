@@ -129,7 +129,9 @@ class Found:
 
     ``key`` is the name it stands for, possibly holding a jurisdiction
     placeholder (``⟨区⟩公安局``, ``⟨天元⟩公安局``); ``codes`` are the division
-    codes a place name may denote; ``short`` marks a short form (天元).
+    codes a place name may denote; ``short`` marks a short form (天元);
+    ``unchained`` a department named without its parent; ``subject`` a
+    mention that opens a clause as its actor.
     """
 
     mention: Mention
@@ -137,6 +139,7 @@ class Found:
     codes: tuple[str, ...] = ()
     short: bool = False
     unchained: bool = False
+    subject: bool = False
 
 
 @dataclass(frozen=True)

@@ -79,14 +79,21 @@ def infer_jurisdiction(reading: Reading) -> Jurisdiction:
     hits, weights = [], Counter()
     for at, codes, short in reading.place_hits:
         chosen = [c for c in codes if _ancestor(table.by_code[c], "province").code == home] if len(codes) > 1 else list(codes)
+        chosen = _drop_descendants(chosen)
         if len(chosen) != 1:
             continue
         division = table.by_code[chosen[0]]
-        if short and _ancestor(division, "province").code != home:
+        if _ancestor(division, "province").code != home and (short or len(division.name) < 3):
             continue
         hits.append((at, division, short))
         weights[division.code] += 2 if at < title_end else 1
     return Jurisdiction(sorted(hits, key=lambda h: h[0]), _dominant(weights), home)
+
+
+def _drop_descendants(codes: list[str]) -> list[str]:
+    """Of divisions sharing a name (岳阳市, 岳阳县), keep those no other one contains."""
+    table = divisions()
+    return [c for c in codes if not any(a.code in codes for a in table.ancestors(table.by_code[c]))]
 
 
 def _home_province(place_hits: tuple, title_end: int) -> str:
@@ -197,13 +204,17 @@ def _entities(found: tuple[Found, ...], names: list[str]) -> list[Entity]:
 
 
 # relations ----------------------------------------------------------------
-def _main_actor(entities: list[Entity], jurisdiction: Jurisdiction) -> str:
-    spans = [(m.start, m.end) for e in entities if e.type == "ORG" for m in e.mentions]
-    outer = lambda m: not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in spans)  # noqa: E731
-    orgs = sorted((sum(map(outer, e.mentions)), e.name) for e in entities
-                  if e.type == "ORG" and not e.mentions[0].rule.startswith("header"))
-    if orgs and orgs[-1][0] >= 3:
-        return orgs[-1][1]
+def _main_actor(found: tuple[Found, ...], names: list[str]) -> str:
+    """The organisation or place that most often opens a clause as its actor."""
+    counts = Counter((clean(n), f.mention.type) for f, n in zip(found, names) if f.subject and clean(n))
+    if not counts:
+        return ""
+    (name, _), _ = max(counts.items(), key=lambda item: (item[1], item[0][1] == "ORG", item[0][0]))
+    return name
+
+
+def _home_place(entities: list[Entity], jurisdiction: Jurisdiction) -> str:
+    """The most specific dominant division the article cites as a place."""
     places = {e.name for e in entities if e.type == "PLACE"}
     for level in ("county", "city", "province"):
         division = jurisdiction.dominant.get(level)
@@ -213,15 +224,16 @@ def _main_actor(entities: list[Entity], jurisdiction: Jurisdiction) -> str:
 
 
 def _relations(reading: Reading, names: list[str], entities: list[Entity], jurisdiction: Jurisdiction) -> list[Relation]:
-    actor = _main_actor(entities, jurisdiction)
+    actor = _main_actor(reading.found, names)
+    home = _home_place(entities, jurisdiction)
     out = []
     for relation in reading.relations:
         args = []
         for field, value in relation.args:
             if isinstance(value, int):
                 value = clean(names[value])
-            elif relation.fallback and field in ("org", "recipient") and not value:
-                value = actor
+            elif relation.fallback and not value:
+                value = actor if field == "org" else home
             args.append((field, value))
         entity_values = [v for f, v in args if f not in ("title", "year", "role")]
         if all(entity_values) and len(set(entity_values)) == len(entity_values):

@@ -20,7 +20,7 @@ SWALLOWED_BY = {
     "PLACE": {"ORG", "PROGRAMME", "HONOUR", "PER"},
     "PER": {"ORG", "PROGRAMME", "HONOUR"},
     "ORG": {"HONOUR", "PROGRAMME"},
-    "PROGRAMME": {"HONOUR", "ORG"},
+    "PROGRAMME": {"HONOUR"},
     "HONOUR": set(),
 }
 

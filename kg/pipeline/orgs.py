@@ -77,10 +77,11 @@ class OrgRecognizer:
         place_ends = [e for e in places if floor < e <= start]
         if place_ends:
             floor = max(place_ends)
-        if head.prefix >= LONG_PREFIX:
-            cut = text.rfind("的", floor, start)
-            floor = cut + 1 if cut >= 0 else floor
-        modifier_start = trim_modifier(text, floor, start, max_len=head.prefix) if head.prefix else start
+        cut = text.rfind("的", floor, start) if head.prefix >= LONG_PREFIX else -1
+        if cut >= 0:
+            modifier_start = max(cut + 1, start - head.prefix)
+        else:
+            modifier_start = trim_modifier(text, floor, start, max_len=head.prefix) if head.prefix else start
         if modifier_start == start and start in places and head.kind == "unit":
             modifier_start = places[start].start_char
         parent = last if last and last.end == modifier_start else None
@@ -94,6 +95,9 @@ class OrgRecognizer:
             key = parent.key + key
         rule = "org.unit" if head.kind == "unit" else "org.sub"
         in_place = places.get(modifier_start)
+        if in_place is not None and not head.standalone and not parent:
+            key = self._place_key(in_place) + key
+            modifier_start, in_place = in_place.start_char, None
         span_start = parent.start if parent and not head.standalone else modifier_start
         return self._add(doc, span_start, end, key, rule, parent, standalone=head.standalone,
                          place=(in_place.start_char, in_place.end_char) if in_place is not None and not parent else None)

@@ -55,6 +55,7 @@ class PlaceRecognizer:
     def _localities(self, doc: Doc, divisions_found: list[tuple[int, int]]) -> None:
         pattern, heads = place_heads()
         ends = {end for _, end in divisions_found}
+        starts_of = {end: start for start, end in divisions_found}
         for match in pattern.finditer(doc.text):
             head_start = match.start()
             if any(s <= head_start < e for s, e in divisions_found):
@@ -62,10 +63,12 @@ class PlaceRecognizer:
             run = name_run_start(doc.text, head_start, 12)
             floor = max([e for e in ends if run <= e <= head_start], default=run)
             start = trim_modifier(doc.text, floor, head_start, max_len=heads[match.group()])
+            if start == head_start and head_start in starts_of:
+                start = starts_of[head_start]
             if head_start - start < 2:
                 continue
-            text = doc.text[start:match.end()]
-            add_candidate(doc, start, match.end(), "PLACE", text, "place.head", parent_end=start if start in ends else None)
+            add_candidate(doc, start, match.end(), "PLACE", doc.text[start:match.end()], "place.head")
+            ends.add(match.end())
 
 
 @Language.factory("kg_places", assigns=["doc.spans"])

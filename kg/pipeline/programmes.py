@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lexicon import HAN, alternation, cues, kept_heads
+from .lexicon import HAN, alternation, cues, kept_heads, stopwords
 from .spans import add_candidate, candidates, register_extensions
 from .text import clause_start, name_run_start, trim_modifier
 
@@ -31,7 +31,7 @@ QUOTE = re.compile(r"“([^“”\n]{2,24})”")
 RUN_GAP = re.compile(f"(?:、|和|与|等)?[{HAN}]{{0,4}}")
 DOCUMENT = re.compile(r"《([^《》\n]{4,40}方案)》")
 MAX_LIST_ITEM = 12
-MAX_HEAD_MODIFIER = 8
+MAX_HEAD_MODIFIER = 10
 
 
 @dataclass
@@ -55,7 +55,9 @@ class ProgrammeRecognizer:
         self.verbs = re.compile(f"(?:{alternation(groups['verb'])})(?:了|的)?$")
         self.collective = re.compile(f"等(?:一批|一系列|系列)?(?:{alternation(groups['collective'])})")
         self.reject = re.compile(alternation(groups["reject"]))
-        self.kept = kept_heads(CUES)
+        self.kept = kept_heads(CUES) & groups["head"]
+        self.head_after_gap = re.compile(f"[{HAN}]{{1,6}}活动")
+        self.brand = re.compile(f"(?:{alternation(groups['verb'])})([{HAN}]{{2,6}}?)品牌")
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = self._quotes(doc)
@@ -64,6 +66,8 @@ class ProgrammeRecognizer:
                 add_candidate(doc, quote.start + 1, quote.end - 1, "PROGRAMME", quote.name, "prog.quoted", runner=quote.runner)
         self._unquoted_heads(doc, quotes)
         self._lists(doc, quotes)
+        for match in self.brand.finditer(doc.text):
+            add_candidate(doc, match.start(1), match.end(1), "PROGRAMME", match.group(1), "prog.brand")
         for match in DOCUMENT.finditer(doc.text):
             add_candidate(doc, match.start(1), match.end(1), "PROGRAMME", match.group(1), "prog.document")
         return doc
@@ -88,6 +92,8 @@ class ProgrammeRecognizer:
     def _plausible(self, name: str) -> bool:
         if self.reject.search(name) or re.search(r"[,。;:!?]", name) or not re.search(f"[{HAN}]", name):
             return False
+        if _opens_with_verb(name):
+            return False
         items = name.split("、")
         return not (len(items) >= 3 and all(len(item) <= 3 for item in items))
 
@@ -103,7 +109,7 @@ class ProgrammeRecognizer:
     def _accept(self, text: str, quote: Quote) -> bool:
         if "、" not in quote.name and any(quote.name.endswith(h) for h in self.kept):
             return True
-        if self.heads.match(text, quote.end):
+        if self.heads.match(text, quote.end) or self.head_after_gap.match(text, quote.end):
             return True
         before = text[clause_start(text, quote.start) : quote.start]
         return bool(self.verbs.search(before))
@@ -128,19 +134,27 @@ class ProgrammeRecognizer:
                 add_candidate(doc, start, end, "PROGRAMME", text[start:end], "prog.list")
 
 
+def _opens_with_verb(name: str) -> bool:
+    """A quoted slogan opens with a verb or preposition (“坚持…”, “以…”), a name does not."""
+    words, multi = stopwords()
+    return bool(multi.match(name)) or (len(name) > 6 and name[0] in words)
+
+
 def _list_items(text: str, closer: int) -> list[tuple[int, int]]:
     """The 、-separated unquoted items that end right before ``closer``."""
     items: list[tuple[int, int]] = []
     end = closer
     while True:
-        run = name_run_start(text, end, MAX_LIST_ITEM)
-        start = trim_modifier(text, run, end, max_len=MAX_LIST_ITEM)
-        if end - start < 2:
+        start = name_run_start(text, end, MAX_LIST_ITEM)
+        listed = start > 0 and text[start - 1] == "、"
+        if not listed:
+            start = trim_modifier(text, start, end, max_len=MAX_LIST_ITEM)
+        if end - start < 2 or text[start:end] in stopwords()[0]:
             break
         items.append((start, end))
-        if start != run or run == 0 or text[run - 1] != "、":
+        if not listed:
             break
-        end = run - 1
+        end = start - 1
     return items if len(items) >= 2 else []
 
 

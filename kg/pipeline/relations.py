@@ -17,10 +17,11 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .spans import ENTITIES, SpanRelation, register_extensions, relations
-from .text import clause_start
+from .spans import ENTITIES, SUBJECTS, SpanRelation, register_extensions, relations
+from .text import clause_start, next_word
 
 HOLDERS = ("ORG", "PLACE")
+PREDICATE_POS = ("v", "d", "p", "c")
 
 
 class RelationFinder:
@@ -87,11 +88,27 @@ def _kept(value: Span | str, by_offsets: dict) -> bool:
 
 
 def _subjects(doc: Doc, spans: list[Span]) -> dict[int, Span]:
-    """Clause-opening organisations and places, by start offset."""
+    """Organisations and places that open a clause and act in it, by start offset.
+
+    The word after the name must be a verb, adverb or preposition (天元区举…,
+    区公安局开展…); a name that modifies a noun (株洲市第十三次党代会) or
+    is acted upon (…被评为) is no subject.
+    """
     text = doc.text
     outer = [s for s in spans if s.label_ in HOLDERS and not any(
         o is not s and o.label_ in HOLDERS and o.start_char <= s.start_char and s.end_char <= o.end_char for o in spans)]
-    return {s.start_char: s for s in outer if clause_start(text, s.start_char) == s.start_char}
+    subjects = {s.start_char: s for s in outer if clause_start(text, s.start_char) == s.start_char and _acts(text, s.end_char)}
+    doc.spans[SUBJECTS] = list(subjects.values())
+    return subjects
+
+
+def _acts(text: str, end: int) -> bool:
+    """True when the words after ``end`` start a predicate."""
+    if text.startswith("(", end):
+        close = text.find(")", end)
+        end = close + 1 if 0 < close < end + 12 else end
+    word = next_word(text, end)
+    return bool(word) and word[0] != "被" and word[1][:1] in PREDICATE_POS
 
 
 def _subject(subjects: dict[int, Span], mention: Span) -> Span | None:

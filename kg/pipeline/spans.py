@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 CANDIDATES = "kg_candidates"
 ENTITIES = "kg"
+SUBJECTS = "kg_subjects"
 OPEN, CLOSE = "⟨", "⟩"
 
 

@@ -46,7 +46,7 @@ def trim_modifier(text: str, start: int, end: int, *, max_len: int) -> int:
 
 
 STOP_POS = {"p", "u", "uj", "ul", "c", "r", "d", "f"}
-QUANTITY = re.compile(r"[0-9个家名支批次项起件所座]")
+QUANTITY = re.compile(r"[0-9个家名支批次项起件所座级]")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -103,3 +103,10 @@ def clause_start(text: str, at: int) -> int:
     while start > 0 and text[start - 1] not in ",;:" + SENTENCE_END:
         start -= 1
     return start
+
+
+def next_word(text: str, at: int, reach: int = 8) -> tuple[str, str] | tuple[()]:
+    """The jieba word (and its part of speech) that starts at ``at``."""
+    run = text[at : at + reach]
+    words = _cut(run) if run else ()
+    return words[0] if words else ()
