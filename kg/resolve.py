@@ -62,9 +62,11 @@ def resolve(reading: Reading) -> Extraction:
     jurisdiction = infer_jurisdiction(reading)
     text = reading.article.text
     names = [_canonical(found, text, jurisdiction) for found in reading.found]
-    names = _merge_unchained(reading.found, names)
+    actor = _main_actor(reading.found, names)
+    names = _merge_unchained(reading.found, names, actor)
     entities = _entities(reading.found, names)
     relations = _relations(reading, names, entities, jurisdiction)
+    relations += _actor_departments(reading, names, actor)
     relations += _place_hierarchy(reading, names, entities)
     order = tuple(d.name for d in sorted(jurisdiction.dominant.values(), key=lambda d: d.code))
     return Extraction(reading.article, tuple(entities), tuple(_unique(relations)), order)
@@ -173,16 +175,27 @@ def _fill(inner: str, start: int, text: str, jurisdiction: Jurisdiction) -> str:
     return inner
 
 
-def _merge_unchained(found: tuple[Found, ...], names: list[str]) -> list[str]:
-    """A department named alone (反扒大队) takes the name of the org that ends with it."""
+def _merge_unchained(found: tuple[Found, ...], names: list[str], actor: str) -> list[str]:
+    """A department named alone (反扒大队, 执法监督室) belongs to the org that ends
+    with it, else to the article's main actor when that is an organisation."""
     orgs = {n for f, n in zip(found, names) if f.mention.type == "ORG" and not f.unchained}
     merged = []
     for item, name in zip(found, names):
         if item.unchained:
             longer = sorted(o for o in orgs if o.endswith(name) and o != name)
-            name = longer[0] if longer else name
+            name = longer[0] if longer else (actor + name if actor in orgs else name)
         merged.append(name)
     return merged
+
+
+def _actor_departments(reading: Reading, names: list[str], actor: str) -> list[Relation]:
+    """PART_OF for each department that ``_merge_unchained`` placed under the main actor."""
+    out = []
+    for item, name in zip(reading.found, names):
+        if item.unchained and actor and name == actor + item.key:
+            evidence = Evidence(reading.article.doc, item.mention.start, item.mention.end, item.mention.text, "part_of.main_actor")
+            out.append(Relation("PART_OF", (("child", clean(name)), ("parent", clean(actor))), evidence))
+    return out
 
 
 def clean(name: str) -> str:

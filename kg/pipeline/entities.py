@@ -1,7 +1,7 @@
 """``kg_entities``: choose the final entity spans from the rule candidates.
 
-Nested spans of the same type stay (天元区委 inside 天元区委政法委: both are
-organisations). A span inside a span of another type is dropped when the
+Nested organisations stay (天元区委 inside 天元区委政法委: both are
+organisations); a place inside a place is part of its name (群丰镇, not 丰镇). A span inside a span of another type is dropped when the
 outer type owns it: a place inside an organisation name is part of the
 name, a person inside a programme name is not a mention of that person.
 The survivors go to ``doc.spans["kg"]``; the outermost of them to ``doc.ents``.
@@ -50,7 +50,11 @@ class EntityChooser:
     @staticmethod
     def _owned(span: Span, spans: list[Span]) -> bool:
         for other in spans:
-            if other.label_ == span.label_ or other is span:
+            if other is span:
+                continue
+            if other.label_ == span.label_ == "PLACE" and _inside(span, other):
+                return True
+            if other.label_ == span.label_:
                 continue
             if other.label_ in SWALLOWED_BY[span.label_] and (_inside(span, other) or (len(other) == len(span) and other.start == span.start)):
                 return True

@@ -42,7 +42,11 @@ class OrgRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        places = {span.end_char: span for span in candidates(doc, "PLACE")}
+        places: dict[int, Span] = {}
+        for span in candidates(doc, "PLACE"):
+            if span.end_char not in places or len(span) > len(places[span.end_char]):
+                places[span.end_char] = span
+        full_places = {end: span for end, span in places.items() if not (span._.kg_meta or {}).get("short")}
         heads = org_heads()
         last: Link | None = None
         for match in org_head_re().finditer(text):
@@ -50,13 +54,13 @@ class OrgRecognizer:
             if text[match.end() : match.end() + 1] and text[match.end()] in NOT_AFTER.get(head.head, ""):
                 continue
             parent = last if last and last.end == match.start() else None
-            link = self._link(doc, head, match.start(), match.end(), parent, places, last)
+            link = self._link(doc, head, match.start(), match.end(), parent, places, full_places, last)
             if link:
                 last = link
         return doc
 
     def _link(self, doc: Doc, head: OrgHead, start: int, end: int, parent: Link | None,
-              places: dict[int, Span], last: Link | None) -> Link | None:
+              places: dict[int, Span], full_places: dict[int, Span], last: Link | None) -> Link | None:
         text = doc.text
         if head.kind == "national":
             return self._add(doc, start, end, head.canonical, "org.national", None)
@@ -74,7 +78,7 @@ class OrgRecognizer:
         floor = name_run_start(text, start, 40)
         if last and floor <= last.end <= start:
             floor = last.end
-        place_ends = [e for e in places if floor < e <= start]
+        place_ends = [e for e in full_places if floor < e <= start]
         if place_ends:
             floor = max(place_ends)
         cut = text.rfind("的", floor, start) if head.prefix >= LONG_PREFIX else -1
@@ -94,7 +98,7 @@ class OrgRecognizer:
         if parent and not head.standalone:
             key = parent.key + key
         rule = "org.unit" if head.kind == "unit" else "org.sub"
-        in_place = places.get(modifier_start)
+        in_place = full_places.get(modifier_start)
         if in_place is not None and not head.standalone and not parent:
             key = self._place_key(in_place) + key
             modifier_start, in_place = in_place.start_char, None

@@ -40,7 +40,7 @@ class PlaceRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         table = place_names()
-        found: list[tuple[int, int]] = []
+        found: list[tuple[int, int, bool]] = []
         for _, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
             span = doc[start:end]
             if found and span.start_char < found[-1][1]:
@@ -48,17 +48,18 @@ class PlaceRecognizer:
             codes = table[span.text]
             full = any(divisions().by_code[c].name == span.text for c in codes)
             add_candidate(doc, span.start_char, span.end_char, "PLACE", span.text, "place.gazetteer", codes=codes, short=not full)
-            found.append((span.start_char, span.end_char))
+            found.append((span.start_char, span.end_char, not full))
         self._localities(doc, found)
         return doc
 
-    def _localities(self, doc: Doc, divisions_found: list[tuple[int, int]]) -> None:
+    def _localities(self, doc: Doc, divisions_found: list[tuple[int, int, bool]]) -> None:
         pattern, heads = place_heads()
-        ends = {end for _, end in divisions_found}
-        starts_of = {end: start for start, end in divisions_found}
+        full = [(s, e) for s, e, short in divisions_found if not short]
+        ends = {end for _, end in full}
+        starts_of = {end: start for start, end, _ in divisions_found}
         for match in pattern.finditer(doc.text):
             head_start = match.start()
-            if any(s <= head_start < e for s, e in divisions_found):
+            if any(s <= head_start < e for s, e in full):
                 continue
             run = name_run_start(doc.text, head_start, 12)
             floor = max([e for e in ends if run <= e <= head_start], default=run)

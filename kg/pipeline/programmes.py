@@ -94,8 +94,7 @@ class ProgrammeRecognizer:
             return False
         if _opens_with_verb(name):
             return False
-        items = name.split("、")
-        return not (len(items) >= 3 and all(len(item) <= 3 for item in items))
+        return name.count("、") < 2
 
     def _runs(self, text: str, quotes: list[Quote]) -> list[list[Quote]]:
         runs: list[list[Quote]] = []
@@ -155,6 +154,9 @@ def _list_items(text: str, closer: int) -> list[tuple[int, int]]:
         if not listed:
             break
         end = start - 1
+    words, multi = stopwords()
+    if not items or any(text.endswith(w, items[0][0], items[0][1]) for w in words if len(w) > 1):
+        return []
     return items if len(items) >= 2 else []
 
 

@@ -34,10 +34,10 @@ def trim_modifier(text: str, start: int, end: int, *, max_len: int) -> int:
     are not stop words, prepositions, particles, pronouns, adverbs or counted
     quantities, and while the modifier stays within ``max_len`` characters.
     """
-    words, _ = stopwords()
+    words, multi = stopwords()
     edge = end
     for word, flag in reversed(_cut(text[start:end])):
-        if word in words or flag in STOP_POS or (flag == "m" and QUANTITY.search(word)):
+        if word in words or multi.search(word) or flag in STOP_POS or (flag == "m" and QUANTITY.search(word)):
             break
         if end - (edge - len(word)) > max_len:
             break
