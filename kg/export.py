@@ -7,6 +7,7 @@ an interrupted run leaves the previous file whole.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,10 +29,17 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.close(handle)
     try:
         write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: Path, text: str) -> None:
@@ -62,6 +70,18 @@ def _flat(value: object) -> object:
     return value
 
 
+def gexf_text(flat: nx.MultiDiGraph, date: str) -> str:
+    """GEXF whose header date is the newest article date, not the day of the run."""
+    text = "\n".join(nx.generate_gexf(flat)) + "\n"
+    text = re.sub(r"<creator>[^<]*</creator>", "<creator>govkg</creator>", text, count=1)
+    text = re.sub(r'lastmodifieddate="[^"]*"', f'lastmodifieddate="{date}"' if date else "", text, count=1)
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + text
+
+
+def _newest_date(graph: nx.MultiDiGraph) -> str:
+    return max((d.get("date") or "" for _, d in graph.nodes(data=True) if d["type"] == "ARTICLE"), default="")
+
+
 def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out: Path) -> list[Path]:
     """Write every output file into ``out``; returns their paths."""
     lines = "".join(jsonl.dumps(e) + "\n" for e in sorted(extractions, key=lambda e: e.article.doc))
@@ -69,7 +89,7 @@ def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out
     writers: dict[str, Callable[[Path], None]] = {
         "extractions.jsonl": lambda tmp: tmp.write_text(lines, encoding="utf-8"),
         "graph.ttl": lambda tmp: to_rdf(graph).serialize(tmp, format="turtle", encoding="utf-8"),
-        "graph.gexf": lambda tmp: nx.write_gexf(flat, tmp),
+        "graph.gexf": lambda tmp: tmp.write_text(gexf_text(flat, _newest_date(graph)), encoding="utf-8"),
         "graph.graphml": lambda tmp: nx.write_graphml(flat, tmp),
         "graph.html": lambda tmp: tmp.write_text(render_html(graph), encoding="utf-8"),
     }
