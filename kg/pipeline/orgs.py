@@ -112,8 +112,8 @@ class OrgRecognizer:
 
     @staticmethod
     def _modifier_key(text: str, start: int, modifier: str) -> str:
-        level = level_prefix(text, start + 1) if modifier else ""
-        if level and (start == 0 or not text[start - 1].isalnum()):
+        level = level_prefix(text, start + 1) if len(modifier) > 2 else ""
+        if level:
             return placeholder(level) + modifier[1:]
         return modifier
 

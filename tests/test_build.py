@@ -1,0 +1,113 @@
+"""`kg build` end to end: the seeds' scores, determinism, the committed output, bad inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg.build import build
+from kg.evaluate import evaluate, load_gold, load_predictions
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLD = ROOT.parent / "shared" / "gold"
+ENTITY_FLOOR = 0.85
+RELATION_FLOOR = 0.70
+
+
+def build_seeds(out: Path) -> None:
+    """What the README's main command does: `kg build seeds/ --out output/`, from the repo root."""
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        report = build(["seeds/"], out)
+    finally:
+        os.chdir(here)
+    assert report.articles == 5 and not report.problems
+
+
+@pytest.fixture(scope="module")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seeds")
+    build_seeds(out)
+    return out
+
+
+@pytest.mark.skipif(not GOLD.is_dir(), reason="../shared/gold is not beside the checkout")
+def test_seed_scores_stay_above_the_floor(seeds_build: Path) -> None:
+    report = evaluate(load_gold(GOLD), load_predictions(seeds_build / "extractions.jsonl"))
+    assert report.micro("entities", "lenient").f1 >= ENTITY_FLOOR
+    assert report.micro("relations", "lenient").f1 >= RELATION_FLOOR
+
+
+def test_build_writes_every_output(seeds_build: Path) -> None:
+    names = sorted(p.name for p in seeds_build.iterdir())
+    assert names == ["extractions.jsonl", "graph.gexf", "graph.graphml", "graph.html", "graph.ttl"]
+
+
+def test_the_same_input_gives_byte_identical_outputs(seeds_build: Path, tmp_path: Path) -> None:
+    build_seeds(tmp_path)
+    for path in seeds_build.iterdir():
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_committed_output_is_current(seeds_build: Path) -> None:
+    """output/ is what `kg build seeds/ --out output/` makes now (rebuild it after a rule change)."""
+    committed = ROOT / "output"
+    assert (committed / "extractions.jsonl").read_text(encoding="utf-8") == (seeds_build / "extractions.jsonl").read_text(encoding="utf-8")
+    assert isomorphic(rdflib.Graph().parse(committed / "graph.ttl"), rdflib.Graph().parse(seeds_build / "graph.ttl"))
+    for name, read in (("graph.gexf", nx.read_gexf), ("graph.graphml", nx.read_graphml)):
+        fresh, old = read(seeds_build / name), read(committed / name)
+        assert sorted(fresh.nodes(data=True)) == sorted(old.nodes(data=True)), name
+        assert sorted(fresh.edges(data=True)) == sorted(old.edges(data=True)), name
+
+
+def test_extractions_follow_the_gold_format_with_offsets(seeds_build: Path) -> None:
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.iterdir()}
+    for line in (seeds_build / "extractions.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        assert set(record) >= {"doc", "entities", "relations", "mentions"}
+        text = texts[record["doc"]]
+        for mention in record["mentions"]:
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+        for relation in record["relations"]:
+            evidence = relation["evidence"]
+            assert evidence["rule"] and text[evidence["start"] : evidence["end"]].strip() == evidence["sentence"]
+
+
+def test_gephi_files_read_back_with_every_node_typed(seeds_build: Path) -> None:
+    for read in (nx.read_gexf, nx.read_graphml):
+        graph = read(seeds_build / ("graph.gexf" if read is nx.read_gexf else "graph.graphml"))
+        assert graph.number_of_nodes() > 100
+        assert all(data.get("type") for _, data in graph.nodes(data=True))
+
+
+def test_html_view_makes_no_network_request(seeds_build: Path) -> None:
+    page = (seeds_build / "graph.html").read_text(encoding="utf-8")
+    assert "new vis.Network" in page
+    assert "http://" not in page.split("<script>", 1)[0] and "src=\"http" not in page and "href=\"http" not in page
+
+
+def test_a_build_with_bad_files_reads_the_rest(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus / "gbk.txt").write_bytes("记者/周圆\n\n区公安局开展“百日攻坚庆百年”专项行动,天元区荣获平安示范县称号。".encode("gb18030"))
+    report = build([corpus], tmp_path / "out")
+    assert report.articles == 1
+    assert sorted(Path(p.source).name for p in report.problems) == ["empty.txt", "image.txt"]
+    assert (tmp_path / "out" / "extractions.jsonl").exists()
+
+
+def test_nothing_is_written_when_nothing_could_be_read(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    report = build([tmp_path / "in"], tmp_path / "out")
+    assert report.articles == 0 and report.problems
+    assert not (tmp_path / "out").exists()

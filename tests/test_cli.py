@@ -1,0 +1,49 @@
+"""The `kg` command line: help for every command, exit codes, clear messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT.parent / "shared" / "gold"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: str) -> None:
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: kg " + command in result.output.replace("\n", " ")
+    assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_build_warns_about_a_bad_file_and_exits_zero(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
+    good = tmp_path / "good.txt"
+    good.write_text("记者/周圆\n\n天元区委政法委组织开展“防范邪教宣传周”活动。", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "bad.txt" in result.output and "binary" in result.output
+    assert "read 1 article(s), skipped 1" in result.output
+
+
+def test_build_fails_clearly_when_no_article_could_be_read(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out")])
+    assert result.exit_code != 0
+    assert "empty.txt" in result.output and "no article could be read" in result.output
+
+
+@pytest.mark.skipif(not GOLD.is_dir(), reason="../shared/gold is not beside the checkout")
+def test_eval_prints_a_table_and_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(ROOT / "seeds"), "--out", str(tmp_path)]).exit_code == 0
+    table = runner.invoke(main, ["eval", str(GOLD), "--pred", str(tmp_path / "extractions.jsonl")])
+    assert table.exit_code == 0 and "micro" in table.output and "POST title accuracy" in table.output
+    scores = json.loads(runner.invoke(main, ["eval", str(GOLD), "--pred", str(tmp_path / "extractions.jsonl"), "--json"]).output)
+    assert scores["docs"] == 3 and scores["entities"]["lenient"]["micro"]["f1"] > 0.85
