@@ -22,12 +22,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .records import Entity, Evidence, Extraction, Found, FoundRelation, Mention, Reading, Relation
+from .records import ENTITY_FIELDS, Entity, Evidence, Extraction, Found, FoundRelation, Mention, Reading, Relation
 from .resources import Division, divisions
 
 PLACEHOLDER = re.compile("⟨([^⟩]+)⟩")
 LEVEL_SUFFIX = {"省": ("province", "省"), "市": ("city", "市"), "区": ("county", "区"), "县": ("county", "县")}
 PARAGRAPH_REACH = 300
+#: A division dominates its level when cited this many times as often as the next one.
+DOMINANCE = 1.5
 QUOTES = re.compile("[“”‘’\"'「」『』《》\\s]")
 
 
@@ -48,6 +50,13 @@ class Jurisdiction:
             if at == start:
                 return division
         return None
+
+    def place_name(self, division: Division) -> str:
+        """How the article names a division as a place: full if it writes it in full, else its short form."""
+        written_short = any(short and d.code == division.code for _, d, short in self.hits)
+        if division.name in self.named_full() or not written_short:
+            return division.name
+        return division.short
 
     def division_named(self, name: str) -> Division | None:
         """The one division a name or short form means here, if it is unambiguous."""
@@ -125,9 +134,9 @@ def _dominant(weights: Counter) -> dict[str, Division]:
     table = divisions()
     dominant: dict[str, Division] = {}
     for level in ("county", "city", "province"):
-        ranked = [(w, c) for c, w in weights.items() if table.by_code[c].level == level]
-        if ranked:
-            dominant[level] = table.by_code[max(ranked)[1]]
+        ranked = sorted(((w, c) for c, w in weights.items() if table.by_code[c].level == level), reverse=True)
+        if ranked and (len(ranked) == 1 or ranked[0][0] >= DOMINANCE * ranked[1][0]):
+            dominant[level] = table.by_code[ranked[0][1]]
     for lower, upper in (("county", "city"), ("city", "province"), ("county", "province")):
         if lower in dominant and upper not in dominant:
             ancestor = _ancestor(dominant[lower], upper)
@@ -138,6 +147,10 @@ def _dominant(weights: Counter) -> dict[str, Division]:
 
 # names --------------------------------------------------------------------
 def _canonical(found: Found, text: str, jurisdiction: Jurisdiction) -> str:
+    if found.mention.type == "PLACE" and PLACEHOLDER.fullmatch(found.key):
+        filled = _fill(found.key[1:-1], found.mention.start, text, jurisdiction)
+        division = jurisdiction.division_named(filled) if filled != found.key[1:-1] else None
+        return jurisdiction.place_name(division) if division is not None else ""
     if found.mention.type == "PLACE":
         return _place_name(found, jurisdiction)
     if found.mention.type == "ORG":
@@ -245,7 +258,7 @@ def _relations(reading: Reading, names: list[str], entities: list[Entity], juris
         for field, value in relation.args:
             if isinstance(value, int):
                 value = clean(names[value])
-            elif relation.fallback and not value:
+            elif relation.fallback and not value and field in ENTITY_FIELDS:
                 value = actor if field == "org" else home
             args.append((field, value))
         entity_values = [v for f, v in args if f not in ("title", "year", "role")]

@@ -66,12 +66,11 @@ class HonourRecognizer:
         return names
 
     def _quoted_before_recipient(self, doc: Doc) -> None:
-        starts = {s.start_char: s for s in candidates(doc) if s.label_ in ("ORG", "PER", "PLACE")}
+        holders = [s for s in candidates(doc) if s.label_ in ("ORG", "PER", "PLACE")]
         for match in QUOTED.finditer(doc.text):
-            holder = starts.get(match.end())
-            if holder is not None and self.markers.search(match.group(1)):
-                recipients = [_outermost(doc, holder)]
-                self._add(doc, match.start(1), match.end(1), "hon.quoted", recipients, "")
+            recipient = _named_after(doc.text, holders, match.end())
+            if recipient is not None and self.markers.search(match.group(1)):
+                self._add(doc, match.start(1), match.end(1), "hon.quoted", [recipient], "")
 
     def _recipients_before(self, doc: Doc, cue: int) -> list[tuple[int, int, str]]:
         text = doc.text
@@ -117,9 +116,16 @@ def _listed(text: str, spans: list[Span], span: Span, start: int) -> bool:
     return False
 
 
-def _outermost(doc: Doc, span: Span) -> tuple[int, int, str]:
-    longest = max((s for s in candidates(doc) if s.start_char == span.start_char and s.label_ == span.label_), key=len)
-    return longest.start_char, longest.end_char, longest.label_
+def _named_after(text: str, holders: list[Span], at: int) -> tuple[int, int, str] | None:
+    """The body named right after ``at``: of a chain (荷塘区司法局桂花司法所), its last link."""
+    run_end = at
+    while run_end < len(text) and text[run_end] not in ",。;:!?、\n“”()":
+        run_end += 1
+    inside = [s for s in holders if at <= s.start_char and s.end_char <= run_end]
+    if not any(s.start_char == at for s in inside):
+        return None
+    last = max(inside, key=lambda s: (s.end_char, -len(s), s.label_ != "PLACE"))
+    return last.start_char, last.end_char, last.label_
 
 
 def _unquote(name: str) -> str:

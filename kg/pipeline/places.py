@@ -18,9 +18,13 @@ from spacy.tokens import Doc
 
 from kg.resources import divisions, read_tsv
 
-from .lexicon import alternation, place_names
-from .spans import add_candidate, register_extensions
+from .lexicon import alternation, place_names, stopwords
+from .spans import add_candidate, placeholder, register_extensions
 from .text import name_run_start, trim_modifier
+
+
+#: 我市, 本县 …: the paper's own division, resolved against the article's jurisdiction.
+SELF_REFERENCE = re.compile("(?:我|本)([省市区县])(?![委政长])")
 
 
 @functools.cache
@@ -46,10 +50,14 @@ class PlaceRecognizer:
             if found and span.start_char < found[-1][1]:
                 continue
             codes = table[span.text]
+            if len(span) == 2 and span.text[0] in stopwords()[0] and span.start_char > 0:
+                continue  # 和县 in 县人民检察院和县人民法院: a conjunction, not a county
             full = any(divisions().by_code[c].name == span.text for c in codes)
             add_candidate(doc, span.start_char, span.end_char, "PLACE", span.text, "place.gazetteer", codes=codes, short=not full)
             found.append((span.start_char, span.end_char, not full))
         self._localities(doc, found)
+        for match in SELF_REFERENCE.finditer(doc.text):
+            add_candidate(doc, match.start(), match.end(), "PLACE", placeholder(match.group(1)), "place.self_reference")
         return doc
 
     def _localities(self, doc: Doc, divisions_found: list[tuple[int, int, bool]]) -> None:

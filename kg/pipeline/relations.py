@@ -21,7 +21,7 @@ from .spans import ENTITIES, SUBJECTS, SpanRelation, register_extensions, relati
 from .text import clause_start, next_word
 
 HOLDERS = ("ORG", "PLACE")
-PREDICATE_POS = ("v", "d", "p", "c")
+PREDICATE_POS = ("v", "d", "p", "c", "i")
 
 
 class RelationFinder:
