@@ -17,11 +17,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .lexicon import OrgHead, org_head_re, org_heads
-from .spans import add_candidate, candidates, placeholder, register_extensions
+from .spans import add_candidate, candidates, place_key, placeholder, register_extensions
 from .text import level_prefix, name_run_start, trim_modifier
 
 #: Characters that, right after a head, show it is part of a common word (公安机关, 委员).
-NOT_AFTER = {"委": "员托婉屈", "公安": "机干民系工队警交厅部", "政府": "部工", "法院": "系", "检察院": "系",
+NOT_AFTER = {"委": "员托婉屈", "公安": "机干民系工队警交厅部服", "政府": "部工", "法院": "系", "检察院": "系",
              "中学": "习生", "小学": "习生", "大学": "习生"}
 LONG_PREFIX = 12
 
@@ -46,7 +46,7 @@ class OrgRecognizer:
         for span in candidates(doc, "PLACE"):
             if span.end_char not in places or len(span) > len(places[span.end_char]):
                 places[span.end_char] = span
-        full_places = {end: span for end, span in places.items() if not (span._.kg_meta or {}).get("short")}
+        full_places = {end: span for end, span in places.items() if not span._.kg_meta.get("short")}
         heads = org_heads()
         last: Link | None = None
         for match in org_head_re().finditer(text):
@@ -69,7 +69,7 @@ class OrgRecognizer:
                 return self._add(doc, parent.start, end, parent.key + head.canonical, "org.chain", parent)
             place = places.get(start)
             if place is not None:
-                key = self._place_key(place) + head.canonical
+                key = place_key(place) + head.canonical
                 return self._add(doc, place.start_char, end, key, "org.place", None)
             level = level_prefix(text, start)
             if level:
@@ -86,8 +86,8 @@ class OrgRecognizer:
             modifier_start = max(cut + 1, start - head.prefix)
         else:
             modifier_start = trim_modifier(text, floor, start, max_len=head.prefix) if head.prefix else start
-        if modifier_start == start and start in places and head.kind == "unit":
-            modifier_start = places[start].start_char
+        if modifier_start == start and start in full_places and head.kind == "unit":
+            modifier_start = full_places[start].start_char
         parent = last if last and last.end == modifier_start else None
         modifier = text[modifier_start:start]
         if head.kind == "unit" and len(modifier) < 2 and not parent:
@@ -100,15 +100,11 @@ class OrgRecognizer:
         rule = "org.unit" if head.kind == "unit" else "org.sub"
         in_place = full_places.get(modifier_start)
         if in_place is not None and not head.standalone and not parent:
-            key = self._place_key(in_place) + key
+            key = place_key(in_place) + key
             modifier_start, in_place = in_place.start_char, None
         span_start = parent.start if parent and not head.standalone else modifier_start
         return self._add(doc, span_start, end, key, rule, parent, standalone=head.standalone,
                          place=(in_place.start_char, in_place.end_char) if in_place is not None and not parent else None)
-
-    @staticmethod
-    def _place_key(place: Span) -> str:
-        return place.text if not place._.kg_meta.get("short") else placeholder(place.text)
 
     @staticmethod
     def _modifier_key(text: str, start: int, modifier: str) -> str:

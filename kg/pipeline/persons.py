@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .lexicon import Title, title_re, titles
-from .spans import SpanRelation, add_candidate, candidates, register_extensions, relations
+from .spans import SpanRelation, add_candidate, candidates, place_key, register_extensions, relations
 from .text import person_name_at
 
 MAX_CARD_NAME = 4
@@ -123,17 +123,13 @@ class PersonRecognizer:
             return org, key if key.endswith("委") else party
         place = self.ends["PLACE"].get(start)
         if place is not None and title.place_org:
-            key = _place_key(place) + title.place_org
+            key = place_key(place) + title.place_org
             made = add_candidate(doc, place.start_char, place.end_char, "ORG", key, "org.title_place")
             return made, key if title.place_org == "委" else party
         if title.default_org:
             named = [s for s in candidates(doc, "ORG") if s._.kg_key == title.default_org]
             return (named[0] if named else None), party
         return None, party
-
-
-def _place_key(place: Span) -> str:
-    return f"⟨{place.text}⟩" if place._.kg_meta.get("short") else place.text
 
 
 def _sentence(doc: Doc, span: Span) -> Span:

@@ -23,6 +23,8 @@ from .spans import add_candidate, placeholder, register_extensions
 from .text import name_run_start, trim_modifier
 
 
+#: Characters that, right after a head, show it is part of a common word (乡镇, 乡贤).
+NOT_AFTER = {"乡": "镇贤村土亲下情音愁里", "镇": "压守静定痛"}
 #: 我市, 本县 …: the paper's own division, resolved against the article's jurisdiction.
 SELF_REFERENCE = re.compile("(?:我|本)([省市区县])(?![委政长])")
 
@@ -67,7 +69,7 @@ class PlaceRecognizer:
         starts_of = {end: start for start, end, _ in divisions_found}
         for match in pattern.finditer(doc.text):
             head_start = match.start()
-            if any(s <= head_start < e for s, e in full):
+            if any(s <= head_start < e for s, e in full) or doc.text[match.end():match.end() + 1] in NOT_AFTER.get(match.group(), ""):
                 continue
             run = name_run_start(doc.text, head_start, 12)
             floor = max([e for e in ends if run <= e <= head_start], default=run)

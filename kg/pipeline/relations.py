@@ -48,7 +48,7 @@ class RelationFinder:
     def _part_of(self, doc: Doc, spans: list[Span], by_offsets: dict, found: list[SpanRelation]) -> None:
         places_by_end = {s.end_char: s for s in spans if s.label_ == "PLACE"}
         for span in spans:
-            meta = span._.kg_meta or {}
+            meta = span._.kg_meta
             parent = None
             if span.label_ == "ORG":
                 for key in ("parent", "place"):
@@ -63,7 +63,7 @@ class RelationFinder:
                 found.append(SpanRelation("PART_OF", {"child": span, "parent": parent}, f"part_of.{span._.kg_rule}", _sentence(doc, span)))
 
     def _award(self, doc: Doc, honour: Span, by_offsets: dict, subjects: dict, found: list[SpanRelation]) -> None:
-        meta = honour._.kg_meta or {}
+        meta = honour._.kg_meta
         recipients = [by_offsets.get(tuple(r)) for r in meta.get("recipients") or []]
         recipients = [r for r in recipients if r is not None] or [_subject(subjects, honour)]
         for recipient in recipients:
@@ -72,7 +72,7 @@ class RelationFinder:
             found.append(SpanRelation("AWARD", args, rule, _sentence(doc, honour), {"fallback": recipient is None}))
 
     def _runs(self, doc: Doc, programme: Span, by_offsets: dict, subjects: dict, found: list[SpanRelation]) -> None:
-        runner_at = (programme._.kg_meta or {}).get("runner")
+        runner_at = programme._.kg_meta.get("runner")
         runner = None
         if runner_at:
             runner = by_offsets.get((*runner_at, "ORG")) or by_offsets.get((*runner_at, "PLACE"))

@@ -33,12 +33,29 @@ class SpanRelation:
 
 
 def register_extensions() -> None:
-    """Register the extensions once (spaCy keeps them process-wide)."""
-    for name, default in (("kg_key", ""), ("kg_rule", ""), ("kg_meta", None)):
+    """Register the extensions once (spaCy keeps them process-wide).
+
+    Span facts live in ``doc._.kg_info`` keyed by (start, end, label): spaCy's
+    own span-extension storage ignores the label, and a place and the
+    organisation named by the same characters (炎陵县 / 炎陵县委) must not
+    share facts.
+    """
+    for name in ("kg_key", "kg_rule", "kg_meta"):
         if not Span.has_extension(name):
-            Span.set_extension(name, default=default)
-    if not Doc.has_extension("kg_relations"):
-        Doc.set_extension("kg_relations", default=None)
+            Span.set_extension(name, getter=_getter(name[3:]))
+    for name in ("kg_relations", "kg_info"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def _getter(field: str):
+    empty = {"key": "", "rule": "", "meta": {}}[field]
+
+    def get(span: Span) -> object:
+        info = span.doc._.kg_info or {}
+        return info.get((span.start_char, span.end_char, span.label_), {}).get(field, empty)
+
+    return get
 
 
 def placeholder(level: str) -> str:
@@ -46,14 +63,19 @@ def placeholder(level: str) -> str:
     return f"{OPEN}{level}{CLOSE}"
 
 
+def place_key(place: Span) -> str:
+    """The key a place lends to a name built on it: a short form stays a placeholder (⟨天元⟩)."""
+    return placeholder(place.text) if place._.kg_meta.get("short") else place.text
+
+
 def add_candidate(doc: Doc, start: int, end: int, label: str, key: str, rule: str, **meta: object) -> Span | None:
     """Add a candidate span by character offsets; returns it, or None if it does not align."""
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
     if span is None or not key:
         return None
-    span._.kg_key = key
-    span._.kg_rule = rule
-    span._.kg_meta = dict(meta)
+    if doc._.kg_info is None:
+        doc._.kg_info = {}
+    doc._.kg_info[(span.start_char, span.end_char, label)] = {"key": key, "rule": rule, "meta": dict(meta)}
     if CANDIDATES not in doc.spans:
         doc.spans[CANDIDATES] = []
     doc.spans[CANDIDATES].append(span)
