@@ -31,6 +31,8 @@ BODY_MIN_CHARS = 40
 #: Telephone/date/editor lines are at most this long.
 INFO_MAX_CHARS = 100
 TITLE_HEADING_LEVELS = 2
+#: A photo credit (``记者 周圆 摄``) is looked for in this many last characters of a line.
+PHOTO_CREDIT_CHARS = 40
 
 _HAN = r"\u4e00-\u9fff"
 _PAPER = rf"[{_HAN}]{{1,8}}?(?:日报|晚报|时报|早报|商报|周报|报)"
@@ -286,7 +288,9 @@ def _title(lines: list[tuple[int, str]], kinds: list[str]) -> str:
 # -- bylines -----------------------------------------------------------------
 
 
-def _byline_segments(line: str, start: int = 0, end: int | None = None, *, framed: bool = False) -> list[tuple[str, int, int]] | None:
+def _byline_segments(
+    line: str, start: int = 0, end: int | None = None, *, framed: bool = False
+) -> list[tuple[str, int, int]] | None:
     """``(cue, start, end)`` of each name run if ``line[start:end]`` is all byline, else ``None``.
 
     A lone cue glued to two to four characters (``记者手记``) is a heading, not
@@ -307,7 +311,10 @@ def _byline_segments(line: str, start: int = 0, end: int | None = None, *, frame
 
 
 def _photo_credit(line: str, *, whole_line: bool = False) -> tuple[int, int] | None:
-    match = _PHOTO_TAIL.search(line)
+    """The span of the names in a photo credit ending ``line`` (or making it up)."""
+    if not _CAPTION.search(line):
+        return None
+    match = _PHOTO_TAIL.search(line, max(0, len(line.rstrip()) - PHOTO_CREDIT_CHARS))
     if not match or (whole_line and line[: match.start()].strip()):
         return None
     return match.start("names"), match.end("names")

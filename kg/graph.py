@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .records import Extraction, Relation
+from .resources import divisions
 
 #: relation type -> (source field, target field)
 ENDPOINTS = {
@@ -39,6 +40,10 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     for _, data in graph.nodes(data=True):
         data["articles"] = sorted(data["articles"])
         data["aliases"] = sorted(data["aliases"])
+        data["first_date"] = min((graph.nodes[f"article:{d}"]["date"] for d in data["articles"] if graph.nodes[f"article:{d}"]["date"]), default="")
+    for _, _, data in graph.edges(data=True):
+        dates = [graph.nodes[f"article:{e.doc}"]["date"] for e in data["evidence"]]
+        data["first_date"] = min((d for d in dates if d), default="")
     return graph
 
 
@@ -46,12 +51,13 @@ def _add_article(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
     article = extraction.article
     article_node = node_id("ARTICLE", article.doc)
     graph.add_node(article_node, type="ARTICLE", label=article.title or article.doc, aliases=set(), articles={article.doc},
-                   date=article.date, newspaper=article.newspaper, page=article.page, doc=article.doc)
+                   date=article.date, newspaper=article.newspaper, page=article.page, doc=article.doc, source=article.source)
     types_by_name: dict[str, list[str]] = {}
     for entity in extraction.entities:
         node = node_id(entity.type, entity.name)
         if node not in graph:
-            graph.add_node(node, type=entity.type, label=entity.name, aliases=set(), articles=set(), mentions=0)
+            graph.add_node(node, type=entity.type, label=entity.name, aliases=set(), articles=set(), mentions=0,
+                           **_division(entity.name) if entity.type == "PLACE" else {})
         data = graph.nodes[node]
         data["aliases"].update(entity.aliases)
         data["articles"].add(article.doc)
@@ -61,6 +67,12 @@ def _add_article(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
         ends = _endpoints(relation, types_by_name, article_node)
         if ends:
             _add_relation(graph, relation, *ends)
+
+
+def _division(name: str) -> dict[str, str]:
+    """Division code and level of a place that is a division of China under its full name."""
+    matches = [d for d in divisions().by_name(name) if name in d.names]
+    return {"code": matches[0].code, "level": matches[0].level} if len(matches) == 1 else {}
 
 
 def _endpoints(relation: Relation, types_by_name: dict[str, list[str]], article_node: str) -> tuple[str, str] | None:

@@ -1,109 +1,177 @@
-"""The knowledge graph as RDF (rdflib): W3C ORG, FOAF, SKOS, PROV-O, DCTERMS.
+"""The knowledge graph as RDF, with the evidence of every statement.
 
-Own terms (Programme, Honour, Award, AdministrativeDivision, runs, year …)
-come from one closed namespace, so a misspelt term fails loudly.
+Vocabularies: W3C ORG, FOAF, SKOS, PROV-O, DCTERMS, schema.org, and govkg's
+own terms from ``kg.vocab`` (generated from ``ontology/govkg.ttl``).
+
+* Entities and articles (types, labels, aliases, division codes, dates) go in
+  the default graph; what an article says (relations and their evidence)
+  goes in that article's named graph ``id:graph/DOC``.
+* A post is an ``org:Membership`` (member, organization, ``org:role``); an
+  award a ``govkg:Award`` (recipient, honour, year). Both are nodes, so their
+  evidence hangs on them: ``?m prov:wasDerivedFrom ?evidence``.
+* A direct triple (``org:subOrganizationOf``, ``schema:containedInPlace``,
+  ``govkg:partOf``, ``govkg:runs``) is also described by an ``rdf:Statement``
+  (rdf:subject/predicate/object) that carries ``prov:wasDerivedFrom``.
+* Evidence: a ``govkg:Evidence`` with ``prov:wasQuotedFrom`` the article, the
+  sentence, its start and end offsets in the original text and the rule id.
+  The article's ``dcterms:date`` dates the statement.
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import hashlib
+import re
 
 import networkx as nx
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS, XSD, ClosedNamespace
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SDO, SKOS, XSD
 
-GOVKG = ClosedNamespace(
-    "https://w3id.org/govkg/ontology#",
-    ["Programme", "Honour", "Award", "AdministrativeDivision", "Article", "runs", "award", "recipient",
-     "honour", "year", "title", "partOf", "role", "articleCount", "sentence", "start", "end", "rule"],
-)
+from .records import Evidence
+from .vocab import GOVKG
+
 DATA = Namespace("https://w3id.org/govkg/id/")
-CLASSES = {"PER": FOAF.Person, "ORG": ORG.Organization, "PLACE": GOVKG.AdministrativeDivision,
-           "PROGRAMME": GOVKG.Programme, "HONOUR": GOVKG.Honour, "ARTICLE": GOVKG.Article}
+PREFIXES = {"govkg": GOVKG, "org": ORG, "foaf": FOAF, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
+            "schema": SDO, "xsd": XSD, "owl": OWL, "id": DATA}
+CLASSES = {"PER": FOAF.Person, "ORG": ORG.Organization, "PLACE": GOVKG.Place, "PROGRAMME": GOVKG.Programme,
+           "HONOUR": GOVKG.Honour, "ARTICLE": GOVKG.Article}
+ROLES = {"reporter": GOVKG.reporter, "correspondent": GOVKG.correspondent, "editor": GOVKG.editor, "photo": GOVKG.photo}
+CREATOR_ROLES = ("reporter", "correspondent")
+_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`#?%/]")
+
+
+def segment(name: str) -> str:
+    """A readable IRI path segment: Chinese kept, only unsafe ASCII percent-encoded."""
+    return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), name)
 
 
 def iri(node: str) -> URIRef:
-    """The IRI of a graph node id such as ``org:天元区公安局``."""
+    """The IRI of a graph node id such as ``org:天元区公安局`` -> ``id:org/天元区公安局``."""
     kind, _, name = node.partition(":")
-    return DATA[f"{kind}/{quote(name, safe='')}"]
+    return DATA[f"{kind}/{segment(name)}"]
 
 
-def to_rdf(graph: nx.MultiDiGraph) -> Graph:
-    """An rdflib graph with entities, articles and relations (with PROV evidence)."""
-    rdf = Graph()
-    for prefix, namespace in (("govkg", GOVKG), ("org", ORG), ("foaf", FOAF), ("skos", SKOS), ("prov", PROV),
-                              ("dcterms", DCTERMS), ("id", DATA)):
-        rdf.bind(prefix, namespace)
+def graph_iri(doc: str) -> URIRef:
+    """The named graph holding what one article says."""
+    return DATA[f"graph/{segment(doc)}"]
+
+
+def _hashed(kind: str, *parts: str) -> URIRef:
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return DATA[f"{kind}/{digest}"]
+
+
+def to_dataset(graph: nx.MultiDiGraph) -> Dataset:
+    """The whole graph as an RDF dataset: a default graph plus one named graph per article."""
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    default = dataset.default_context
     for node, data in sorted(graph.nodes(data=True)):
-        _node(rdf, iri(node), data)
-    for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        _edge(rdf, iri(source), iri(target), data)
-    return rdf
+        if data["type"] == "ARTICLE":
+            _article(default, graph, node, data)
+        else:
+            _entity(default, iri(node), data)
+            for doc in data["articles"]:
+                dataset.graph(graph_iri(doc)).add((iri(f"article:{doc}"), SDO.mentions, iri(node)))
+    for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        for evidence in data["evidence"]:
+            _statement(dataset.graph(graph_iri(evidence.doc)), graph, source, target, data, evidence)
+    return dataset
 
 
-def _node(rdf: Graph, subject: URIRef, data: dict) -> None:
+def to_graph(graph: nx.MultiDiGraph) -> Graph:
+    """The union of the dataset's graphs, for Turtle, N-Triples and JSON-LD."""
+    union = Graph()
+    for prefix, namespace in PREFIXES.items():
+        union.bind(prefix, namespace)
+    for subject, predicate, obj, _ in to_dataset(graph).quads((None, None, None, None)):
+        union.add((subject, predicate, obj))
+    return union
+
+
+def _entity(rdf: Graph, subject: URIRef, data: dict) -> None:
     rdf.add((subject, RDF.type, CLASSES[data["type"]]))
-    if data["type"] == "ARTICLE":
-        rdf.add((subject, DCTERMS.identifier, Literal(data["doc"])))
-        rdf.add((subject, DCTERMS.title, Literal(data["label"], lang="zh")))
-        if data.get("date"):
-            rdf.add((subject, DCTERMS.date, Literal(data["date"], datatype=XSD.date)))
-        if data.get("newspaper"):
-            rdf.add((subject, DCTERMS.publisher, Literal(data["newspaper"], lang="zh")))
-        return
     rdf.add((subject, SKOS.prefLabel, Literal(data["label"], lang="zh")))
     rdf.add((subject, RDFS.label, Literal(data["label"], lang="zh")))
     for alias in data["aliases"]:
         rdf.add((subject, SKOS.altLabel, Literal(alias, lang="zh")))
     rdf.add((subject, GOVKG.articleCount, Literal(len(data["articles"]))))
-    for doc in data["articles"]:
-        rdf.add((subject, DCTERMS.isReferencedBy, iri(f"article:{doc}")))
+    if data.get("code"):
+        rdf.add((subject, RDF.type, GOVKG.AdministrativeDivision))
+        rdf.add((subject, GOVKG.divisionCode, Literal(data["code"])))
+        rdf.add((subject, GOVKG.level, Literal(data["level"])))
 
 
-def _edge(rdf: Graph, source: URIRef, target: URIRef, data: dict) -> None:
-    kind = data["relation"]
-    if kind == "AUTHOR":
-        rdf.add((target, DCTERMS.creator, source))
-        return
-    if kind == "PART_OF":
-        predicate = ORG.subOrganizationOf if "/org/" in str(source) and "/org/" in str(target) else GOVKG.partOf
-        statement = _statement(rdf, source, predicate, target)
-    elif kind == "RUNS":
-        statement = _statement(rdf, source, GOVKG.runs, target)
-    elif kind == "POST":
-        statement = _node_for(source, target, data, "membership")
-        rdf.add((statement, RDF.type, ORG.Membership))
-        rdf.add((statement, ORG.member, source))
-        rdf.add((statement, ORG.organization, target))
-        rdf.add((statement, GOVKG.title, Literal(data.get("title", ""), lang="zh")))
-    else:
-        statement = _node_for(source, target, data, "award")
-        rdf.add((statement, RDF.type, GOVKG.Award))
-        rdf.add((statement, GOVKG.recipient, source))
-        rdf.add((statement, GOVKG.honour, target))
+def _article(rdf: Graph, graph: nx.MultiDiGraph, node: str, data: dict) -> None:
+    subject = iri(node)
+    rdf.add((subject, RDF.type, GOVKG.Article))
+    rdf.add((subject, DCTERMS.identifier, Literal(data["doc"])))
+    rdf.add((subject, DCTERMS.title, Literal(data["label"], lang="zh")))
+    if data.get("date"):
+        rdf.add((subject, DCTERMS.date, Literal(data["date"], datatype=XSD.date)))
+    if data.get("page"):
+        rdf.add((subject, GOVKG.page, Literal(data["page"])))
+    if data.get("newspaper"):
+        paper = f"org:{data['newspaper']}"
+        rdf.add((subject, DCTERMS.publisher, iri(paper) if paper in graph else Literal(data["newspaper"], lang="zh")))
+
+
+def _statement(rdf: Graph, graph: nx.MultiDiGraph, source: str, target: str, data: dict, evidence: Evidence) -> None:
+    """Add one relation as the article reported it, with its evidence."""
+    kind, subject, obj = data["relation"], iri(source), iri(target)
+    proof = _evidence(rdf, evidence)
+    if kind == "POST":
+        membership = _hashed("membership", source, target, data.get("title", ""))
+        role = DATA[f"role/{segment(data.get('title', ''))}"]
+        rdf.add((membership, RDF.type, ORG.Membership))
+        rdf.add((membership, ORG.member, subject))
+        rdf.add((membership, ORG.organization, obj))
+        rdf.add((membership, ORG.role, role))
+        rdf.add((role, RDF.type, ORG.Role))
+        rdf.add((role, SKOS.prefLabel, Literal(data.get("title", ""), lang="zh")))
+        rdf.add((membership, PROV.wasDerivedFrom, proof))
+    elif kind == "AWARD":
+        award = _hashed("award", source, target, data.get("year", ""))
+        rdf.add((award, RDF.type, GOVKG.Award))
+        rdf.add((award, GOVKG.recipient, subject))
+        rdf.add((award, GOVKG.honour, obj))
         if data.get("year"):
-            rdf.add((statement, GOVKG.year, Literal(data["year"])))
-    for evidence in data["evidence"]:
-        _evidence(rdf, statement, evidence)
+            rdf.add((award, GOVKG.year, Literal(data["year"])))
+        rdf.add((award, PROV.wasDerivedFrom, proof))
+    elif kind == "AUTHOR":
+        role = data.get("role", "")
+        attribution = _hashed("attribution", target, source, role)
+        rdf.add((obj, DCTERMS.creator if role in CREATOR_ROLES else DCTERMS.contributor, subject))
+        rdf.add((obj, PROV.qualifiedAttribution, attribution))
+        rdf.add((attribution, RDF.type, PROV.Attribution))
+        rdf.add((attribution, PROV.agent, subject))
+        rdf.add((attribution, PROV.hadRole, ROLES.get(role, GOVKG.reporter)))
+        rdf.add((attribution, PROV.wasDerivedFrom, proof))
+    else:
+        predicate = GOVKG.runs if kind == "RUNS" else _part_of(graph.nodes[source]["type"], graph.nodes[target]["type"])
+        rdf.add((subject, predicate, obj))
+        statement = _hashed("statement", str(subject), str(predicate), str(obj))
+        rdf.add((statement, RDF.type, RDF.Statement))
+        rdf.add((statement, RDF.subject, subject))
+        rdf.add((statement, RDF.predicate, predicate))
+        rdf.add((statement, RDF.object, obj))
+        rdf.add((statement, PROV.wasDerivedFrom, proof))
 
 
-def _statement(rdf: Graph, source: URIRef, predicate: URIRef, target: URIRef) -> URIRef:
-    """Add a direct triple and return a node that stands for it (for its evidence)."""
-    rdf.add((source, predicate, target))
-    return URIRef(f"{source}/{predicate.split('#')[-1].split('/')[-1]}/{quote(str(target).rsplit('/', 1)[-1], safe='%')}")
+def _part_of(child: str, parent: str) -> URIRef:
+    if child == parent == "ORG":
+        return ORG.subOrganizationOf
+    if child == parent == "PLACE":
+        return SDO.containedInPlace
+    return GOVKG.partOf
 
 
-def _node_for(source: URIRef, target: URIRef, data: dict, kind: str) -> URIRef:
-    extra = quote(data.get("title") or data.get("year") or "", safe="")
-    return URIRef(f"{source}/{kind}/{quote(str(target).rsplit('/', 1)[-1], safe='%')}/{extra}")
-
-
-def _evidence(rdf: Graph, statement: URIRef, evidence) -> None:
-    node = URIRef(f"{statement}/evidence/{quote(evidence.doc, safe='')}/{evidence.start}")
-    rdf.add((statement, PROV.wasDerivedFrom, node))
-    rdf.add((node, RDF.type, PROV.Entity))
+def _evidence(rdf: Graph, evidence: Evidence) -> URIRef:
+    node = DATA[f"evidence/{segment(evidence.doc)}/{evidence.start}-{evidence.end}/{segment(evidence.rule)}"]
+    rdf.add((node, RDF.type, GOVKG.Evidence))
     rdf.add((node, PROV.wasQuotedFrom, iri(f"article:{evidence.doc}")))
     rdf.add((node, GOVKG.sentence, Literal(evidence.sentence, lang="zh")))
-    rdf.add((node, GOVKG.start, Literal(evidence.start)))
-    rdf.add((node, GOVKG.end, Literal(evidence.end)))
+    rdf.add((node, GOVKG.startOffset, Literal(evidence.start)))
+    rdf.add((node, GOVKG.endOffset, Literal(evidence.end)))
     rdf.add((node, GOVKG.rule, Literal(evidence.rule)))
+    return node

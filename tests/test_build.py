@@ -48,7 +48,8 @@ def test_seed_scores_stay_above_the_floor(seeds_build: Path) -> None:
 
 def test_build_writes_every_output(seeds_build: Path) -> None:
     names = sorted(p.name for p in seeds_build.iterdir())
-    assert names == ["extractions.jsonl", "graph.gexf", "graph.graphml", "graph.html", "graph.ttl"]
+    assert names == ["extractions.jsonl", "graph.gexf", "graph.graphml", "graph.html", "graph.jsonld",
+                     "graph.nt", "graph.trig", "graph.ttl"]
 
 
 def test_the_same_input_gives_byte_identical_outputs(seeds_build: Path, tmp_path: Path) -> None:

@@ -1,0 +1,37 @@
+"""govkg's own RDF terms. GENERATED from ontology/govkg.ttl by scripts/generate_vocab.py: do not edit.
+
+A closed namespace: ``GOVKG.Programme`` works, a misspelt ``GOVKG.Programe`` raises.
+"""
+
+from rdflib.namespace import ClosedNamespace
+
+GOVKG = ClosedNamespace(
+    "https://w3id.org/govkg/ontology#",
+    [
+        "AdministrativeDivision",
+        "Article",
+        "Award",
+        "BylineRole",
+        "Evidence",
+        "Honour",
+        "Place",
+        "Programme",
+        "articleCount",
+        "correspondent",
+        "divisionCode",
+        "editor",
+        "endOffset",
+        "honour",
+        "level",
+        "page",
+        "partOf",
+        "photo",
+        "recipient",
+        "reporter",
+        "rule",
+        "runs",
+        "sentence",
+        "startOffset",
+        "year",
+    ],
+)

@@ -1,0 +1,118 @@
+"""The RDF graph: ontology terms, SHACL conformance, provenance of every statement, formats."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg.build import build
+from kg.vocab import GOVKG
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIXES = """
+PREFIX govkg: <https://w3id.org/govkg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("rdf")
+    build([ROOT / "seeds"], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def turtle(built: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(built / "graph.ttl")
+
+
+def test_the_vocabulary_module_is_generated_from_the_ontology() -> None:
+    check = subprocess.run([sys.executable, "scripts/generate_vocab.py", "--check"], cwd=ROOT)
+    assert check.returncode == 0, "run scripts/generate_vocab.py after editing ontology/govkg.ttl"
+
+
+def test_a_misspelt_own_term_fails_loudly() -> None:
+    assert str(GOVKG.Programme).endswith("#Programme")
+    with pytest.raises(AttributeError):
+        GOVKG.Programe  # noqa: B018
+
+
+def test_every_own_term_used_in_the_graph_is_declared(turtle: rdflib.Graph) -> None:
+    declared = {str(s) for s in rdflib.Graph().parse(ROOT / "ontology" / "govkg.ttl").subjects()}
+    used = {str(t) for triple in turtle for t in triple if str(t).startswith(str(GOVKG))}
+    assert used and used <= declared
+
+
+def test_the_build_conforms_to_the_shapes(turtle: rdflib.Graph) -> None:
+    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    conforms, _, report = pyshacl.validate(turtle, shacl_graph=shapes, inference="none")
+    assert conforms, report
+
+
+def test_the_shapes_reject_an_entity_without_a_name(turtle: rdflib.Graph) -> None:
+    broken = rdflib.Graph()
+    for triple in turtle:
+        broken.add(triple)
+    subject = next(broken.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/org#Organization")))
+    broken.remove((subject, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None))
+    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    assert not pyshacl.validate(broken, shacl_graph=shapes)[0]
+
+
+def test_a_post_is_a_membership_with_role_and_dated_evidence(turtle: rdflib.Graph) -> None:
+    rows = list(turtle.query(PREFIXES + """
+        SELECT ?title ?sentence ?start ?end ?rule ?date WHERE {
+          ?m a org:Membership ; org:member/skos:prefLabel "钟平熊"@zh ;
+             org:organization/skos:prefLabel "沔渡派出所"@zh ; org:role/skos:prefLabel ?title ;
+             prov:wasDerivedFrom ?e .
+          ?e govkg:sentence ?sentence ; govkg:startOffset ?start ; govkg:endOffset ?end ; govkg:rule ?rule ;
+             prov:wasQuotedFrom ?article .
+          OPTIONAL { ?article dcterms:date ?date }
+        }"""))
+    assert len(rows) == 1
+    title, sentence, start, end, rule, _ = rows[0]
+    assert str(title) == "所长" and "钟平熊" in str(sentence) and str(rule).startswith("post.")
+    text = (ROOT / "seeds" / "003_35cf51e87d738b0b.txt").read_text(encoding="utf-8")
+    assert text[int(start) : int(end)].strip() == str(sentence)
+
+
+def test_a_direct_triple_finds_its_evidence_through_its_statement(turtle: rdflib.Graph) -> None:
+    rows = list(turtle.query(PREFIXES + """
+        SELECT ?sentence ?article WHERE {
+          ?child skos:prefLabel "天元区委政法委"@zh . ?parent skos:prefLabel "天元区委"@zh .
+          ?child org:subOrganizationOf ?parent .
+          ?st rdf:subject ?child ; rdf:predicate org:subOrganizationOf ; rdf:object ?parent ;
+              prov:wasDerivedFrom ?e .
+          ?e govkg:sentence ?sentence ; prov:wasQuotedFrom ?article .
+        }"""))
+    assert rows and all("政法委" in str(sentence) for sentence, _ in rows)
+
+
+def test_an_award_keeps_its_year(turtle: rdflib.Graph) -> None:
+    rows = list(turtle.query(PREFIXES + """
+        SELECT ?year WHERE { ?a a govkg:Award ; govkg:recipient/skos:prefLabel "天元区"@zh ;
+                             govkg:honour/skos:prefLabel "湖南省平安校园示范县市区"@zh ; govkg:year ?year }"""))
+    assert [str(r[0]) for r in rows] == ["2021-2022"]
+
+
+def test_trig_holds_one_named_graph_per_article(built: Path) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(built / "graph.trig", format="trig")
+    names = {str(g.identifier) for g in dataset.graphs() if str(g.identifier).startswith("https://w3id.org/govkg/id/graph/")}
+    assert len(names) == 5
+
+
+def test_every_format_holds_the_same_triples(built: Path, turtle: rdflib.Graph) -> None:
+    for name, fmt in (("graph.nt", "nt"), ("graph.jsonld", "json-ld")):
+        assert isomorphic(rdflib.Graph().parse(built / name, format=fmt), turtle), name
