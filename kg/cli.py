@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 from .build import build as build_graph_files
 from .errors import KgError
 from .evaluate import evaluate, format_report, load_gold, load_predictions
+from .query import STORES, QueryError, Store, named_queries, resolve_query
 from .records import Problem
 
 
@@ -68,6 +70,65 @@ def eval_command(gold_dir: Path, pred: Path, as_json: bool) -> None:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_report(report))
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{value!r}: expected NAME=VALUE", param_hint="--param")
+        pairs[name] = text
+    return pairs
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--graph", "graph", default="output/graph.ttl", show_default=True, type=click.Path(path_type=Path),
+              help="Graph file (.ttl, .trig, .nt, .jsonld).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A value for a named query's parameter.")
+@click.option("--store", type=click.Choice(STORES), default="oxigraph", show_default=True, help="SPARQL engine.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+def query(query: str | None, graph: Path, output_format: str, params: tuple[str, ...], store: str, list_queries: bool) -> None:
+    """Ask the graph a SPARQL question: a named query, a .rq file, or the query text.
+
+    Example: kg query officials --graph output/graph.ttl --format csv
+    """
+    if list_queries:
+        for named in named_queries().values():
+            needs = "".join(f" --param {p}=…" for p in named.params)
+            click.echo(f"{named.name}{needs}\n    {named.description}")
+        return
+    if not query:
+        raise click.UsageError("give a QUERY (a named query, a .rq file or SPARQL text), or --list")
+    try:
+        answer = Store(graph, store=store).query(resolve_query(query, _params(params)))
+    except KgError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo({"table": answer.table, "csv": answer.csv, "json": answer.json}[output_format]().rstrip("\n"))
+
+
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--store", type=click.Choice(STORES), default="oxigraph", show_default=True, help="SPARQL engine.")
+def serve(graph: Path, host: str, port: int, timeout: float, store: str) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page.
+
+    Example: kg serve output/graph.ttl --port 8000  (then open http://127.0.0.1:8000/)
+    """
+    from .serve import serve as run_server
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        loaded = Store(graph, store=store)
+    except QueryError as error:
+        raise click.ClickException(str(error)) from error
+    run_server(loaded, host=host, port=port, timeout=timeout,
+               on_ready=lambda url: click.echo(f"SPARQL endpoint at {url} ({len(loaded)} triples); Ctrl-C stops it"))
 
 
 if __name__ == "__main__":  # pragma: no cover

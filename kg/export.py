@@ -73,8 +73,13 @@ def _flat(value: object) -> object:
 
 
 def gexf_text(flat: nx.MultiDiGraph, date: str) -> str:
-    """GEXF whose header date is the newest article date, not the day of the run."""
-    text = "\n".join(nx.generate_gexf(flat)) + "\n"
+    """GEXF (dynamic: nodes and edges start at the date of the first article that
+    reports them) whose header date is the newest article date, not the day of the run."""
+    dated = flat.copy()
+    for _, data in list(dated.nodes(data=True)) + [(None, d) for _, _, d in dated.edges(data=True)]:
+        if data.get("first_date"):
+            data["start"] = data["first_date"]
+    text = "\n".join(nx.generate_gexf(dated)) + "\n"
     text = re.sub(r"<creator>[^<]*</creator>", "<creator>govkg</creator>", text, count=1)
     text = re.sub(r'lastmodifieddate="[^"]*"', f'lastmodifieddate="{date}"' if date else "", text, count=1)
     return "<?xml version='1.0' encoding='utf-8'?>\n" + text

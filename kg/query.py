@@ -147,7 +147,7 @@ class Store:
         return result.serialize(format=rdflib_format, encoding="utf-8"), media_type
 
     def _run(self, text: str) -> object:
-        if UPDATE.search(_strip_comments(text)):
+        if is_update(text):
             raise QueryError("updates are not allowed: this store is read-only")
         try:
             if self.name == "oxigraph":
@@ -190,7 +190,13 @@ def _ox_text(term: object) -> str:
     return "" if term is None else str(term.value)
 
 
+def is_update(text: str) -> bool:
+    """True when the text is a SPARQL Update (INSERT, DELETE, DROP, CLEAR, LOAD …), not a query."""
+    return bool(UPDATE.search(_strip_comments(text)))
+
+
 def _strip_comments(text: str) -> str:
+    """The text with IRIs, strings and comments blanked, so only keywords remain."""
     return re.sub(r"#[^\n]*", "", re.sub(r"<[^>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", '""', text))
 
 

@@ -152,7 +152,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if len(queries) != 1 or not queries[0].strip():
             raise _Refusal(HTTPStatus.BAD_REQUEST, "no query given: send one query=… parameter or an application/sparql-query body")
         text = queries[0]
-        if _is_update(text):
+        if kg_query.is_update(text):
             raise _Refusal(HTTPStatus.FORBIDDEN, READ_ONLY)
         body, media_type = self._run(text, self.headers.get("Accept", ""))
         self._send(HTTPStatus.OK, body, f"{media_type}; charset=utf-8")
@@ -251,11 +251,6 @@ def _parse_form(text: str) -> dict[str, list[str]]:
 
 def _wants_html(accept: str) -> bool:
     return negotiate(accept, ["application/sparql-results+json", "text/html"]) == "text/html"
-
-
-def _is_update(text: str) -> bool:
-    """The store's own test: would it refuse this text as a SPARQL Update?"""
-    return bool(kg_query.UPDATE.search(kg_query._strip_comments(text)))
 
 
 def make_server(store: Store, *, host: str = "127.0.0.1", port: int = 0, timeout: float = 30.0) -> SparqlServer:

@@ -47,3 +47,37 @@ def test_eval_prints_a_table_and_json(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "micro" in table.output and "POST title accuracy" in table.output
     scores = json.loads(runner.invoke(main, ["eval", str(GOLD), "--pred", str(tmp_path / "extractions.jsonl"), "--json"]).output)
     assert scores["docs"] == 3 and scores["entities"]["lenient"]["micro"]["f1"] > 0.85
+
+
+def test_query_lists_the_named_queries() -> None:
+    result = CliRunner().invoke(main, ["query", "--list"])
+    assert result.exit_code == 0
+    for name in ("officials", "programmes", "honours", "sub-units", "mentions", "evidence"):
+        assert name in result.output
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_the_officials_query_lists_the_posts_found_in_the_seeds(store: str) -> None:
+    result = CliRunner().invoke(main, ["query", "officials", "--graph", str(ROOT / "output" / "graph.ttl"),
+                                       "--format", "json", "--store", store])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {"person": "阳建", "title": "副书记", "organisation": "醴陵市委"}.items() <= next(
+        r for r in rows if r["person"] == "阳建" and r["title"] == "副书记").items()
+    assert any(r["person"] == "钟平熊" and r["organisation"] == "沔渡派出所" for r in rows)
+
+
+def test_a_named_query_takes_its_parameter() -> None:
+    graph = str(ROOT / "output" / "graph.ttl")
+    result = CliRunner().invoke(main, ["query", "sub-units", "--graph", graph, "--param", "org=株洲市公安局", "--format", "csv"])
+    assert result.exit_code == 0 and "株洲市公安局综合管理支队反扒大队" in result.output
+    missing = CliRunner().invoke(main, ["query", "sub-units", "--graph", graph])
+    assert missing.exit_code != 0 and "--param org=" in missing.output
+
+
+def test_query_refuses_updates_and_reports_bad_queries() -> None:
+    graph = str(ROOT / "output" / "graph.ttl")
+    drop = CliRunner().invoke(main, ["query", "DROP ALL", "--graph", graph])
+    assert drop.exit_code != 0 and "read-only" in drop.output
+    bad = CliRunner().invoke(main, ["query", "SELECT ?x WHERE {", "--graph", graph])
+    assert bad.exit_code != 0 and "malformed query" in bad.output
