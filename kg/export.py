@@ -17,7 +17,7 @@ import networkx as nx
 from rdflib import Dataset, Graph
 
 from . import jsonl
-from .rdf import to_dataset, to_graph
+from .rdf import default_graph, to_dataset, to_graph
 from .records import Extraction
 from .view import render_html
 
@@ -106,7 +106,7 @@ def _sorted_json(value: object) -> object:
 
 def trig_text(dataset: Dataset) -> str:
     """TriG with the default graph first and the named graphs in IRI order."""
-    contexts = sorted(dataset.contexts(), key=lambda g: (g.identifier != dataset.default_context.identifier, str(g.identifier)))
+    contexts = sorted(dataset.graphs(), key=lambda g: (g.identifier != default_graph(dataset).identifier, str(g.identifier)))
     blocks = []
     for context in contexts:
         if not len(context):
@@ -115,7 +115,7 @@ def trig_text(dataset: Dataset) -> str:
         for triple in context:
             body.add(triple)
         turtle = "\n".join(line for line in body.serialize(format="turtle").splitlines() if not line.startswith("@prefix"))
-        name = "" if context.identifier == dataset.default_context.identifier else f"<{context.identifier}> "
+        name = "" if context.identifier == default_graph(dataset).identifier else f"<{context.identifier}> "
         blocks.append(f"{name}{{\n{turtle.strip()}\n}}\n")
     body = "\n".join(blocks)
     used = "".join(f"@prefix {p}: <{n}> .\n" for p, n in sorted(dataset.namespaces()) if p and f"{p}:" in body)

@@ -60,12 +60,17 @@ def _hashed(kind: str, *parts: str) -> URIRef:
     return DATA[f"{kind}/{digest}"]
 
 
+def default_graph(dataset: Dataset) -> Graph:
+    """The dataset's default graph (rdflib >= 7.2 names it ``default_graph``)."""
+    return dataset.default_graph if hasattr(type(dataset), "default_graph") else dataset.default_context
+
+
 def to_dataset(graph: nx.MultiDiGraph) -> Dataset:
     """The whole graph as an RDF dataset: a default graph plus one named graph per article."""
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
-    default = dataset.default_context
+    default = default_graph(dataset)
     for node, data in sorted(graph.nodes(data=True)):
         if data["type"] == "ARTICLE":
             _article(default, graph, node, data)
