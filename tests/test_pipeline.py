@@ -239,7 +239,6 @@ def test_anonymised_people_in_the_seeds_are_no_persons(read, sentence):
     assert texts(read(sentence), "PER") == []
 
 
-@pytest.mark.xfail(reason="person_name_at takes 游某/张女士 for names: only a 某 after two characters is refused", strict=True)
 @pytest.mark.parametrize(
     "sentence",
     ["群丰镇新塘社区网格员游某在集市宣传反诈电话。", "群丰镇新塘社区网格员张女士在集市宣传反诈电话。"],
@@ -295,15 +294,26 @@ def test_a_qualifier_before_a_quote_is_not_a_programme(read):
 
 
 @pytest.mark.parametrize(
-    "sentence",
+    ("sentence", "slogan"),
     [
-        "天元区委政法委围绕市域社会治理“怎么推”、“治什么”、“靠什么”,坚持以系统推进、拉长补短、智力支撑的思路推进市域社会治理现代化。",
-        "作出了“以治理创新筑牢社会根基”“坚持法治株洲、法治政府、法治社会一体建设”“深化平安株洲建设”等一系列工作部署。",
-        "株洲市第十三次党代会提出了“聚焦、裂变、创新、升级、品牌”工作思路。",
+        (
+            "天元区委政法委围绕市域社会治理“怎么推”、“治什么”、“靠什么”,坚持以系统推进、拉长补短、智力支撑的思路推进市域社会治理现代化。",
+            "怎么推",
+        ),
+        (
+            "作出了“以治理创新筑牢社会根基”“坚持法治株洲、法治政府、法治社会一体建设”“常态化开展扫黑除恶斗争”“深化平安株洲建设”等一系列工作部署。",
+            "坚持法治株洲、法治政府、法治社会一体建设",
+        ),
+        ("株洲市第十三次党代会提出了“聚焦、裂变、创新、升级、品牌”工作思路。", "聚焦、裂变、创新、升级、品牌"),
+        ("全市政法机关围绕“聚焦、裂变、创新、升级、品牌”工作思路,全市政法系统聚焦中心工作。", "聚焦、裂变、创新、升级、品牌"),
+        # quoted next to a strategy, but it opens with a verb: a goal, not a programme
+        ("为大力实施“三高四新”战略和“培育制造名城、建设幸福株洲”贡献政法力量。", "培育制造名城、建设幸福株洲"),
     ],
 )
-def test_slogans_are_no_programmes(read, sentence):
-    assert texts(read(sentence), "PROGRAMME") == []
+def test_slogans_are_no_programmes(read, sentence, slogan):
+    found = texts(read(sentence), "PROGRAMME")
+    assert not [name for name in found if name in slogan or slogan in name]
+    assert "“" + slogan + "”" in sentence
 
 
 @pytest.mark.parametrize(
@@ -379,7 +389,6 @@ def test_the_recipient_comes_before_the_passive_marker(read):
     assert keys(doc, "ORG") == {"醴陵市国安办": "醴陵市国安办", "省国家安全厅": "⟨省⟩国家安全厅"}
 
 
-@pytest.mark.xfail(reason="a year inside the quotes stays in the honour name; YEAR is matched only before the opening quote", strict=True)
 def test_a_year_inside_the_quotes_is_the_award_year(read):
     doc = read("醴陵市国安办(防务办)被省国家安全厅评为“2020年湖南省先进基层防务办”。")
     assert awards(doc) == [("醴陵市国安办", "湖南省先进基层防务办", "2020")]

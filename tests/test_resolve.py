@@ -237,7 +237,6 @@ def test_the_recipient_of_a_passive_award_is_the_subject(seed_runs):
     assert recipients == ["醴陵市国安办"]
 
 
-@pytest.mark.xfail(reason="the year inside the quotes (“2020年湖南省先进基层防务办”) stays in the honour name", strict=True)
 def test_a_year_inside_quotes_is_the_award_year(seed_runs):
     assert ("AWARD", "醴陵市国安办", "湖南省先进基层防务办", "2020") in relation_keys(seed_runs["001"].extraction)
 

@@ -52,14 +52,16 @@ class HonourRecognizer:
         """(start, end, year) of each honour name in the list after a verb."""
         names = []
         for start, end in _split_list(text, at):
-            year_match = YEAR.match(text, start)
-            year = year_match.group(1) or ""
-            start = year_match.end()
+            outside = YEAR.match(text, start)
+            start = outside.end()
             suffix = self.suffixes.search(text, start, end)
             end = suffix.start() if suffix else end
             quoted = "“" in text[start:end]
             if text[start:start + 1] == "“" and text[end - 1:end] == "”" and text.count("“", start, end) == 1:
                 start, end = start + 1, end - 1
+            inside = YEAR.match(text, start)
+            year = inside.group(1) or outside.group(1) or ""
+            start = inside.end()
             name = _unquote(text[start:end])
             if len(name) >= 2 and (quoted or self.markers.search(name)):
                 names.append((start, end, year))
