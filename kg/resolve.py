@@ -130,18 +130,19 @@ def _ancestor(division: Division, level: str) -> Division:
 
 
 def _dominant(weights: Counter) -> dict[str, Division]:
-    """The most cited division of each level; missing levels inferred upwards."""
+    """The most cited division of each level, counting what lies inside it
+    (天元区 counts for 株洲市); a county must lead its level by a margin."""
     table = divisions()
+    totals: Counter = Counter()
+    for code, weight in weights.items():
+        division = table.by_code[code]
+        for covering in (division, *table.ancestors(division)):
+            totals[covering.code] += weight
     dominant: dict[str, Division] = {}
     for level in ("county", "city", "province"):
-        ranked = sorted(((w, c) for c, w in weights.items() if table.by_code[c].level == level), reverse=True)
-        if ranked and (len(ranked) == 1 or ranked[0][0] >= DOMINANCE * ranked[1][0]):
+        ranked = sorted(((w, c) for c, w in totals.items() if table.by_code[c].level == level), reverse=True)
+        if ranked and (level != "county" or len(ranked) == 1 or ranked[0][0] >= DOMINANCE * ranked[1][0]):
             dominant[level] = table.by_code[ranked[0][1]]
-    for lower, upper in (("county", "city"), ("city", "province"), ("county", "province")):
-        if lower in dominant and upper not in dominant:
-            ancestor = _ancestor(dominant[lower], upper)
-            if ancestor.level == upper:
-                dominant[upper] = ancestor
     return dominant
 
 

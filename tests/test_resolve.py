@@ -277,3 +277,13 @@ def test_every_relation_names_known_entities(seed_runs, seed):
         for field, value in relation.args:
             if field not in ("title", "year", "role"):
                 assert value in known, (relation.key, field)
+
+
+def test_districts_count_for_their_city_when_choosing_the_jurisdiction() -> None:
+    from kg.corpus import parse_article
+    from kg.extract import read_article
+    from kg.resolve import infer_jurisdiction
+
+    article = parse_article("x.txt", "荷塘区、天元区扒窃案件频发,发现是一个岳阳团伙。", "x.txt")
+    dominant = infer_jurisdiction(read_article(article)).dominant
+    assert dominant["city"].name == "株洲市" and "county" not in dominant
