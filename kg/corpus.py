@@ -42,7 +42,7 @@ _NAME = rf"(?:(?!{_STOP})[{_HAN}]){{2,4}}(?=(?:{_STOP})|[^{_HAN}]|$)"
 _NAMES = rf"{_NAME}(?:(?:\s*[、，,]\s*|[ \t\u3000]+){_NAME})*"
 
 _BYLINE_PREFIX = re.compile(
-    rf"[ \t\u3000]*(?:文/图\s*(?={_PAPER}))?(?:本报|(?P<paper>{_PAPER})(?:[·•・][^\s/]*?)?)?(?=\s*(?:{_CUE}))"
+    rf"(?:文/图\s*(?={_PAPER}))?(?:本报|(?P<paper>{_PAPER})(?:[·•・][^\s/]*?)?)?(?=[ \t\u3000]*(?:{_CUE}))"
 )
 _SEGMENT = re.compile(rf"\s*(?P<cue>{_CUE})(?P<sep>[ \t\u3000]*[/／:：]?[ \t\u3000]*)(?P<names>{_NAMES})")
 #: ``本报讯（记者 周圆）…``: a byline in brackets at the start of the first paragraph.
@@ -269,7 +269,7 @@ def _paper_and_page(lines: list[tuple[int, str]], kinds: list[str], header: list
         if match := _PAPER_LINE.match(line):
             return match["paper"], match["page"]
     for (_, line), kind in zip(lines, kinds):
-        match = (_BYLINE_PREFIX if kind == "byline" else _DATELINE).match(line)
+        match = (_BYLINE_PREFIX if kind == "byline" else _DATELINE).match(line.strip())
         if match and match["paper"]:
             return match["paper"], ""
     return "", ""
@@ -297,6 +297,7 @@ def _byline_segments(
     a byline, unless a newspaper, a separator or brackets (``framed``) say otherwise.
     """
     end = len(line) if end is None else end
+    start = end - len(line[start:end].lstrip())
     if not (prefix := _BYLINE_PREFIX.match(line, start, end)):
         return None
     segments, separators, position = [], [], prefix.end()
