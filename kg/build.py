@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache
 from .corpus import read_articles
 from .extract import read_article
 from .export import write_outputs
@@ -14,30 +15,49 @@ from .records import Article, Extraction, Problem
 from .resolve import resolve
 
 
+CACHE_FOLDER = ".kg-cache"
+
+
 @dataclass
 class BuildReport:
     """What a build read, skipped and wrote."""
 
     articles: int = 0
+    cached: int = 0
     problems: list[Problem] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     entities: int = 0
     relations: int = 0
 
 
-def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None) -> Iterable[Extraction]:
-    """Extractions of every readable article; problems go to ``on_problem``."""
+def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
+                     cache: Cache | None = None, on_cached: Callable[[Extraction], None] = lambda e: None) -> Iterable[Extraction]:
+    """Extractions of every readable article; problems go to ``on_problem``.
+
+    With a ``cache``, an article already extracted by the same pipeline
+    version is taken from it (and reported to ``on_cached``).
+    """
     for item in read_articles(inputs):
         if isinstance(item, Problem):
             on_problem(item)
             continue
-        yield resolve(read_article(item))
+        cached = cache.get(item) if cache is not None else None
+        if cached is not None:
+            on_cached(cached)
+            yield cached
+            continue
+        extraction = resolve(read_article(item))
+        if cache is not None:
+            cache.put(extraction)
+        yield extraction
 
 
-def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None) -> BuildReport:
+def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
+          cache: bool = True) -> BuildReport:
     """Build the knowledge graph of ``inputs`` into the folder ``out``.
 
-    Nothing is written when no article could be read.
+    Extractions are cached per article in ``out/.kg-cache`` unless ``cache``
+    is False. Nothing is written when no article could be read.
     """
     report = BuildReport()
 
@@ -45,7 +65,11 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         report.problems.append(item)
         on_problem(item)
 
-    extractions = list(extract_articles(inputs, on_problem=problem))
+    def cached(_: Extraction) -> None:
+        report.cached += 1
+
+    store = Cache(Path(out) / CACHE_FOLDER) if cache else None
+    extractions = list(extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached))
     report.articles = len(extractions)
     if not extractions:
         return report

@@ -27,7 +27,8 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for extractions.jsonl and the graph files.")
-def build(inputs: tuple[Path, ...], out: Path) -> None:
+@click.option("--no-cache", is_flag=True, help="Re-extract every article (the cache is OUT/.kg-cache).")
+def build(inputs: tuple[Path, ...], out: Path, no_cache: bool) -> None:
     """Extract entities and relations from articles and build the graph.
 
     INPUTS are files, folders (read recursively) or .jsonl files of
@@ -40,11 +41,14 @@ def build(inputs: tuple[Path, ...], out: Path) -> None:
         click.echo(f"warning: skipped {problem.source}: {problem.problem}", err=True)
 
     try:
-        report = build_graph_files(inputs, out, on_problem=warn)
+        report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache)
     except KgError as error:
         raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt:
+        click.echo("interrupted: every output file is either complete or still the previous version", err=True)
+        sys.exit(130)
     skipped = len(report.problems)
-    click.echo(f"read {report.articles} article(s), skipped {skipped}; "
+    click.echo(f"read {report.articles} article(s) ({report.cached} from cache), skipped {skipped}; "
                f"{report.entities} entities, {report.relations} relations")
     for path in report.outputs:
         click.echo(f"wrote {path}")

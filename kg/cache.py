@@ -1,0 +1,102 @@
+"""A per-article cache of extractions, keyed by content and pipeline version.
+
+A re-run only processes new or changed articles. The key of an article is a
+hash of everything the extraction reads from it (id, text, header fields);
+the pipeline version is a hash of the package's version, its rule data and
+the code of every extraction stage, so a change to a rule invalidates the
+cache by itself. Entries are JSON files written atomically; an unreadable
+entry is treated as missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+
+import spacy
+
+from . import __version__
+from .records import Article, Entity, Evidence, Extraction, Mention, Relation
+
+#: What the extraction depends on, besides the package version and the spaCy version.
+STAGES = ("corpus.py", "normalize.py", "extract.py", "resolve.py", "records.py", "pipeline", "resources")
+
+
+@functools.cache
+def pipeline_version() -> str:
+    """A short hash of the code and data that turn an article into an extraction."""
+    digest = hashlib.sha256(f"{__version__} spacy {spacy.__version__}".encode())
+    root = resources.files("kg")
+    for stage in STAGES:
+        for path in sorted(_files(root.joinpath(stage)), key=lambda p: str(p)):
+            digest.update(str(path).rsplit("kg", 1)[-1].encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _files(entry) -> list:
+    if entry.is_file():
+        return [entry]
+    return [f for child in entry.iterdir() if child.name != "__pycache__" for f in _files(child)
+            if f.name.endswith((".py", ".tsv", ".txt", ".jsonl", ".md"))]
+
+
+def article_key(article: Article) -> str:
+    """A hash of what the extraction reads from the article."""
+    fields = [article.doc, article.text, article.title, article.date, article.newspaper, article.page, article.source]
+    return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
+
+
+class Cache:
+    """Extractions on disk under ``folder/VERSION/``."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder) / pipeline_version()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, article: Article) -> Extraction | None:
+        """The cached extraction of this very article, or None."""
+        try:
+            data = json.loads(self._path(article_key(article)).read_text(encoding="utf-8"))
+            return extraction_from_dict(data, article)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, extraction: Extraction) -> None:
+        path = self._path(article_key(extraction.article))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(extraction_to_dict(extraction), stream, ensure_ascii=False)
+        os.replace(temporary, path)
+
+
+def extraction_to_dict(extraction: Extraction) -> dict:
+    """Everything but the article itself (the cache key already pins it down)."""
+    return {
+        "entities": [asdict(e) for e in extraction.entities],
+        "relations": [asdict(r) for r in extraction.relations],
+        "jurisdiction": list(extraction.jurisdiction),
+    }
+
+
+def extraction_from_dict(data: dict, article: Article) -> Extraction:
+    entities = tuple(
+        Entity(e["type"], e["name"], tuple(e["aliases"]), tuple(Mention(**m) for m in e["mentions"])) for e in data["entities"]
+    )
+    relations = tuple(
+        Relation(r["type"], tuple(tuple(pair) for pair in r["args"]), Evidence(**r["evidence"]) if r["evidence"] else None)
+        for r in data["relations"]
+    )
+    return Extraction(article, entities, relations, tuple(data["jurisdiction"]))
+
+
+__all__ = ["Cache", "article_key", "extraction_from_dict", "extraction_to_dict", "pipeline_version"]
