@@ -29,7 +29,7 @@ def test_build_warns_about_a_bad_file_and_exits_zero(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(tmp_path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "bad.txt" in result.output and "binary" in result.output
-    assert "read 1 article(s), skipped 1" in result.output
+    assert "read 1 article(s) (0 from cache), skipped 1" in result.output
 
 
 def test_build_fails_clearly_when_no_article_could_be_read(tmp_path: Path) -> None:
