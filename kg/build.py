@@ -16,6 +16,8 @@ from .resolve import resolve
 
 
 CACHE_FOLDER = ".kg-cache"
+#: Files larger than this are refused (``kg build --max-bytes``); longer texts are read in chunks.
+MAX_BYTES = 20_000_000
 
 
 @dataclass
@@ -31,13 +33,14 @@ class BuildReport:
 
 
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
-                     cache: Cache | None = None, on_cached: Callable[[Extraction], None] = lambda e: None) -> Iterable[Extraction]:
+                     cache: Cache | None = None, on_cached: Callable[[Extraction], None] = lambda e: None,
+                     max_bytes: int = MAX_BYTES) -> Iterable[Extraction]:
     """Extractions of every readable article; problems go to ``on_problem``.
 
     With a ``cache``, an article already extracted by the same pipeline
     version is taken from it (and reported to ``on_cached``).
     """
-    for item in read_articles(inputs):
+    for item in read_articles(inputs, max_bytes=max_bytes):
         if isinstance(item, Problem):
             on_problem(item)
             continue
@@ -53,7 +56,7 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
-          cache: bool = True) -> BuildReport:
+          cache: bool = True, max_bytes: int = MAX_BYTES) -> BuildReport:
     """Build the knowledge graph of ``inputs`` into the folder ``out``.
 
     Extractions are cached per article in ``out/.kg-cache`` unless ``cache``
@@ -69,7 +72,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         report.cached += 1
 
     store = Cache(Path(out) / CACHE_FOLDER) if cache else None
-    extractions = list(extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached))
+    extractions = list(extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes))
     report.articles = len(extractions)
     if not extractions:
         return report

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .build import MAX_BYTES
 from .build import build as build_graph_files
 from .errors import KgError
 from .evaluate import evaluate, format_report, load_gold, load_predictions
@@ -28,7 +29,9 @@ def main() -> None:
 @click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for extractions.jsonl and the graph files.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every article (the cache is OUT/.kg-cache).")
-def build(inputs: tuple[Path, ...], out: Path, no_cache: bool) -> None:
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Refuse larger files.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any input was skipped.")
+def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, strict: bool) -> None:
     """Extract entities and relations from articles and build the graph.
 
     INPUTS are files, folders (read recursively) or .jsonl files of
@@ -41,7 +44,7 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool) -> None:
         click.echo(f"warning: skipped {problem.source}: {problem.problem}", err=True)
 
     try:
-        report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache)
+        report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:
@@ -54,6 +57,8 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool) -> None:
         click.echo(f"wrote {path}")
     if report.articles == 0:
         raise click.ClickException("no article could be read; nothing was written")
+    if strict and report.problems:
+        raise click.ClickException(f"--strict: {skipped} input(s) skipped (see the warnings above)")
 
 
 @main.command(name="eval")

@@ -6,6 +6,8 @@ records whose offsets point into ``Article.text``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -15,22 +17,56 @@ from .pipeline.spans import CANDIDATES, ENTITIES, SUBJECTS
 from .records import Article, Evidence, Found, FoundRelation, Mention, Reading
 
 
+#: Longest text given to spaCy at once; a longer article is read in paragraph-aligned chunks.
+CHUNK_CHARS = 50_000
+
+
 def read_article(article: Article, nlp: Language | None = None) -> Reading:
-    """Find the mentions and relations of one article."""
+    """Find the mentions and relations of one article (in chunks when it is long)."""
     textmap = assemble(article)
-    doc = (nlp or shared_nlp())(textmap.text)
-    return reading_from_doc(article, textmap, doc)
+    pieces = chunks(textmap, CHUNK_CHARS)
+    docs = (nlp or shared_nlp()).pipe(piece.text for piece in pieces)
+    readings = [reading_from_doc(article, piece, doc, header=index == 0) for index, (piece, doc) in enumerate(zip(pieces, docs))]
+    return readings[0] if len(readings) == 1 else merge(readings)
 
 
-def reading_from_doc(article: Article, textmap: TextMap, doc: Doc) -> Reading:
-    """Records from a processed ``Doc`` (offsets mapped back to the original)."""
+def chunks(textmap: TextMap, size: int) -> list[TextMap]:
+    """The text cut at line ends into pieces of at most ``size`` characters (a longer line is cut where it must be)."""
+    pieces, start = [], 0
+    while start < len(textmap.text) or not pieces:
+        end = min(start + size, len(textmap.text))
+        if end < len(textmap.text):
+            cut = textmap.text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        pieces.append(TextMap(textmap.text[start:end], textmap.origin[start:end]))
+        start = end
+    return pieces
+
+
+def merge(readings: list[Reading]) -> Reading:
+    """One reading from the readings of an article's chunks."""
+    found: list[Found] = []
+    relations: list[FoundRelation] = []
+    for reading in readings:
+        shift = len(found)
+        found.extend(reading.found)
+        relations.extend(replace(r, args=tuple((f, v + shift if isinstance(v, int) else v) for f, v in r.args)) for r in reading.relations)
+    hits = tuple(hit for reading in readings for hit in reading.place_hits)
+    return Reading(readings[0].article, tuple(found), tuple(relations), hits)
+
+
+def reading_from_doc(article: Article, textmap: TextMap, doc: Doc, *, header: bool = True) -> Reading:
+    """Records from a processed ``Doc`` (offsets mapped back to the original);
+    ``header`` adds the byline persons and newspaper (once per article)."""
     spans = list(doc.spans[ENTITIES]) if ENTITIES in doc.spans else []
     index = {(s.start_char, s.end_char, s.label_): i for i, s in enumerate(spans)}
     subjects = {(s.start_char, s.end_char, s.label_) for s in doc.spans[SUBJECTS]} if SUBJECTS in doc.spans else set()
     found = [_found(article, textmap, span, (span.start_char, span.end_char, span.label_) in subjects) for span in spans]
-    found += _header_mentions(article, len(found))
+    if header:
+        found += _header_mentions(article)
     relations = [r for r in (_relation(article, textmap, rel, index) for rel in doc._.kg_relations or []) if r]
-    relations += _author_relations(article, found)
+    if header:
+        relations += _author_relations(article, found)
     hits = tuple(
         (textmap.span(s.start_char, s.end_char)[0], tuple(s._.kg_meta["codes"]), bool(s._.kg_meta.get("short")))
         for s in (doc.spans[CANDIDATES] if CANDIDATES in doc.spans else [])
@@ -66,7 +102,7 @@ def _relation(article: Article, textmap: TextMap, relation, index: dict) -> Foun
     return FoundRelation(relation.type, tuple(args), evidence, bool(relation.meta.get("fallback")))
 
 
-def _header_mentions(article: Article, offset: int) -> list[Found]:
+def _header_mentions(article: Article) -> list[Found]:
     """The byline persons and the newspaper, which the page header names."""
     found = [Found(Mention("PER", b.name, b.start, b.end, f"byline.{b.role}"), b.name) for b in article.bylines]
     if article.newspaper:

@@ -45,6 +45,8 @@ class TextMap:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map ``text[start:end]`` back to offsets in the original text."""
+        if not self.origin:
+            return 0, 0
         if end <= start:
             at = self.origin[start] if start < len(self.origin) else self.origin[-1]
             return at, at

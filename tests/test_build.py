@@ -113,3 +113,17 @@ def test_nothing_is_written_when_nothing_could_be_read(tmp_path: Path) -> None:
     report = build([tmp_path / "in"], tmp_path / "out")
     assert report.articles == 0 and report.problems
     assert not (tmp_path / "out").exists()
+
+
+def test_a_long_article_is_read_in_chunks_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.extract
+    from kg.corpus import read_text_file
+    from kg.resolve import resolve
+
+    article = read_text_file(SEEDS / "000_fa77a8a22d1f7229.txt")
+    whole = resolve(kg.extract.read_article(article))
+    monkeypatch.setattr(kg.extract, "CHUNK_CHARS", 600)
+    assert len(kg.extract.chunks(kg.extract.assemble(article), 600)) > 5
+    chunked = resolve(kg.extract.read_article(article))
+    assert {(e.type, e.name) for e in chunked.entities} == {(e.type, e.name) for e in whole.entities}
+    assert {r.key for r in chunked.relations} == {r.key for r in whole.relations}

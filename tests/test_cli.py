@@ -81,3 +81,18 @@ def test_query_refuses_updates_and_reports_bad_queries() -> None:
     assert drop.exit_code != 0 and "read-only" in drop.output
     bad = CliRunner().invoke(main, ["query", "SELECT ?x WHERE {", "--graph", graph])
     assert bad.exit_code != 0 and "malformed query" in bad.output
+
+
+def test_strict_fails_when_any_input_was_skipped(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "good.txt").write_text("记者/周圆\n\n天元区委政法委组织开展“防范邪教宣传周”活动。", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--out", str(tmp_path / "out"), "--strict"])
+    assert result.exit_code != 0 and "--strict: 1 input(s) skipped" in result.output
+    assert (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_max_bytes_refuses_a_larger_file_by_name(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("天元区委政法委组织开展“防范邪教宣传周”活动。\n" * 100, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(big), "--out", str(tmp_path / "out"), "--max-bytes", "1000"])
+    assert result.exit_code != 0 and "big.txt" in result.output and "1,000" in result.output
