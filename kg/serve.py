@@ -12,8 +12,9 @@ default). Updates are refused with 403 however they are sent.
 Each query runs in a worker thread. When it has not finished after ``timeout``
 seconds the client gets 503 and the handler stops waiting, but the worker
 cannot be killed: it finishes in the background and its answer is dropped. At
-most ``MAX_RUNNING`` queries run at once (abandoned ones included); past that
-a request gets 503 at once, so runaway queries cannot pile up.
+most ``MAX_RUNNING`` queries run at once (abandoned ones included); a request
+waits up to ``timeout`` seconds for a free slot and then gets 503, so a burst
+of queries queues while runaway queries cannot pile up.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class SparqlServer(ThreadingHTTPServer):
     """The HTTP server: one handler thread per request, the store shared read-only."""
 
     daemon_threads = True
+    request_queue_size = 256  #: pending connections the socket accepts (a burst of clients)
 
     def __init__(self, address: tuple[str, int], store: Store, *, timeout: float) -> None:
         super().__init__(address, SparqlHandler)
@@ -159,7 +161,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _run(self, text: str, accept: str) -> tuple[bytes, str]:
         """Run the query in a worker thread; stop waiting after the server's timeout."""
-        if not self.server.running.acquire(blocking=False):
+        if not self.server.running.acquire(timeout=self.server.query_timeout):
             raise _Refusal(HTTPStatus.SERVICE_UNAVAILABLE, f"too many queries running (at most {MAX_RUNNING}): try again later")
         outcome: dict[str, object] = {}
 

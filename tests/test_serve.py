@@ -294,3 +294,36 @@ def test_requests_are_logged_not_printed(url: str, caplog: pytest.LogCaptureFixt
         assert get(url, SELECT).status == 200
     assert any("GET /sparql" in record.getMessage() for record in caplog.records if record.name == "kg.serve")
     assert capfd.readouterr().err == ""
+
+
+def test_the_endpoint_stays_up_under_200_concurrent_queries() -> None:
+    """A bounded burst on loopback: every query answers 200 and the server still answers afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with running(make_server(Store(GRAPH), timeout=20.0)) as url:
+        with ThreadPoolExecutor(max_workers=200) as pool:
+            statuses = list(pool.map(lambda _: get(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").status, range(200)))
+        assert statuses.count(200) == 200
+        assert get(url, INSERTED).status == 200
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "PREFIX x: <urn:x#> DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "LOAD <http://example.org/data.ttl>",
+    "CLEAR DEFAULT",
+    "CREATE GRAPH <urn:g>",
+    "DROP ALL",
+    "COPY DEFAULT TO <urn:g>",
+    "MOVE DEFAULT TO <urn:g>",
+    "ADD DEFAULT TO <urn:g>",
+    "# a comment first\ndrop silent graph <urn:g>",
+])
+def test_every_sparql_update_form_is_refused(update: str, store: Store) -> None:
+    with running(make_server(store)) as url:
+        reply = post_query(url, update)
+        assert reply.status == 403 and "read-only" in reply.text
+        assert get(url, INSERTED).json()["boolean"] is False
