@@ -140,5 +140,29 @@ def serve(graph: Path, host: str, port: int, timeout: float, store: str) -> None
                on_ready=lambda url: click.echo(f"SPARQL endpoint at {url} ({len(loaded)} triples); Ctrl-C stops it"))
 
 
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, path_type=Path))
+@click.option("--focus", metavar="NAME", help="Only the neighbourhood of this entity: a canonical name, an alias or a node id (org:天元区委).")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(0), help="With --focus: how many edges away (either direction).")
+@click.option("--out", "out", default="view.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write.")
+def view(graph: Path, focus: str | None, depth: int, out: Path) -> None:
+    """Write the interactive view of a build, or of one entity's neighbourhood, as one offline HTML file.
+
+    GRAPH is a build folder or its extractions.jsonl; the graph is rebuilt
+    from the extraction records, so the view has every alias and evidence
+    sentence.
+
+    Example: kg view output/ --focus 天元区委政法委 --depth 1 --out zhengfawei.html
+    """
+    from .view import write_view
+
+    try:
+        nodes, edges = write_view(graph, out, focus=focus, depth=depth)
+    except KgError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {out} ({nodes} nodes, {edges} edges)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

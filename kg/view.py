@@ -2,25 +2,54 @@
 
 pyvis builds the node and edge data; the page template is ours and inlines
 the vis-network script that the pyvis package ships, so opening the file
-makes no network request.
+makes no network request. Tooltip and panel text travels as JSON data and
+the page puts it into the document with ``textContent`` only, so a name such
+as ``<img src=x onerror=alert(1)>`` shows as text.
+
+Up to ``FREEZE_ABOVE`` nodes the browser lays the graph out (physics with a
+fixed seed, switched off once it has stabilised); above it the layout is
+computed here, once, and the page draws fixed positions with physics off.
 """
 
 from __future__ import annotations
 
-import html
 import json
+import math
+from collections import Counter
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pyvis
-from jinja2 import Template
+from jinja2 import Environment
 from pyvis.network import Network
 
+from .errors import KgError
+from .graph import build_graph
+from .records import RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
+
+TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
+TYPE_NAMES = {"PER": "人物", "ORG": "机构", "PLACE": "地方", "PROGRAMME": "工作", "HONOUR": "荣誉", "ARTICLE": "文章"}
 COLOURS = {"PER": "#e15759", "ORG": "#4e79a7", "PLACE": "#59a14f", "PROGRAMME": "#f28e2b",
            "HONOUR": "#b07aa1", "ARTICLE": "#9c9c9c"}
-SHAPES = {"PER": "dot", "ORG": "box", "PLACE": "triangle", "PROGRAMME": "diamond", "HONOUR": "star", "ARTICLE": "square"}
+SHAPES = {"PER": "dot", "ORG": "square", "PLACE": "triangle", "PROGRAMME": "diamond", "HONOUR": "star", "ARTICLE": "hexagon"}
+#: the legend's glyph for each shape
+GLYPHS = {"dot": "●", "square": "■", "triangle": "▲", "diamond": "◆", "star": "★", "hexagon": "⬢"}
+RELATIONS = ("POST", "AWARD", "RUNS", "PART_OF", "AUTHOR")
 RELATION_LABELS = {"POST": "任职", "AWARD": "获评", "RUNS": "开展", "PART_OF": "隶属", "AUTHOR": "撰稿"}
+ROLE_LABELS = {"reporter": "记者", "correspondent": "通讯员", "editor": "编辑", "photo": "摄影"}
+
+#: above this many nodes the layout is computed once in Python and frozen
+FREEZE_ABOVE = 500
+#: evidence sentences shown per node or edge
+MAX_EVIDENCE = 3
+#: articles listed per node
+MAX_ARTICLES = 5
+LAYOUT_SEED = 7
+#: an ARTICLE node's label is its title cut to this many characters
+ARTICLE_LABEL_CHARS = 14
 
 
 def vis_network_js() -> str:
@@ -29,30 +58,271 @@ def vis_network_js() -> str:
     return lib.read_text(encoding="utf-8")
 
 
-def network_data(graph: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
-    """Nodes and edges as vis-network wants them, all text HTML-escaped."""
-    net = Network(directed=True)
+# -- reading a build back ---------------------------------------------------------------
+
+
+def read_extractions(path: str | Path) -> list[Extraction]:
+    """The records of a build's ``extractions.jsonl`` (``path`` is the file or the build folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "extractions.jsonl"
+    if not path.is_file():
+        raise KgError(f"{path}: no such file (give a build folder or its extractions.jsonl; run `kg build` first)")
+    extractions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            extractions.append(_extraction(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as error:
+            raise KgError(f"{path}, line {number}: not an extraction record ({error})") from error
+    if not extractions:
+        raise KgError(f"{path}: no extraction record in the file")
+    return sorted(extractions, key=lambda e: e.article.doc)
+
+
+def _extraction(record: dict) -> Extraction:
+    meta = record.get("meta", {})
+    article = Article(record["doc"], "", meta.get("source", ""), title=meta.get("title", ""), newspaper=meta.get("newspaper", ""),
+                      page=meta.get("page", ""), date=meta.get("date", ""), encoding=meta.get("encoding", "utf-8"))
+    mentions: dict[tuple[str, str], list[Mention]] = {}
+    for m in record.get("mentions", []):
+        mentions.setdefault((m["type"], m["name"]), []).append(Mention(m["type"], m["text"], m["start"], m["end"], m["rule"]))
+    entities = tuple(Entity(e["type"], e["name"], tuple(e.get("aliases", ())), tuple(mentions.get((e["type"], e["name"]), ())))
+                     for e in record["entities"])
+    relations = []
+    for r in record["relations"]:
+        args = tuple((field, str(r.get(field, ""))) for field in RELATION_FIELDS[r["type"]])
+        relations.append(Relation(r["type"], args, Evidence(**r["evidence"]) if r.get("evidence") else None))
+    return Extraction(article, entities, tuple(relations), tuple(meta.get("jurisdiction", ())))
+
+
+def load_graph(path: str | Path) -> nx.MultiDiGraph:
+    """The graph of a build, rebuilt from its ``extractions.jsonl``."""
+    return build_graph(read_extractions(path))
+
+
+# -- focusing on one entity ---------------------------------------------------------------
+
+
+def find_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
+    """Node ids whose id, canonical name or an alias is ``name``, sorted."""
+    if name in graph:
+        return [name]
+    return sorted(node for node, data in graph.nodes(data=True) if name == data["label"] or name in data["aliases"])
+
+
+def neighbourhood(graph: nx.MultiDiGraph, name: str, *, depth: int = 2) -> tuple[nx.MultiDiGraph, str]:
+    """The sub-graph within ``depth`` edges (either direction) of the entity named ``name``.
+
+    ``name`` is a canonical name, an alias or a node id (``org:天元区委``).
+    Returns the sub-graph and the id of its centre; raises ``KgError`` when no
+    entity or more than one has that name, listing the candidates.
+    """
+    if depth < 0:
+        raise KgError(f"depth must be 0 or more, not {depth}")
+    found = find_nodes(graph, name)
+    if not found:
+        close = sorted(node for node, data in graph.nodes(data=True) if name in data["label"])[:10]
+        hint = f"; names that contain it: {', '.join(close)}" if close else ""
+        raise KgError(f"no entity is named {name!r} in the graph{hint}")
+    if len(found) > 1:
+        raise KgError(f"{name!r} names {len(found)} entities; give one of: {', '.join(found)}")
+    centre = found[0]
+    sub = nx.ego_graph(graph, centre, radius=depth, undirected=True)
+    sub.graph["article_titles"] = _article_titles(graph)
+    return sub, centre
+
+
+# -- the frozen layout of large graphs ---------------------------------------------------------------
+
+
+def frozen_layout(graph: nx.Graph, *, seed: int = LAYOUT_SEED, iterations: int = 100, scale: float = 70.0) -> dict[str, tuple[int, int]]:
+    """Integer x/y for every node: grid Fruchterman-Reingold with gravity, vectorised with numpy.
+
+    Repulsion acts between nodes closer than twice the ideal edge length,
+    found through a grid of cells that size (Fruchterman and Reingold's own
+    speed-up), so a step costs O(nodes + edges), not O(nodes²); attraction
+    acts along edges; a weak pull towards the centre keeps the components
+    together; the temperature cools linearly. Same graph and seed, same
+    positions.
+    """
+    nodes = sorted(graph)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = np.array(sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges() if u != v}),
+                     dtype=np.int64).reshape(-1, 2)
+    rng = np.random.default_rng(seed)
+    side = math.sqrt(n)
+    pos = (rng.random((n, 2)) - 0.5) * side
+    reach = 2.0
+    for step in range(iterations):
+        temperature = side / 10 * (1 - step / iterations) + 0.02
+        source, target = _near_pairs(pos, reach)
+        delta = pos[source] - pos[target]
+        dist2 = np.maximum(np.einsum("ij,ij->i", delta, delta), 1e-6)
+        push = 3.0 * delta / dist2[:, None] * (dist2 < reach * reach)[:, None]
+        disp = np.stack([np.bincount(source, push[:, 0], n), np.bincount(source, push[:, 1], n)], axis=1)
+        if len(pairs):
+            delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+            pull = delta * np.sqrt(np.einsum("ij,ij->i", delta, delta))[:, None]
+            for column in (0, 1):
+                disp[:, column] += np.bincount(pairs[:, 1], pull[:, column], n) - np.bincount(pairs[:, 0], pull[:, column], n)
+        disp -= 0.01 * pos
+        length = np.maximum(np.sqrt(np.einsum("ij,ij->i", disp, disp)), 1e-9)
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+    pos -= pos.mean(axis=0)
+    return {node: (int(round(x * scale)), int(round(y * scale))) for node, (x, y) in zip(nodes, pos)}
+
+
+def _near_pairs(pos: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ordered pairs (i, j), i != j, of nodes in the same or neighbouring grid cells."""
+    n = len(pos)
+    keys = np.floor(pos / cell).astype(np.int64)
+    keys -= keys.min(axis=0)
+    width = int(keys[:, 0].max()) + 3
+    ids = (keys[:, 1] + 1) * width + keys[:, 0] + 1
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    sources, targets = [], []
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            wanted = ids + dy * width + dx
+            low = np.searchsorted(ordered, wanted, "left")
+            counts = np.searchsorted(ordered, wanted, "right") - low
+            total = int(counts.sum())
+            sources.append(np.repeat(np.arange(n), counts))
+            targets.append(order[np.repeat(low - np.cumsum(counts) + counts, counts) + np.arange(total)])
+    source, target = np.concatenate(sources), np.concatenate(targets)
+    keep = source != target
+    return source[keep], target[keep]
+
+
+# -- page data ---------------------------------------------------------------
+
+
+def _edge_label(data: dict) -> str:
+    extra = data.get("title") or data.get("year") or ROLE_LABELS.get(data.get("role", ""), data.get("role", ""))
+    return " ".join(filter(None, [RELATION_LABELS[data["relation"]], str(extra or "")]))
+
+
+def _edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, dict]]:
+    """Edges in a fixed order that does not depend on how their keys were made."""
+    def order(edge: tuple[str, str, dict]) -> tuple[str, ...]:
+        source, target, data = edge
+        return (source, target, data["relation"], *(str(data.get(f) or "") for f in ("title", "year", "role")))
+
+    return sorted(graph.edges(data=True), key=order)
+
+
+def _article_titles(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """How the page cites each article of the graph: its title and file."""
+    return {data["doc"]: f"{data['label']} ({data['doc']})" for _, data in graph.nodes(data=True) if data["type"] == "ARTICLE"}
+
+
+def _evidence(items: Iterable[Evidence], titles: dict[str, str]) -> tuple[list[list[str]], int]:
+    """Up to ``MAX_EVIDENCE`` distinct sentences as [sentence, article], and how many more there are."""
+    unique = sorted({(e.doc, e.start, e.sentence) for e in items})
+    shown = [[sentence, titles.get(doc, doc)] for doc, _, sentence in unique[:MAX_EVIDENCE]]
+    return shown, max(0, len(unique) - MAX_EVIDENCE)
+
+
+def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None) -> dict:
+    """Everything the page needs: vis nodes and edges (made by pyvis), tooltip text, legend, options."""
+    frozen = graph.number_of_nodes() > FREEZE_ABOVE if frozen is None else frozen
+    positions = frozen_layout(nx.Graph(graph)) if frozen else {}
+    titles = {**graph.graph.get("article_titles", {}), **_article_titles(graph)}
     degree = dict(graph.degree())
+    edges = _edges(graph)
+    net = Network(directed=True)
+    info: dict[str, dict] = {}
+    incident: dict[str, list[Evidence]] = {node: [] for node in graph}
+    posts: dict[str, list[str]] = {node: [] for node in graph}
+    for source, target, data in edges:
+        incident[source].extend(data["evidence"])
+        incident[target].extend(data["evidence"])
+        if data["relation"] == "POST":
+            title = data.get("title") or ""
+            posts[source].append(" ".join(filter(None, [graph.nodes[target]["label"], title])))
+            posts[target].append(" ".join(filter(None, [graph.nodes[source]["label"], title])))
     for node, data in sorted(graph.nodes(data=True)):
         kind = data["type"]
-        tooltip = "\n".join([f"{kind}: {data['label']}", *(["aliases: " + "、".join(data["aliases"])] if data["aliases"] else [])])
-        net.add_node(node, label=data["label"], title=html.escape(tooltip), group=kind,
-                     color=COLOURS[kind], shape=SHAPES[kind], size=10 + 3 * min(degree[node], 10))
-    for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        extra = data.get("title") or data.get("year") or data.get("role") or ""
-        label = " ".join(filter(None, [RELATION_LABELS[data["relation"]], extra]))
-        net.add_edge(source, target, label=label, title=html.escape(data["relation"]), arrows="to")
-    return net.nodes, net.edges
+        label = data["label"]
+        if kind == "ARTICLE" and len(label) > ARTICLE_LABEL_CHARS:
+            label = label[:ARTICLE_LABEL_CHARS] + "…"
+        extra = {"x": positions[node][0], "y": positions[node][1]} if frozen else {}
+        net.add_node(node, label=label, color=COLOURS[kind], shape=SHAPES[kind],
+                     size=round(8 + 4 * math.sqrt(min(degree[node], 60)), 1), **extra)
+        evidence, more = _evidence(incident[node], titles)
+        info[node] = {
+            "type": kind, "name": data["label"], "aliases": list(data["aliases"]), "posts": sorted(set(posts[node])),
+            "evidence": evidence, "more": more, "degree": degree[node],
+            "articles": [titles.get(doc, doc) for doc in data["articles"][:MAX_ARTICLES]] if kind != "ARTICLE" else [],
+            "articleCount": len(data["articles"]),
+            **({"date": data.get("date") or "", "newspaper": data.get("newspaper") or "", "doc": data.get("doc") or ""}
+               if kind == "ARTICLE" else {}),
+        }
+    edge_info: dict[str, dict] = {}
+    parallel: Counter[tuple[str, str]] = Counter()
+    for number, (source, target, data) in enumerate(edges):
+        edge_id = f"e{number}"
+        pair = (min(source, target), max(source, target))
+        rank = parallel[pair]
+        parallel[pair] += 1
+        smooth = {"enabled": True, "type": "curvedCW" if rank % 2 else "curvedCCW", "roundness": 0.15 * ((rank + 1) // 2)} \
+            if rank else {"enabled": False}
+        net.add_edge(source, target, id=edge_id, label=_edge_label(data), smooth=smooth)
+        evidence, more = _evidence(data["evidence"], titles)
+        edge_info[edge_id] = {"relation": data["relation"], "label": _edge_label(data), "from": graph.nodes[source]["label"],
+                              "to": graph.nodes[target]["label"], "evidence": evidence, "more": more}
+    type_counts = Counter(data["type"] for _, data in graph.nodes(data=True))
+    relation_counts = Counter(data["relation"] for _, _, data in edges)
+    return {
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "info": info,
+        "edgeInfo": edge_info,
+        "types": [{"type": t, "name": TYPE_NAMES[t], "colour": COLOURS[t], "glyph": GLYPHS[SHAPES[t]], "count": type_counts[t]}
+                  for t in TYPES],
+        "relations": [{"relation": r, "name": RELATION_LABELS[r], "count": relation_counts[r]} for r in RELATIONS],
+        "frozen": frozen,
+        "focus": focus or "",
+    }
 
 
-def render_html(graph: nx.MultiDiGraph) -> str:
-    """The whole page as one string."""
-    nodes, edges = network_data(graph)
-    template = Template(resources.files("kg").joinpath("templates/graph.html.j2").read_text(encoding="utf-8"))
-    legend = [(kind, COLOURS[kind]) for kind in COLOURS]
-    return template.render(vis_js=vis_network_js(), nodes=_script_json(nodes), edges=_script_json(edges), legend=legend)
+def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, title: str = "govkg graph") -> str:
+    """The whole page as one string: script, style and data inlined.
+
+    ``frozen`` forces (True) or forbids (False) the precomputed layout; by
+    default graphs above ``FREEZE_ABOVE`` nodes get it. ``focus`` is a node id
+    selected, highlighted and zoomed to when the page opens.
+    """
+    if focus is not None and focus not in graph:
+        raise KgError(f"focus {focus!r} is not a node of the graph")
+    data = page_data(graph, frozen=frozen, focus=focus)
+    environment = Environment(autoescape=True, keep_trailing_newline=True)
+    template = environment.from_string(resources.files("kg").joinpath("templates/graph.html.j2").read_text(encoding="utf-8"))
+    return template.render(vis_js=vis_network_js(), data=_script_json(data), title=title, types=data["types"],
+                           relations=data["relations"], nodes=graph.number_of_nodes(), edges=graph.number_of_edges())
 
 
 def _script_json(value: object) -> str:
     """JSON that is safe inside a <script> element (no ``</script>`` can close it)."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def write_view(graph_path: str | Path, out: str | Path, *, focus: str | None = None, depth: int = 2) -> tuple[int, int]:
+    """Write the view of a build (or of the neighbourhood of ``focus``) to ``out``; returns (nodes, edges)."""
+    from .export import write_text  # here, not at the top: export imports this module for graph.html
+
+    graph = load_graph(graph_path)
+    centre = None
+    title = "govkg graph"
+    if focus is not None:
+        graph, centre = neighbourhood(graph, focus, depth=depth)
+        title = f"govkg: {graph.nodes[centre]['label']} (depth {depth})"
+    write_text(Path(out), render_html(graph, focus=centre, title=title))
+    return graph.number_of_nodes(), graph.number_of_edges()

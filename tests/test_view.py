@@ -1,0 +1,445 @@
+"""The interactive view: page data, `kg view`, and the page itself in headless Chromium, offline.
+
+The browser tests drive Debian's ``/usr/bin/chromium`` through Playwright (no
+browser is downloaded) with a fresh profile and every request that is not
+``file://`` aborted and recorded; they are skipped, with the reason, when
+Chromium or Playwright is missing (``.ci/run`` installs both).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.view_load import CHROMIUM_FLAGS, synthetic_extractions, synthetic_graph
+from kg import jsonl
+from kg.cli import main
+from kg.errors import KgError
+from kg.graph import build_graph
+from kg.records import Article, Entity, Evidence, Extraction, Relation
+from kg.view import (COLOURS, FREEZE_ABOVE, SHAPES, frozen_layout, load_graph, neighbourhood, page_data, read_extractions,
+                     render_html, vis_network_js)
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "output"
+CHROMIUM = Path("/usr/bin/chromium")
+EVIL = "<img src=x onerror=alert(1)>"
+
+needs_browser = pytest.mark.skipif(
+    not CHROMIUM.exists() or importlib.util.find_spec("playwright") is None,
+    reason="needs /usr/bin/chromium (apt-get install chromium) and Playwright (pip install -e '.[test]')")
+
+
+@pytest.fixture(scope="module")
+def seeds() -> nx.MultiDiGraph:
+    """The seeds' graph, rebuilt from the committed build (output/extractions.jsonl)."""
+    return load_graph(OUTPUT)
+
+
+def _evil_graph() -> nx.MultiDiGraph:
+    """One article whose names, alias and sentence are markup."""
+    sentence = f"{EVIL}获评“<b>全国</b>模范”。"
+    evidence = Evidence("evil.txt", 0, len(sentence), sentence, "award.verb")
+    article = Article("evil.txt", sentence, "evil.txt", title="<script>alert(2)</script>标题", date="2021-01-01")
+    return build_graph([Extraction(article, (
+        Entity("ORG", EVIL, ("<svg onload=alert(3)>",)),
+        Entity("HONOUR", "<b>全国</b>模范"),
+    ), (Relation("AWARD", (("recipient", EVIL), ("honour", "<b>全国</b>模范"), ("year", "2021")), evidence),))])
+
+
+# -- page data ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("relation", "args", "label"), [
+    ("POST", (("person", "阳建"), ("org", "醴陵市委"), ("title", "副书记")), "任职 副书记"),
+    ("AWARD", (("recipient", "钟平熊"), ("honour", "全国优秀人民警察"), ("year", "2021")), "获评 2021"),
+    ("RUNS", (("org", "天元区公安局"), ("programme", "雪亮工程")), "开展"),
+    ("PART_OF", (("child", "天元区委政法委"), ("parent", "天元区委")), "隶属"),
+    ("AUTHOR", (("person", "周圆"), ("role", "reporter")), "撰稿 记者"),
+])
+def test_edges_are_labelled_by_relation(relation: str, args: tuple, label: str) -> None:
+    names = [v for f, v in args if f not in ("title", "year", "role")]
+    kinds = {"person": "PER", "org": "ORG", "recipient": "PER", "honour": "HONOUR", "programme": "PROGRAMME",
+             "child": "ORG", "parent": "ORG"}
+    entities = tuple(Entity(kinds[f], v) for f, v in args if v in names)
+    evidence = Evidence("a.txt", 0, 10, "一句话。", "rule")
+    graph = build_graph([Extraction(Article("a.txt", "", "a.txt", title="标题"), entities, (Relation(relation, args, evidence),))])
+    data = page_data(graph)
+    assert [e["label"] for e in data["edges"]] == [label]
+
+
+def test_nodes_are_coloured_shaped_and_sized_by_type_and_degree(seeds: nx.MultiDiGraph) -> None:
+    data = page_data(seeds)
+    assert len(data["nodes"]) == seeds.number_of_nodes() and len(data["edges"]) == seeds.number_of_edges()
+    degree = dict(seeds.degree())
+    for node in data["nodes"]:
+        kind = seeds.nodes[node["id"]]["type"]
+        assert (node["color"], node["shape"]) == (COLOURS[kind], SHAPES[kind])
+    sizes = sorted((degree[n["id"]], n["size"]) for n in data["nodes"])
+    assert all(a[1] <= b[1] for a, b in zip(sizes, sizes[1:])) and sizes[0][1] < sizes[-1][1]
+    assert [t["count"] for t in data["types"]] == [Counter(d["type"] for _, d in seeds.nodes(data=True))[t["type"]] for t in data["types"]]
+
+
+def test_tooltips_carry_aliases_posts_and_up_to_three_sentences_with_their_article(seeds: nx.MultiDiGraph) -> None:
+    info = page_data(seeds)["info"]
+    office = info["org:天元区委政法委"]
+    assert office["name"] == "天元区委政法委" and "区委政法委" in office["aliases"]
+    assert 1 <= len(office["evidence"]) <= 3 and office["more"] > 0
+    sentence, article = office["evidence"][0]
+    assert sentence and "(000_fa77a8a22d1f7229.txt)" in article
+    assert {"醴陵市委 副书记", "醴陵市委政法委 书记"} <= set(info["per:阳建"]["posts"])
+    assert "阳建 副书记" in info["org:醴陵市委"]["posts"]
+
+
+def test_markup_in_names_never_reaches_the_page_as_markup() -> None:
+    page = render_html(_evil_graph(), focus=f"org:{EVIL}", title=f"govkg: {EVIL}").replace(vis_network_js(), "")  # the rest is ours
+    assert "<img" not in page and "<svg" not in page and "<b>" not in page and "<script>alert" not in page
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+    own = page[page.index("<body>"):]
+    assert "innerHTML" not in own and "insertAdjacentHTML" not in own and "document.write" not in own
+
+
+def test_the_page_is_self_contained() -> None:
+    page = render_html(_evil_graph())
+    assert "new vis.Network" in page and "<link" not in page
+    assert not re.search(r"<script[^>]+src=", page) and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+
+
+def test_the_same_graph_gives_the_same_page_and_the_build_page_is_rebuilt_exactly(seeds: nx.MultiDiGraph) -> None:
+    assert render_html(seeds) == render_html(load_graph(OUTPUT / "extractions.jsonl"))
+    assert render_html(seeds) == (OUTPUT / "graph.html").read_text(encoding="utf-8")
+
+
+def test_records_read_back_from_jsonl_rebuild_the_same_graph(tmp_path: Path) -> None:
+    extractions = synthetic_extractions(200, seed=3)
+    graph = build_graph(extractions)
+    path = tmp_path / "extractions.jsonl"
+    path.write_text("".join(jsonl.dumps(e) + "\n" for e in extractions), encoding="utf-8")
+    again = build_graph(read_extractions(path))
+    assert sorted(graph.nodes(data=True), key=str) == sorted(again.nodes(data=True), key=str)
+    assert render_html(graph) == render_html(again)
+
+
+def test_reading_a_missing_or_broken_build_says_which_file(tmp_path: Path) -> None:
+    with pytest.raises(KgError, match="extractions.jsonl: no such file"):
+        read_extractions(tmp_path)
+    (tmp_path / "extractions.jsonl").write_text('{"doc": "a.txt"}\n', encoding="utf-8")
+    with pytest.raises(KgError, match="line 1: not an extraction record"):
+        read_extractions(tmp_path)
+
+
+# -- layout ---------------------------------------------------------------------------
+
+
+def test_small_graphs_use_physics_and_large_ones_a_frozen_layout(seeds: nx.MultiDiGraph) -> None:
+    assert seeds.number_of_nodes() <= FREEZE_ABOVE
+    small = page_data(seeds)
+    assert not small["frozen"] and all("x" not in n for n in small["nodes"])
+    large = page_data(synthetic_graph(FREEZE_ABOVE + 1))
+    assert large["frozen"] and all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in large["nodes"])
+
+
+def test_the_frozen_layout_is_deterministic_and_spreads_the_nodes() -> None:
+    graph = nx.Graph(synthetic_graph(800))
+    first = frozen_layout(graph)
+    assert first == frozen_layout(graph)
+    assert len(set(first.values())) == len(first)
+    xs = sorted(x for x, _ in first.values())
+    assert xs[-1] - xs[0] > 1000
+
+
+def test_a_5000_node_graph_renders_in_bounded_time() -> None:
+    graph = synthetic_graph(5000)
+    started = time.perf_counter()
+    page = render_html(graph)
+    assert time.perf_counter() - started < 60
+    assert '"frozen":true' in page
+
+
+# -- focusing and `kg view` ------------------------------------------------------------------
+
+
+def test_the_neighbourhood_of_an_entity_is_found_by_name_or_alias(seeds: nx.MultiDiGraph) -> None:
+    sub, centre = neighbourhood(seeds, "区委政法委", depth=1)
+    assert centre == "org:天元区委政法委"
+    assert {"org:天元区委", "programme:防范邪教宣传周"} <= set(sub)
+    assert set(sub) == {centre, *nx.all_neighbors(seeds, centre)}
+    deeper, _ = neighbourhood(seeds, "天元区委政法委", depth=2)
+    assert set(sub) < set(deeper)
+
+
+def test_an_unknown_or_ambiguous_name_is_a_clear_error(seeds: nx.MultiDiGraph) -> None:
+    with pytest.raises(KgError, match="no entity is named '公安'.*org:天元区公安局"):
+        neighbourhood(seeds, "公安")
+    article = Article("a.txt", "", "a.txt")
+    twice = build_graph([Extraction(article, (Entity("ORG", "醴陵"), Entity("PLACE", "醴陵")))])
+    with pytest.raises(KgError, match="names 2 entities; give one of: org:醴陵, place:醴陵"):
+        neighbourhood(twice, "醴陵")
+    assert neighbourhood(twice, "place:醴陵")[1] == "place:醴陵"
+
+
+def test_kg_view_writes_the_neighbourhood_page(tmp_path: Path) -> None:
+    out = tmp_path / "zfw.html"
+    result = CliRunner().invoke(main, ["view", str(OUTPUT), "--focus", "天元区委政法委", "--depth", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "nodes" in result.output and out.is_file()
+    assert '"focus":"org:天元区委政法委"' in out.read_text(encoding="utf-8")
+    whole = tmp_path / "all.html"
+    assert CliRunner().invoke(main, ["view", str(OUTPUT / "extractions.jsonl"), "--out", str(whole)]).exit_code == 0
+    assert whole.read_text(encoding="utf-8") == (OUTPUT / "graph.html").read_text(encoding="utf-8")
+    missing = CliRunner().invoke(main, ["view", str(OUTPUT), "--focus", "没有这个名字", "--out", str(tmp_path / "x.html")])
+    assert missing.exit_code != 0 and "没有这个名字" in missing.output and not (tmp_path / "x.html").exists()
+
+
+# -- in the browser ------------------------------------------------------------------------
+
+
+class Session:
+    """One page of an offline Chromium, with what it requested, logged and raised."""
+
+    def __init__(self, context: object, blocked: list[str]) -> None:
+        self.page = context.new_page()
+        self.blocked = blocked
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def open(self, path: Path, *, timeout: float = 60_000) -> None:
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("window.govkg && window.govkg.ready", timeout=timeout)
+
+    def js(self, expression: str, arg: object = None) -> object:
+        return self.page.evaluate(expression, arg)
+
+    def node_point(self, node: str) -> tuple[float, float]:
+        """Where a node is on the screen."""
+        return tuple(self.js("""(id) => { const n = govkg.network, p = n.canvasToDOM(n.getPosition(id));
+                                  const box = document.getElementById("graph").getBoundingClientRect();
+                                  return [box.left + p.x, box.top + p.y]; }""", node))
+
+    def assert_offline_and_clean(self, path: Path) -> None:
+        assert self.requests == [path.as_uri()], self.requests
+        assert not self.blocked and not self.failed and not self.errors and not self.dialogs
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, list[str]]]:
+    """A headless Chromium with a fresh profile that may load file:// URLs only."""
+    if not CHROMIUM.exists() or importlib.util.find_spec("playwright") is None:
+        pytest.skip("needs /usr/bin/chromium and Playwright")
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+
+    def route(r: object) -> None:
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path_factory.mktemp("chromium-profile"), executable_path=str(CHROMIUM), headless=True,
+            args=["--headless", *CHROMIUM_FLAGS], viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(30_000)
+        context.route("**/*", route)
+        yield context, blocked
+        context.close()
+
+
+@pytest.fixture
+def browser(chromium: tuple[object, list[str]]) -> Iterator[Session]:
+    context, blocked = chromium
+    blocked.clear()
+    session = Session(context, blocked)
+    yield session
+    session.page.close()
+
+
+@pytest.fixture(scope="module")
+def seeds_page(seeds: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("view") / "graph.html"
+    path.write_text(render_html(seeds), encoding="utf-8")
+    return path
+
+
+@needs_browser
+def test_the_harness_sees_and_blocks_a_request_to_another_host(browser: Session, tmp_path: Path) -> None:
+    page = tmp_path / "leak.html"
+    page.write_text('<!DOCTYPE html><img src="https://example.org/x.png"><script>window.govkg = {ready: true}</script>', encoding="utf-8")
+    browser.open(page)
+    for _ in range(50):
+        if browser.failed:
+            break
+        browser.page.wait_for_timeout(100)
+    assert browser.blocked == ["https://example.org/x.png"] and browser.failed == ["https://example.org/x.png"]
+
+
+@needs_browser
+def test_the_seeds_page_draws_every_node_and_edge_offline(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
+    browser.open(seeds_page)
+    assert browser.js("govkg.drawn()") == {"nodes": seeds.number_of_nodes(), "edges": seeds.number_of_edges()}
+    assert browser.js("govkg.network.physics.options.enabled") is False  # stabilised, then stopped
+    colours = browser.js("""() => Object.values(govkg.network.body.nodes).map((n) =>
+                              [n.id, n.options.color.background, n.options.shape])""")
+    assert len(colours) == seeds.number_of_nodes()
+    for node, colour, shape in colours:
+        kind = seeds.nodes[node]["type"]
+        assert (colour, shape) == (COLOURS[kind], SHAPES[kind]), node
+    legend = browser.js("""[...document.querySelectorAll('#types label')].map((l) =>
+                             [l.querySelector('input').dataset.type, getComputedStyle(l.querySelector('.glyph')).color])""")
+    assert [kind for kind, _ in legend] == list(COLOURS)
+    for kind, colour in legend:
+        assert colour == "rgb({}, {}, {})".format(*(int(COLOURS[kind][i : i + 2], 16) for i in (1, 3, 5)))
+    browser.assert_offline_and_clean(seeds_page)
+
+
+@needs_browser
+def test_the_canvas_shows_each_type_in_its_colour(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
+    browser.open(seeds_page)
+    for kind in ("PER", "ORG", "PLACE", "PROGRAMME"):
+        node = max((n for n, d in seeds.nodes(data=True) if d["type"] == kind), key=lambda n: (seeds.degree(n), n))
+        x, y = browser.node_point(node)
+        pixel = browser.js("""([x, y]) => { const c = document.querySelector('#graph canvas'); const box = c.getBoundingClientRect();
+                               const r = c.width / box.width;
+                               return [...c.getContext('2d').getImageData((x - box.left) * r, (y - box.top) * r, 1, 1).data]; }""", [x, y])
+        expected = [int(COLOURS[kind][i : i + 2], 16) for i in (1, 3, 5)]
+        assert all(abs(a - b) <= 40 for a, b in zip(pixel[:3], expected)), (kind, node, pixel)
+
+
+@needs_browser
+def test_search_finds_a_node_by_alias_and_focuses_it(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
+    browser.open(seeds_page)
+    browser.page.fill("#query", "区委政法委")
+    browser.page.press("#query", "Enter")
+    assert browser.js("govkg.network.getSelectedNodes()") == ["org:天元区委政法委"]
+    browser.page.wait_for_function("""() => {  // the focus animation ends on the node
+        const view = govkg.network.getViewPosition(), node = govkg.network.getPosition('org:天元区委政法委');
+        return Math.abs(view.x - node.x) < 1 && Math.abs(view.y - node.y) < 1 && govkg.network.getScale() > 1.199; }""",
+        timeout=10_000)
+    assert set(browser.js("govkg.highlighted()")) == {"org:天元区委政法委", *nx.all_neighbors(seeds, "org:天元区委政法委")}
+    assert browser.page.inner_text("#details .name") == "天元区委政法委"
+    browser.page.fill("#query", "没有这个名字")
+    browser.page.press("#query", "Enter")
+    assert "No node is named" in browser.page.inner_text("#search-result")
+    browser.assert_offline_and_clean(seeds_page)
+
+
+@needs_browser
+def test_type_and_relation_checkboxes_hide_and_show(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
+    browser.open(seeds_page)
+    programmes = {n for n, d in seeds.nodes(data=True) if d["type"] == "PROGRAMME"}
+    touching = sum(1 for s, t in seeds.edges() if s in programmes or t in programmes)
+    browser.page.uncheck('input[data-type="PROGRAMME"]')
+    assert browser.js("govkg.drawn()") == {"nodes": seeds.number_of_nodes() - len(programmes), "edges": seeds.number_of_edges() - touching}
+    browser.page.check('input[data-type="PROGRAMME"]')
+    assert browser.js("govkg.drawn()") == {"nodes": seeds.number_of_nodes(), "edges": seeds.number_of_edges()}
+    posts = sum(1 for _, _, d in seeds.edges(data=True) if d["relation"] == "POST")
+    browser.page.uncheck('input[data-relation="POST"]')
+    assert browser.js("govkg.drawn()") == {"nodes": seeds.number_of_nodes(), "edges": seeds.number_of_edges() - posts}
+    browser.assert_offline_and_clean(seeds_page)
+
+
+@needs_browser
+def test_clicking_a_node_highlights_its_neighbourhood(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
+    browser.open(seeds_page)
+    hub = "org:天元区公安局"
+    far = min((n for n in seeds if seeds.degree(n) == 0), key=lambda n: -sum(
+        (a - b) ** 2 for a, b in zip(browser.node_point(n), browser.node_point(hub))))
+    pixel = """([x, y]) => { const c = document.querySelector('#graph canvas'); const box = c.getBoundingClientRect();
+                const r = c.width / box.width; return [...c.getContext('2d').getImageData((x - box.left) * r, (y - box.top) * r, 1, 1).data]; }"""
+    before = browser.js(pixel, list(browser.node_point(far)))
+    browser.page.mouse.click(*browser.node_point(hub))
+    browser.page.wait_for_timeout(100)
+    assert browser.js("govkg.network.getSelectedNodes()") == [hub]
+    assert set(browser.js("govkg.highlighted()")) == {hub, *nx.all_neighbors(seeds, hub)}
+    after = browser.js(pixel, list(browser.node_point(far)))
+    assert sum(after[:3]) > sum(before[:3]) + 150  # veiled: much lighter
+    browser.page.keyboard.press("Escape")
+    assert browser.js("govkg.highlighted()") == []
+    browser.assert_offline_and_clean(seeds_page)
+
+
+@needs_browser
+def test_markup_in_a_name_shows_as_text_in_the_tooltip(browser: Session, tmp_path: Path) -> None:
+    page = tmp_path / "evil.html"
+    page.write_text(render_html(_evil_graph()), encoding="utf-8")
+    browser.open(page)
+    browser.page.mouse.move(*browser.node_point(f"org:{EVIL}"))
+    browser.page.wait_for_selector("#tooltip:not([hidden])")
+    text = browser.page.inner_text("#tooltip")
+    assert EVIL in text and "<svg onload=alert(3)>" in text and "<b>全国</b>模范" in text and "<script>alert(2)</script>标题" in text
+    assert browser.js("document.querySelectorAll('img, svg, b, #tooltip script').length") == 0
+    browser.page.fill("#query", "<svg onload=alert(3)>")
+    browser.page.press("#query", "Enter")
+    assert browser.js("govkg.network.getSelectedNodes()") == [f"org:{EVIL}"]
+    assert EVIL in browser.page.inner_text("#details")
+    browser.page.wait_for_timeout(300)
+    assert browser.dialogs == []
+    browser.assert_offline_and_clean(page)
+
+
+@needs_browser
+def test_a_focused_page_opens_on_its_entity(browser: Session, tmp_path: Path) -> None:
+    out = tmp_path / "focus.html"
+    assert CliRunner().invoke(main, ["view", str(OUTPUT), "--focus", "醴陵市委", "--depth", "1", "--out", str(out)]).exit_code == 0
+    browser.open(out)
+    assert browser.js("govkg.network.getSelectedNodes()") == ["org:醴陵市委"]
+    assert "醴陵市委" in browser.page.inner_text("#details")
+    browser.assert_offline_and_clean(out)
+
+
+@needs_browser
+def test_a_5000_node_graph_opens_and_stays_responsive(browser: Session, tmp_path: Path) -> None:
+    graph = synthetic_graph(5000)
+    page = tmp_path / "large.html"
+    page.write_text(render_html(graph), encoding="utf-8")
+    started = time.perf_counter()
+    browser.open(page, timeout=30_000)
+    assert time.perf_counter() - started < 30
+    assert browser.js("govkg.drawn()") == {"nodes": 5000, "edges": graph.number_of_edges()}
+    hub = max(graph, key=lambda n: (graph.degree(n), n))
+    took = browser.js("""async (name) => {
+        const t = performance.now();
+        document.getElementById('query').value = name;
+        document.getElementById('search').requestSubmit();
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        return performance.now() - t; }""", graph.nodes[hub]["label"])
+    assert browser.js("govkg.network.getSelectedNodes()") == [hub]
+    assert took < 3000
+    browser.assert_offline_and_clean(page)
+
+
+# -- the notebook ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(importlib.util.find_spec("nbclient") is None or importlib.util.find_spec("ipykernel") is None,
+                    reason="needs nbclient and ipykernel (pip install -e '.[test]')")
+def test_the_notebook_runs_end_to_end() -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4)
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), "commit the notebook without outputs"
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    outputs = "\n".join(json.dumps(o, ensure_ascii=False) for cell in notebook.cells for o in cell.get("outputs", []))
+    assert '"output_type": "error"' not in outputs
+    for expected in ("5 articles", "钟平熊", "雪亮工程", "全国优秀人民警察", "天元区公安局", "iframe srcdoc"):
+        assert expected in outputs, expected
+
