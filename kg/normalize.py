@@ -1,17 +1,22 @@
 """Text normalisation that never moves a character.
 
 Each function maps ``str -> str`` with the same length, so an offset into the
-normalised text is an offset into the original. ``TextMap`` joins an article's
+normalised text is an offset into the original: ``fold_width`` folds full-width
+forms and punctuation variants, ``to_simplified`` folds traditional characters
+to simplified ones (the lexicons are simplified), and ``normalize`` does both.
+``TextMap`` joins an article's
 repaired paragraphs into the text the pipeline reads and keeps, for every
 character, its offset in ``Article.text``.
 """
 
 from __future__ import annotations
 
+import functools
 from array import array
 from dataclasses import dataclass
 
 from .records import Article
+from .resources import read_tsv
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _PUNCTUATION = {
@@ -29,9 +34,24 @@ def fold_width(text: str) -> str:
     return text.translate(_TABLE)
 
 
+@functools.cache
+def _t2s_table() -> dict[int, str]:
+    return {ord(row["traditional"]): row["simplified"] for row in read_tsv("t2s.tsv")}
+
+
+def to_simplified(text: str) -> str:
+    """Fold traditional characters to simplified ones, one for one (same length).
+
+    The table (``kg/resources/t2s.tsv``, from OpenCC) holds only characters
+    with a single simplified form, so 縣 → 县 and 鍾 → 钟, while 乾 and 於,
+    which simplified text uses too, stay as they are.
+    """
+    return text.translate(_t2s_table())
+
+
 def normalize(text: str) -> str:
     """The normaliser the pipeline uses: idempotent and length-preserving."""
-    folded = fold_width(text)
+    folded = to_simplified(fold_width(text))
     assert len(folded) == len(text)
     return folded
 

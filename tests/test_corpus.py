@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -421,19 +422,19 @@ def test_carriage_returns_become_newlines():
     ("data", "problem"),
     [
         (b"", "empty file"),
-        (b" \n\t\r\n\xe3\x80\x80\n", "empty file"),
+        (b" \n\t\r\n\xe3\x80\x80\n", "empty file (whitespace only)"),
         (b"\xef\xbb\xbf", "empty file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text (PNG image)"),
         ("记者/周圆\n".encode() * 20 + b"\x00", "binary file, not text"),
         (bytes(range(1, 9)) * 50, "binary file, not text"),
-        (b"abc \xff\xff def\n", "cannot decode as utf-8 or gb18030"),
+        (b"abc \xff\xff def\n", "cannot decode as utf-8, gb18030 or cp950"),
     ],
 )
 def test_unreadable_files_give_problems(tmp_path, data, problem):
     path = tmp_path / "bad.txt"
     path.write_bytes(data)
     assert one(list(read_articles([path]))) == Problem(str(path), problem)
-    with pytest.raises(InputError, match=problem):
+    with pytest.raises(InputError, match=re.escape(problem)):
         read_text_file(path)
 
 
@@ -486,7 +487,9 @@ def test_missing_path(tmp_path):
 def test_folder_without_articles(tmp_path):
     (tmp_path / "photo.png").write_bytes(b"\x89PNG")
     (tmp_path / ".hidden.txt").write_text("记者/周圆\n", encoding="utf-8")
-    assert one(list(read_articles([str(tmp_path)]))) == Problem(str(tmp_path), "no .txt, .md or .jsonl files")
+    assert one(list(read_articles([str(tmp_path)]))) == Problem(
+        str(tmp_path), "no .txt, .md, .jsonl, .html or .htm files; ignored 1 other file (.png 1)"
+    )
 
 
 def test_folders_are_walked_recursively_in_sorted_order(tmp_path):
@@ -496,8 +499,10 @@ def test_folders_are_walked_recursively_in_sorted_order(tmp_path):
         record = json.dumps({"id": "c-1", "text": "正文。"})
         path.write_text(record if relative.endswith(".jsonl") else f"{relative}\n", encoding="utf-8")
     single = tmp_path / "a" / "z.md"
-    results = list(read_articles([tmp_path, single]))
+    *results, ignored, last = read_articles([tmp_path, single])
+    results.append(last)
     assert [r.doc for r in results] == ["c.txt", "z.md", "b.txt", "c-1", "z.md"]
+    assert ignored == Problem(str(tmp_path), "ignored 1 other file (.png 1)")
     assert [r.title for r in results[:3]] == ["a/b/c.txt", "a/z.md", "b.txt"]
     assert results[0].source == str(tmp_path / "a" / "b" / "c.txt")
 
@@ -509,7 +514,7 @@ def test_the_seed_folder(seeds):
 
 
 def test_read_text_file_raises_for_a_missing_file(tmp_path):
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="no such file or folder"):
         read_text_file(tmp_path / "missing.txt")
 
 

@@ -8,16 +8,22 @@ pipeline reports is an offset into ``Article.text`` once passed through
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.corpus import parse_article
-from kg.normalize import assemble, fold_width, normalize
+from kg.normalize import assemble, fold_width, normalize, to_simplified
+from kg.resources import read_tsv
+
+ROOT = Path(__file__).resolve().parents[1]
 
 #: Characters the normaliser has an opinion about, mixed into generated text.
-INTERESTING = list("，：；！？（）〔〕「」『』０１９ＡＺａｚ＋－／。、“”‘’\u3000\u00a0\ufeff") + list("天元区公安局,:()")
+INTERESTING = list("，：；！？（）〔〕「」『』０１９ＡＺａｚ＋－／。、“”‘’\u3000\u00a0\ufeff") + list("天元区公安局,:()縣鍾開乾於")
 TEXTS = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(INTERESTING)), max_size=80)
 
 #: Half-width punctuation -> its full-width form, as Chinese newspapers often print it.
@@ -48,6 +54,51 @@ TO_FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", "
 def test_fold_width(text, expected):
     assert fold_width(text) == expected
     assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("炎陵縣公安局沔渡派出所所長鍾平熊獲評“全國優秀人民警察”", "炎陵县公安局沔渡派出所所长钟平熊获评“全国优秀人民警察”"),
+        ("醴陵市國安辦（防務辦）被省國家安全廳評為", "醴陵市国安办（防务办）被省国家安全厅评为"),
+        ("開展掃黑除惡專項鬥爭", "开展扫黑除恶专项斗争"),
+        ("株洲日報記者/周圓", "株洲日报记者/周圆"),
+        # written in simplified text too: 乾 (乾隆), 於 (a surname), 覆 (覆盖) stay
+        ("乾隆年間於氏覆蓋", "乾隆年间於氏覆盖"),
+        ("天元区委政法委", "天元区委政法委"),
+    ],
+)
+def test_to_simplified(text, expected):
+    assert to_simplified(text) == expected
+    assert len(to_simplified(text)) == len(text)
+
+
+def test_to_simplified_leaves_simplified_seeds_alone():
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert to_simplified(text) == text, path.name
+
+
+def test_to_simplified_leaves_the_lexicons_alone():
+    for path in sorted((ROOT / "kg" / "resources").glob("*.t[sx][vt]")):
+        if path.name != "t2s.tsv":
+            text = path.read_text(encoding="utf-8")
+            assert to_simplified(text) == text, path.name
+
+
+def test_the_t2s_table_is_one_to_one_and_settled():
+    rows = read_tsv("t2s.tsv")
+    table = {row["traditional"]: row["simplified"] for row in rows}
+    assert len(rows) == len(table) > 4000
+    assert all(len(key) == len(value) == 1 and key != value for key, value in table.items())
+    assert not set(table.values()) & set(table), "a simplified form must not be folded again"
+    assert normalize("".join(table)) == "".join(table.values())
+
+
+def test_the_t2s_table_is_current():
+    pytest.importorskip("opencc", reason="the build script needs opencc-python-reimplemented")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_t2s.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 @given(TEXTS)
