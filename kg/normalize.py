@@ -12,6 +12,7 @@ character, its offset in ``Article.text``.
 from __future__ import annotations
 
 import functools
+import re
 from array import array
 from dataclasses import dataclass
 
@@ -49,9 +50,17 @@ def to_simplified(text: str) -> str:
     return text.translate(_t2s_table())
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def drop_surrogates(text: str) -> str:
+    """Lone surrogates (undecodable in UTF-8) become U+FFFD, one for one."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def normalize(text: str) -> str:
     """The normaliser the pipeline uses: idempotent and length-preserving."""
-    folded = to_simplified(fold_width(text))
+    folded = to_simplified(fold_width(drop_surrogates(text)))
     assert len(folded) == len(text)
     return folded
 

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .spans import ENTITIES, candidates, register_extensions
+from .spans import ENTITIES, SpanIndex, candidates, register_extensions
 
 #: inner label -> outer labels that swallow it
 SWALLOWED_BY = {
@@ -42,7 +42,8 @@ class EntityChooser:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = _unique(candidates(doc))
-        kept = [s for s in spans if not self._owned(s, spans)]
+        index = SpanIndex(spans)
+        kept = [s for s in spans if not self._owned(s, index.near(s))]
         doc.spans[ENTITIES] = kept
         doc.ents = filter_spans(kept)
         return doc

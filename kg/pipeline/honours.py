@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .lexicon import HAN, alternation, cues
-from .spans import add_candidate, candidates, register_extensions
+from .spans import add_candidate, candidates, register_extensions, text_of
 from .text import clause_start, person_name_at
 
 CUES = "honour_cues.tsv"
@@ -41,9 +41,9 @@ class HonourRecognizer:
         self.suffixes = re.compile(alternation(groups["suffix"]))
 
     def __call__(self, doc: Doc) -> Doc:
-        for match in self.verbs.finditer(doc.text):
+        for match in self.verbs.finditer(text_of(doc)):
             recipients = self._recipients_before(doc, match.start())
-            for start, end, year in self._names_after(doc.text, match.end()):
+            for start, end, year in self._names_after(text_of(doc), match.end()):
                 self._add(doc, start, end, "hon.verb", recipients, year)
         self._quoted_before_recipient(doc)
         return doc
@@ -69,13 +69,13 @@ class HonourRecognizer:
 
     def _quoted_before_recipient(self, doc: Doc) -> None:
         holders = [s for s in candidates(doc) if s.label_ in ("ORG", "PER", "PLACE")]
-        for match in QUOTED.finditer(doc.text):
-            recipient = _named_after(doc.text, holders, match.end())
+        for match in QUOTED.finditer(text_of(doc)):
+            recipient = _named_after(text_of(doc), holders, match.end())
             if recipient is not None and self.markers.search(match.group(1)):
                 self._add(doc, match.start(1), match.end(1), "hon.quoted", [recipient], "")
 
     def _recipients_before(self, doc: Doc, cue: int) -> list[tuple[int, int, str]]:
-        text = doc.text
+        text = text_of(doc)
         start = clause_start(text, cue)
         passive = text.rfind("被", start, cue)
         limit = passive if passive >= 0 else cue
@@ -96,14 +96,14 @@ class HonourRecognizer:
         found = []
         offset = listed.start(1)
         for name in listed.group(1).split("、"):
-            if person_name_at(doc.text, offset) == offset + len(name):
+            if person_name_at(text_of(doc), offset) == offset + len(name):
                 add_candidate(doc, offset, offset + len(name), "PER", name, "per.honour_list")
                 found.append((offset, offset + len(name), "PER"))
             offset += len(name) + 1
         return found
 
     def _add(self, doc: Doc, start: int, end: int, rule: str, recipients: list, year: str) -> Span | None:
-        return add_candidate(doc, start, end, "HONOUR", _unquote(doc.text[start:end]), rule, recipients=recipients, year=year)
+        return add_candidate(doc, start, end, "HONOUR", _unquote(text_of(doc)[start:end]), rule, recipients=recipients, year=year)
 
 
 def _listed(text: str, spans: list[Span], span: Span, start: int) -> bool:

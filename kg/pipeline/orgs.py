@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .lexicon import OrgHead, org_head_re, org_heads
-from .spans import add_candidate, candidates, place_key, placeholder, register_extensions
+from .spans import add_candidate, candidates, place_key, placeholder, register_extensions, text_of
 from .text import level_prefix, name_run_start, trim_modifier
 
 #: Characters that, right after a head, show it is part of a common word (公安机关, 委员).
@@ -41,7 +41,7 @@ class OrgRecognizer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         places: dict[int, Span] = {}
         for span in candidates(doc, "PLACE"):
             if span.end_char not in places or len(span) > len(places[span.end_char]):
@@ -61,7 +61,7 @@ class OrgRecognizer:
 
     def _link(self, doc: Doc, head: OrgHead, start: int, end: int, parent: Link | None,
               places: dict[int, Span], full_places: dict[int, Span], last: Link | None) -> Link | None:
-        text = doc.text
+        text = text_of(doc)
         if head.kind == "national":
             return self._add(doc, start, end, head.canonical, "org.national", None)
         if head.kind in ("party", "inst"):

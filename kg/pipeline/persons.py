@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .lexicon import Title, title_re, titles
-from .spans import SpanRelation, add_candidate, candidates, place_key, register_extensions, relations
+from .spans import SpanRelation, add_candidate, candidates, place_key, register_extensions, relations, text_of
 from .text import person_name_at
 
 MAX_CARD_NAME = 4
@@ -47,7 +47,7 @@ class PersonRecognizer:
         return doc
 
     def _title_then_name(self, doc: Doc) -> None:
-        text = doc.text
+        text = text_of(doc)
         chain: list[tuple[Title, int, int]] = []
         for match in title_re().finditer(text):
             if chain and text[chain[-1][2] : match.start()] not in ("、", ""):
@@ -62,7 +62,7 @@ class PersonRecognizer:
             chain = []
 
     def _name_cards(self, doc: Doc) -> None:
-        text = doc.text
+        text = text_of(doc)
         lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
         for index, (start, end) in enumerate(lines):
             name = text[start:end].strip()
@@ -87,7 +87,7 @@ class PersonRecognizer:
         return chain
 
     def _name_then_title(self, doc: Doc) -> None:
-        text = doc.text
+        text = text_of(doc)
         for match in re.finditer("|".join(NAME_AFTER_TITLES), text):
             for size in (3, 2):
                 start = match.start() - size

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from kg.resources import divisions, read_tsv
 
 from .lexicon import alternation, place_names, stopwords
-from .spans import add_candidate, placeholder, register_extensions
+from .spans import add_candidate, placeholder, register_extensions, text_of
 from .text import name_run_start, trim_modifier
 
 
@@ -58,7 +58,7 @@ class PlaceRecognizer:
             add_candidate(doc, span.start_char, span.end_char, "PLACE", span.text, "place.gazetteer", codes=codes, short=not full)
             found.append((span.start_char, span.end_char, not full))
         self._localities(doc, found)
-        for match in SELF_REFERENCE.finditer(doc.text):
+        for match in SELF_REFERENCE.finditer(text_of(doc)):
             add_candidate(doc, match.start(), match.end(), "PLACE", placeholder(match.group(1)), "place.self_reference")
         return doc
 
@@ -67,18 +67,18 @@ class PlaceRecognizer:
         full = [(s, e) for s, e, short in divisions_found if not short]
         ends = {end for _, end in full}
         starts_of = {end: start for start, end, _ in divisions_found}
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(text_of(doc)):
             head_start = match.start()
-            if any(s <= head_start < e for s, e in full) or doc.text[match.end():match.end() + 1] in NOT_AFTER.get(match.group(), ""):
+            if any(s <= head_start < e for s, e in full) or text_of(doc)[match.end():match.end() + 1] in NOT_AFTER.get(match.group(), ""):
                 continue
-            run = name_run_start(doc.text, head_start, 12)
+            run = name_run_start(text_of(doc), head_start, 12)
             floor = max([e for e in ends if run <= e <= head_start], default=run)
-            start = trim_modifier(doc.text, floor, head_start, max_len=heads[match.group()])
+            start = trim_modifier(text_of(doc), floor, head_start, max_len=heads[match.group()])
             if start == head_start and head_start in starts_of:
                 start = starts_of[head_start]
             if head_start - start < 2:
                 continue
-            add_candidate(doc, start, match.end(), "PLACE", doc.text[start:match.end()], "place.head")
+            add_candidate(doc, start, match.end(), "PLACE", text_of(doc)[start:match.end()], "place.head")
             ends.add(match.end())
 
 

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import HAN, alternation, cues, kept_heads, stopwords
-from .spans import add_candidate, candidates, register_extensions
+from .spans import add_candidate, candidates, register_extensions, text_of
 from .text import clause_start, name_run_start, trim_modifier
 
 CUES = "programme_cues.tsv"
@@ -66,15 +66,15 @@ class ProgrammeRecognizer:
                 add_candidate(doc, quote.start + 1, quote.end - 1, "PROGRAMME", quote.name, "prog.quoted", runner=quote.runner)
         self._unquoted_heads(doc, quotes)
         self._lists(doc, quotes)
-        for match in self.brand.finditer(doc.text):
+        for match in self.brand.finditer(text_of(doc)):
             add_candidate(doc, match.start(1), match.end(1), "PROGRAMME", match.group(1), "prog.brand")
-        for match in DOCUMENT.finditer(doc.text):
+        for match in DOCUMENT.finditer(text_of(doc)):
             add_candidate(doc, match.start(1), match.end(1), "PROGRAMME", match.group(1), "prog.document")
         return doc
 
     # quoted names -------------------------------------------------------
     def _quotes(self, doc: Doc) -> list[Quote]:
-        text = doc.text
+        text = text_of(doc)
         holders = {s.end_char: s for s in candidates(doc) if s.label_ in ("ORG", "PLACE")}
         quotes = [Quote(m.start(), m.end(), m.group(1)) for m in QUOTE.finditer(text) if self._plausible(m.group(1))]
         for run in self._runs(text, quotes):
@@ -115,7 +115,7 @@ class ProgrammeRecognizer:
 
     # unquoted names -----------------------------------------------------
     def _unquoted_heads(self, doc: Doc, quotes: list[Quote]) -> None:
-        text = doc.text
+        text = text_of(doc)
         for match in self.own_heads.finditer(text):
             if any(q.start <= match.start() < q.end for q in quotes):
                 continue
@@ -125,7 +125,7 @@ class ProgrammeRecognizer:
                 add_candidate(doc, start, match.end(), "PROGRAMME", text[start : match.end()], "prog.head")
 
     def _lists(self, doc: Doc, quotes: list[Quote]) -> None:
-        text = doc.text
+        text = text_of(doc)
         closers = [m.start() for m in re.finditer("等", text) if self.collective.match(text, m.start())]
         closers += [q.start for q in quotes if q.accepted]
         for closer in closers:

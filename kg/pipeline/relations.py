@@ -17,7 +17,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .spans import ENTITIES, SUBJECTS, SpanRelation, register_extensions, relations
+from .spans import ENTITIES, SUBJECTS, SpanIndex, SpanRelation, register_extensions, relations, text_of
 from .text import clause_start, next_word
 
 HOLDERS = ("ORG", "PLACE")
@@ -94,9 +94,11 @@ def _subjects(doc: Doc, spans: list[Span]) -> dict[int, Span]:
     区公安局开展…); a name that modifies a noun (株洲市第十三次党代会) or
     is acted upon (…被评为) is no subject.
     """
-    text = doc.text
-    outer = [s for s in spans if s.label_ in HOLDERS and not any(
-        o is not s and o.label_ in HOLDERS and o.start_char <= s.start_char and s.end_char <= o.end_char for o in spans)]
+    text = text_of(doc)
+    holders = [s for s in spans if s.label_ in HOLDERS]
+    index = SpanIndex(holders)
+    outer = [s for s in holders if not any(
+        o is not s and o.start_char <= s.start_char and s.end_char <= o.end_char for o in index.near(s))]
     subjects = {s.start_char: s for s in outer if clause_start(text, s.start_char) == s.start_char and _acts(text, s.end_char)}
     doc.spans[SUBJECTS] = list(subjects.values())
     return subjects
@@ -113,7 +115,7 @@ def _acts(text: str, end: int) -> bool:
 
 def _subject(subjects: dict[int, Span], mention: Span) -> Span | None:
     """The subject in force at ``mention``: in its sentence, else earlier in its paragraph."""
-    text = mention.doc.text
+    text = text_of(mention.doc)
     paragraph_start = text.rfind("\n", 0, mention.start_char) + 1
     before = [start for start in subjects if paragraph_start <= start < mention.start_char]
     return subjects[max(before)] if before else None

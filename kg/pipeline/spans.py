@@ -11,6 +11,7 @@ spans allowed) and ``doc.ents`` (outermost spans). Relations live on
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -61,6 +62,29 @@ def _getter(field: str):
 def placeholder(level: str) -> str:
     """A jurisdiction placeholder for a bare level character (区 -> ⟨区⟩)."""
     return f"{OPEN}{level}{CLOSE}"
+
+
+class SpanIndex:
+    """Spans sorted by start, to find those overlapping a span without scanning them all."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start_char)
+        self.starts = [s.start_char for s in self.spans]
+        self.reach = max((s.end_char - s.start_char for s in self.spans), default=0)
+
+    def near(self, span: Span) -> list[Span]:
+        """Every indexed span that overlaps ``span`` (and possibly a few that only touch it)."""
+        low = bisect.bisect_left(self.starts, span.start_char - self.reach)
+        high = bisect.bisect_left(self.starts, span.end_char)
+        return [s for s in self.spans[low:high] if s.end_char > span.start_char]
+
+
+def text_of(doc: Doc) -> str:
+    """The doc's text, computed once: spaCy rebuilds ``doc.text`` from its tokens on every access."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
 
 
 def place_key(place: Span) -> str:
