@@ -41,7 +41,7 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
     """
 
     def warn(problem: Problem) -> None:
-        click.echo(f"warning: skipped {problem.source}: {problem.problem}", err=True)
+        click.echo(f"warning: {problem.source}: {problem.problem}", err=True)
 
     try:
         report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes)
