@@ -70,8 +70,10 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, extraction: Extraction) -> None:
-        path = self._path(article_key(extraction.article))
+    def put(self, extraction: Extraction, key: str | None = None) -> None:
+        """Store an extraction under ``key`` (by default its article's key: pass the
+        key of the full article when the extraction carries a slim one)."""
+        path = self._path(key or article_key(extraction.article))
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .build import MAX_BYTES
+from .parallel import EXECUTORS, default_jobs
 from .build import build as build_graph_files
 from .errors import KgError
 from .evaluate import evaluate, format_report, load_gold, load_predictions
@@ -31,7 +32,13 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Re-extract every article (the cache is OUT/.kg-cache).")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Refuse larger files.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any input was skipped.")
-def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, strict: bool) -> None:
+@click.option("--jobs", "jobs", default=None, type=click.IntRange(1), help="Worker processes (default: all cores).")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
+              help="Where the per-article stages run: local processes or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, with --executor dask (tcp://host:8786).")
+@click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
+def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, strict: bool, jobs: int | None,
+          executor: str, scheduler: str | None, timings: bool) -> None:
     """Extract entities and relations from articles and build the graph.
 
     INPUTS are files, folders (read recursively) or .jsonl files of
@@ -44,7 +51,8 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
         click.echo(f"warning: {problem.source}: {problem.problem}", err=True)
 
     try:
-        report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes)
+        report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes,
+                                   jobs=jobs or default_jobs(), executor=executor, scheduler=scheduler)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:
@@ -55,6 +63,9 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
                f"{report.entities} entities, {report.relations} relations")
     for path in report.outputs:
         click.echo(f"wrote {path}")
+    if timings:
+        for stage, seconds in report.seconds.items():
+            click.echo(f"{stage:>26}: {seconds:8.2f} s")
     if report.articles == 0:
         raise click.ClickException("no article could be read; nothing was written")
     if strict and report.problems:

@@ -10,6 +10,8 @@ import json
 import os
 import re
 import tempfile
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -127,11 +129,15 @@ def _sorted_lines(text: str) -> str:
     return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
 
 
-def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out: Path,
+                  seconds: Counter | None = None) -> list[Path]:
     """Write every output file into ``out``; returns their paths."""
     lines = "".join(jsonl.dumps(e) + "\n" for e in sorted(extractions, key=lambda e: e.article.doc))
     flat = flat_graph(graph)
+    seconds = Counter() if seconds is None else seconds
+    clock = time.perf_counter()
     union, dataset = to_graph(graph), to_dataset(graph)
+    seconds["rdf"] += time.perf_counter() - clock
     writers: dict[str, Callable[[Path], None]] = {
         "extractions.jsonl": lambda tmp: tmp.write_text(lines, encoding="utf-8"),
         "graph.ttl": lambda tmp: union.serialize(tmp, format="turtle", encoding="utf-8"),
@@ -144,6 +150,8 @@ def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out
     }
     paths = []
     for name, write in writers.items():
+        clock = time.perf_counter()
         atomic_write(out / name, write)
+        seconds[f"write {name}"] += time.perf_counter() - clock
         paths.append(out / name)
     return paths

@@ -1,0 +1,54 @@
+"""The per-article stages on other executors give the same outputs as one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.errors import KgError
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("one")
+    build([SEEDS], out, cache=False, jobs=1)
+    return outputs(out)
+
+
+def test_a_process_pool_gives_byte_identical_outputs(one_process: dict[str, bytes], tmp_path: Path) -> None:
+    report = build([SEEDS], tmp_path, cache=False, jobs=2)
+    assert report.articles == 5
+    assert outputs(tmp_path) == one_process
+
+
+def test_the_dask_executor_gives_byte_identical_outputs(one_process: dict[str, bytes], tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        report = build([SEEDS], tmp_path, cache=False, executor="dask", scheduler=cluster.scheduler_address)
+    assert report.articles == 5
+    assert outputs(tmp_path) == one_process
+
+
+def test_dask_without_a_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(KgError, match="--scheduler"):
+        build([SEEDS], tmp_path, cache=False, executor="dask")
+
+
+def test_cached_and_fresh_articles_come_back_in_input_order(tmp_path: Path) -> None:
+    from kg.build import extract_articles
+    from kg.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    first = [e.article.doc for e in extract_articles([SEEDS / "001_6590fda864a470cb.txt"], cache=cache)]
+    docs = [e.article.doc for e in extract_articles([SEEDS], cache=cache, jobs=2)]
+    assert first == ["001_6590fda864a470cb.txt"]
+    assert docs == sorted(p.name for p in SEEDS.iterdir())
