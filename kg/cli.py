@@ -175,5 +175,27 @@ def view(graph: Path, focus: str | None, depth: int, out: Path) -> None:
     click.echo(f"wrote {out} ({nodes} nodes, {edges} edges)")
 
 
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--endpoint", required=True, metavar="URL", help="The store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store.")
+@click.option("--graph-iri", "graph_iri", metavar="IRI", help="Load into this named graph (default: the default graph).")
+@click.option("--replace", is_flag=True, help="Replace the target graph (HTTP PUT) instead of adding to it (POST).")
+def push(graph: Path, endpoint: str, graph_iri: str | None, replace: bool) -> None:
+    """Load a built graph into an external SPARQL store (SPARQL 1.1 Graph Store Protocol).
+
+    A .trig file keeps one named graph per article; .ttl, .nt and .jsonld go to
+    the default graph or to --graph-iri.
+
+    Example: kg push output/graph.trig --endpoint http://127.0.0.1:7878/store
+    """
+    from .push import push as push_graph
+
+    try:
+        result = push_graph(graph, endpoint, graph=graph_iri, replace=replace)
+    except KgError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"pushed {graph} ({result.bytes:,} bytes) to {result.url}: HTTP {result.status}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
