@@ -23,15 +23,14 @@ the prefecture-level placeholder rows of the four municipalities (``110100
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from regenerate import regenerate
 
 OUT = Path(__file__).resolve().parents[1] / "kg" / "resources" / "divisions.tsv"
 COLUMNS = ("code", "name", "level", "parent", "short")
@@ -189,34 +188,14 @@ def render(rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT, help=f"output file (default {OUT})")
-    parser.add_argument("--check", action="store_true", help="only check that --out is up to date")
-    args = parser.parse_args(argv)
-    text = render(build_rows(*read_source()))
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} is stale: run scripts/build_divisions.py", file=sys.stderr)
-            return 1
-        return 0
-    write_atomic(args.out, text)
-    print(f"wrote {args.out} ({text.count(chr(10)) - 1} rows)")
-    return 0
+
+    def text_and_summary() -> tuple[str, str]:
+        text = render(build_rows(*read_source()))
+        return text, f"{text.count(chr(10)) - 1} rows"
+
+    return regenerate(__doc__.splitlines()[0], OUT, text_and_summary, argv)
 
 
 if __name__ == "__main__":

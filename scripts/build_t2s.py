@@ -25,13 +25,12 @@ Chains (薴 → 苧 → 苎) are followed to their end, so folding is idempotent
 
 from __future__ import annotations
 
-import argparse
 import io
-import os
 import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
+
+from regenerate import regenerate
 
 OUT = Path(__file__).resolve().parents[1] / "kg" / "resources" / "t2s.tsv"
 SOURCE = "opencc/dictionary/TSCharacters.txt"
@@ -86,35 +85,14 @@ def render(table: dict[str, str]) -> str:
     return buffer.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT, help=f"output file (default {OUT})")
-    parser.add_argument("--check", action="store_true", help="only check that --out is up to date")
-    args = parser.parse_args(argv)
-    table = build_table(read_source())
-    text = render(table)
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} is stale: run scripts/build_t2s.py", file=sys.stderr)
-            return 1
-        return 0
-    write_atomic(args.out, text)
-    print(f"wrote {args.out} ({len(table)} characters)")
-    return 0
+
+    def text_and_summary() -> tuple[str, str]:
+        table = build_table(read_source())
+        return render(table), f"{len(table)} characters"
+
+    return regenerate(__doc__.splitlines()[0], OUT, text_and_summary, argv)
 
 
 if __name__ == "__main__":
