@@ -25,7 +25,7 @@ from . import __version__
 from .records import Article, Entity, Evidence, Extraction, Mention, Relation
 
 #: What the extraction depends on, besides the package version and the spaCy version.
-STAGES = ("corpus.py", "normalize.py", "extract.py", "resolve.py", "records.py", "pipeline", "resources")
+STAGES = ("corpus.py", "normalize.py", "extract.py", "resolve.py", "records.py", "pipeline", "resources", "ner", "models")
 
 
 @functools.cache
@@ -43,8 +43,10 @@ def pipeline_version() -> str:
 def _files(entry) -> list:
     if entry.is_file():
         return [entry]
+    if not entry.is_dir():
+        return []
     return [f for child in entry.iterdir() if child.name != "__pycache__" for f in _files(child)
-            if f.name.endswith((".py", ".tsv", ".txt", ".jsonl", ".md"))]
+            if not f.name.endswith(".pyc")]
 
 
 def article_key(article: Article) -> str:

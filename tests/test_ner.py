@@ -1,0 +1,278 @@
+"""The NER model (``kg.ner``): data conversion, the combination policy, ``kg ner``, a tiny training run.
+
+The converter is checked on real lines of both training files, artefacts
+included; the policy on hand-made candidates; ``kg ner`` on real sentences;
+and one training run of a few dozen sentences so the training path cannot
+rot. No test retrains the shipped model.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+import spacy
+from click.testing import CliRunner
+from spacy.language import Language
+
+from kg.cli import main
+from kg.ner.data import (
+    NerDataError, Sentence, bmes_sentence, cluener_sentence, division_like, is_dev, make_doc, read_bmes, read_cluener,
+)
+from kg.ner.model import given_name_chars, load_model, model_path, score
+from kg.ner.train import blank, ship_model, train
+from kg.pipeline import make_nlp
+from kg.pipeline.spans import ENTITIES, add_candidate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "ner"
+MAX_MODEL_MB = 25
+
+
+def bmes(text: str, tags: str) -> list[tuple[str, str]]:
+    """A fragment from its characters and space-separated tags."""
+    return list(zip(text, tags.split(), strict=True))
+
+
+# -- People's Daily 1998 (BMES) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("chars", "tags", "text", "ents", "what"), [
+    # real fragments of renmin1998/train.bmes
+    ("新华社记者赵毅", "B_nt M_nt E_nt O O B_nr E_nr", "新华社记者赵毅", [(0, 3, "ORG"), (5, 7, "PER")], "kept"),
+    ("以及美国驻华大使尚慕杰等参加了会见和宴请", "O O B_ns E_ns O O O O B_nr M_nr E_nr O O O O O O O O O",
+     "以及美国驻华大使尚慕杰等参加了会见和宴请", [(2, 4, "PLACE"), (8, 11, "PER")], "kept"),
+    # full-width digits are folded as the pipeline folds them (same length)
+    ("１９８２年西班牙加入北约", "O O O O O B_ns M_ns E_ns O O O O", "1982年西班牙加入北约", [(5, 8, "PLACE")], "kept"),
+    # the converter's doubled one-character word: collapsed, the lone surname is no PER
+    ("江江主席分别会见", "B_nr E_nr O O O O O O", "江主席分别会见", [], "collapsed"),
+    ("一位赵赵姓女摊主与顾客吵了架", "O O B_nr E_nr O O O O O O O O O O", "一位赵姓女摊主与顾客吵了架", [], "collapsed"),
+    # a doubled pair that may be a real name (强强, the panda): the fragment is dropped
+    ("强强服药３个月后", "B_nr E_nr O O O O O O", None, None, "dropped: doubled name"),
+    # an ill-formed tag sequence
+    ("张勇在", "B_nr O O", None, None, "dropped: tags"),
+])
+def test_bmes_fragments(chars: str, tags: str, text: str | None, ents: list | None, what: str) -> None:
+    sentence, outcome = bmes_sentence(bmes(chars, tags))
+    assert outcome == what
+    if text is None:
+        assert sentence is None
+    else:
+        assert sentence.text == text and list(sentence.ents) == ents
+        assert all(text[s:e] for s, e, _ in ents)
+
+
+def test_collapse_keeps_the_other_entities_in_place() -> None:
+    chars = "以及江江主席会见尚慕杰"
+    sentence, outcome = bmes_sentence(bmes(chars, "O O B_nr E_nr O O O O B_nr M_nr E_nr"))
+    assert outcome == "collapsed"
+    assert [sentence.text[s:e] for s, e, _ in sentence.ents] == ["尚慕杰"]
+
+
+def test_read_bmes_reads_the_real_file_head_and_rejects_a_bad_line(tmp_path: Path) -> None:
+    head = (DATA / "renmin1998" / "train.bmes").read_text(encoding="utf-8").split("\n\n")[:3]
+    path = tmp_path / "head.bmes"
+    path.write_text("\n\n".join(head) + "\n", encoding="utf-8")
+    fragments = list(read_bmes(path))
+    assert ["".join(c for c, _ in f) for f in fragments] == ["国务院", "南方贝尔等只能经营短途电话业务", "和毅繁（普米族）"]
+    path.write_text("国 B_nt\n务B_nt\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"head.bmes:2"):
+        list(read_bmes(path))
+
+
+# -- CLUENER2020 ----------------------------------------------------------------------
+
+
+def test_cluener_record_zero_maps_company_to_org_and_name_to_per() -> None:
+    record = json.loads((DATA / "cluener2020" / "train.json").open(encoding="utf-8").readline())
+    sentence = cluener_sentence(record)
+    assert [(sentence.text[s:e], label) for s, e, label in sentence.ents] == [("浙商银行", "ORG"), ("叶老桂", "PER")]
+
+
+@pytest.mark.parametrize(("record", "ents", "missing"), [
+    ({"text": "浙江省杭州市西湖区文三路90号", "label": {"address": {"浙江省杭州市西湖区文三路90号": [[0, 14]]}}}, [], [(0, 15)]),
+    ({"text": "荷兰和浙江省的游客来到故宫", "label": {"address": {"荷兰": [[0, 1]], "浙江省": [[3, 5]]}, "scene": {"故宫": [[11, 12]]}}},
+     [(0, 2, "PLACE"), (3, 6, "PLACE")], [(11, 13)]),
+    ({"text": "生生不息CSOL生化狂潮让你填弹狂扫", "label": {"game": {"CSOL": [[4, 7]]}}}, [], []),
+])
+def test_cluener_addresses_scenes_and_ignored_labels(record: dict, ents: list, missing: list) -> None:
+    sentence = cluener_sentence(record)
+    assert list(sentence.ents) == ents and list(sentence.missing) == missing
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("浙江省", True), ("老河口市", True), ("荷兰", True), ("新闸路", False), ("泗水县酒精厂大院", False), ("口区长丰村1号或2号", False),
+])
+def test_division_like(name: str, expected: bool) -> None:
+    assert division_like(name) is expected
+
+
+def test_a_cluener_span_that_does_not_match_its_text_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(NerDataError, match="does not match"):
+        cluener_sentence({"text": "叶老桂认为", "label": {"name": {"叶老桂": [[1, 3]]}}})
+    path = tmp_path / "bad.json"
+    path.write_text('{"text": "x"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad.json:2: not JSON"):
+        list(read_cluener(path))
+    path.write_text('{"label": {}}\n', encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad.json:1: not a CLUENER record"):
+        list(read_cluener(path))
+
+
+def test_unknown_spans_are_missing_in_the_doc() -> None:
+    doc = make_doc(blank(), Sentence("荷兰游客来到故宫", ((0, 2, "PLACE"),), ((6, 8),)))
+    assert [(t.text, t.ent_iob_) for t in doc] == [("荷兰", "B"), ("游客", "O"), ("来到", "O"), ("故宫", "")]
+
+
+def test_the_dev_split_is_a_stable_function_of_the_text() -> None:
+    texts = [f"第{i}条新闻" for i in range(400)]
+    chosen = [t for t in texts if is_dev(t)]
+    assert 20 < len(chosen) < 60
+    assert chosen == [t for t in texts if is_dev(t)]
+
+
+def test_score_counts_exact_spans_and_skips_unknown_regions() -> None:
+    gold = [[(0, 3, "PER"), (5, 8, "ORG")]]
+    predicted = [[(0, 3, "PER"), (5, 7, "ORG"), (10, 12, "PLACE")]]
+    scores = score(gold, predicted, [[(9, 13)]])
+    assert (scores["PER"]["tp"], scores["ORG"]["fp"], scores["ORG"]["fn"], scores["PLACE"]["fp"]) == (1, 1, 1, 0)
+
+
+# -- the combination policy (kg_entities) ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chooser() -> Language:
+    """The rule pipeline without the model: candidates are added by hand, then ``kg_entities`` chooses."""
+    return make_nlp(ner=False)
+
+
+def choose(nlp: Language, text: str, candidates: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """(label, text, rule) of the chosen spans when only ``candidates`` (label, surface, rule) are offered."""
+    doc = nlp.make_doc(text)
+    for label, surface, rule in candidates:
+        start = text.index(surface)
+        add_candidate(doc, start, start + len(surface), label, surface, rule)
+    doc = nlp.get_pipe("kg_entities")(doc)
+    return [(s.label_, s.text, s._.kg_rule) for s in doc.spans[ENTITIES]]
+
+
+@pytest.mark.parametrize(("text", "candidates", "chosen"), [
+    # the model adds a person the rules missed (no title beside it), with its source in the rule id
+    ("2021年至今,钟平熊一共化解辖区矛盾纠纷", [("PER", "钟平熊", "ner.PER")], [("PER", "钟平熊", "ner.PER")]),
+    ("钟平熊获评全国优秀人民警察", [("HONOUR", "全国优秀人民警察", "honour.cue"), ("PER", "钟平熊", "ner.PER")],
+     [("PER", "钟平熊", "ner.PER"), ("HONOUR", "全国优秀人民警察", "honour.cue")]),
+    # rules own what they name: a model span touching any rule span is dropped
+    ("沔渡派出所所长钟平熊", [("ORG", "沔渡派出所", "org.chain"), ("PER", "钟平熊", "per.title"), ("ORG", "所长钟平熊", "ner.ORG")],
+     [("ORG", "沔渡派出所", "org.chain"), ("PER", "钟平熊", "per.title")]),
+    ("开展扫黑除恶专项斗争", [("PROGRAMME", "扫黑除恶专项斗争", "programme.cue"), ("ORG", "扫黑除恶", "ner.ORG")],
+     [("PROGRAMME", "扫黑除恶专项斗争", "programme.cue")]),
+    # PER: a surname, given-name characters seen in training names, not anonymised, not a form of address
+    ("游某和张女士", [("PER", "游某", "ner.PER"), ("PER", "张女士", "ner.PER")], []),
+    ("趁坐公交车的路人甲", [("PER", "路人甲", "ner.PER")], []),
+    ("群众获得感幸福感安全感", [("PER", "安全感", "ner.PER")], []),
+    ("网格员说", [("PER", "网格员", "ner.PER")], []),
+    # a quoted term is a programme, honour or slogan; a name glued to another name is part of it
+    ("构建“齐心治”大格局", [("PER", "齐心治", "ner.PER")], []),
+    ("白鹤社区张艳春国学工作室", [("PER", "张艳春", "ner.PER"), ("ORG", "国学工作室", "ner.ORG")], []),
+    # ORG: an organisation head after a modifier that is not a common word
+    ("梓园社区等11个无物业管理小区", [("ORG", "梓园社区", "ner.ORG")], [("ORG", "梓园社区", "ner.ORG")]),
+    ("推进智慧法院、智慧检务", [("ORG", "智慧法院", "ner.ORG")], []),
+    ("检察机关大力推进认罪认罚", [("ORG", "检察机关", "ner.ORG")], []),
+    ("强化党委领导,完善党委领导下的社会治理", [("ORG", "完善党委", "ner.ORG")], []),
+    # PLACE: outside the division lexicon, with a place head
+    ("梓园小区等11个无物业管理小区", [("PLACE", "梓园小区", "ner.PLACE")], [("PLACE", "梓园小区", "ner.PLACE")]),
+    ("习近平新时代中国特色社会主义思想", [("PLACE", "中国", "ner.PLACE")], []),
+    ("株洲日报社", [("PLACE", "株洲", "ner.PLACE")], []),
+])
+def test_combination_policy(chooser: Language, text: str, candidates: list, chosen: list) -> None:
+    assert choose(chooser, text, candidates) == chosen
+
+
+# -- the shipped model and kg ner ----------------------------------------------------------
+
+
+def test_the_shipped_model_is_small_packaged_and_loads_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [p for p in model_path().rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) <= MAX_MODEL_MB * 1_000_000
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["kg"]
+    for path in files:
+        relative = path.relative_to(ROOT / "kg").as_posix()
+        assert any(fnmatch(relative, g) and relative.count("/") == g.count("/") for g in globs), relative
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the model tried to use the network")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    load_model.cache_clear()
+    try:
+        assert load_model().pipe_names == ["ner"]
+    finally:
+        load_model.cache_clear()
+
+
+def test_the_pipeline_runs_the_model_after_the_rules_and_before_the_chooser(nlp: Language) -> None:
+    names = nlp.pipe_names
+    assert names.index("kg_honours") < names.index("kg_ner") < names.index("kg_entities")
+    assert "kg_ner" not in make_nlp(ner=False).pipe_names
+
+
+def test_kg_ner_writes_one_line_per_text_with_offsets_into_the_text(tmp_path: Path) -> None:
+    lines = ["炎陵县公安局沔渡派出所所长钟平熊获评“全国优秀人民警察”。", "", "（新华社记者赵毅）国务院总理在北京会见了美国驻华大使尚慕杰。"]
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ner", str(path), "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["text"] for r in records] == lines
+    assert records[1]["ents"] == []
+    found = {(r["text"][s:e], label) for r in records for s, e, label in r["ents"]}
+    assert all(0 <= s < e <= len(r["text"]) for r in records for s, e, _ in r["ents"])
+    assert {("钟平熊", "PER"), ("尚慕杰", "PER"), ("北京", "PLACE"), ("国务院", "ORG")} <= found
+
+
+def test_kg_ner_names_a_missing_model(tmp_path: Path) -> None:
+    (tmp_path / "in.txt").write_text("钟平熊\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["ner", str(tmp_path / "in.txt"), "--model", str(tmp_path / "empty")])
+    assert result.exit_code != 0 and "no NER model here" in result.output
+
+
+# -- a tiny training run ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 30 records of each training file, in the layout ``kg train-ner`` reads."""
+    data = tmp_path_factory.mktemp("ner-data")
+    (data / "cluener2020").mkdir()
+    (data / "renmin1998").mkdir()
+    with (DATA / "cluener2020" / "train.json").open(encoding="utf-8") as stream:
+        (data / "cluener2020" / "train.json").write_text("".join(next(stream) for _ in range(30)), encoding="utf-8")
+    fragments = (DATA / "renmin1998" / "train.bmes").read_text(encoding="utf-8").split("\n\n")[:30]
+    (data / "renmin1998" / "train.bmes").write_text("\n\n".join(fragments) + "\n", encoding="utf-8")
+    return data
+
+
+TINY = {"training.max_epochs": 1, "training.eval_frequency": 20}
+
+
+def test_a_tiny_training_run_trains_scores_and_ships(tiny_data: Path, tmp_path: Path) -> None:
+    report = train(tiny_data, tmp_path / "run", overrides=TINY)
+    assert report.conversion.counts["cluener2020 read"] == 30 and report.conversion.counts["renmin1998 read"] == 30
+    assert set(report.scores) == {"all", "cluener2020", "renmin1998"}
+    assert json.loads((tmp_path / "run" / "dev-scores.json").read_text())["all"]["micro"]["f1"] == report.scores["all"]["micro"]["f1"]
+    shipped = ship_model(report.model, tmp_path / "shipped")
+    assert spacy.load(shipped).pipe_names == ["ner"]
+    assert json.loads((shipped / "meta.json").read_text(encoding="utf-8"))["name"] == "govkg_ner"
+    training_text = "".join(p.read_text(encoding="utf-8") for p in tiny_data.rglob("train.*"))
+    assert given_name_chars(shipped) and given_name_chars(shipped) <= set(training_text)
+
+
+def test_training_is_reproducible(tiny_data: Path, tmp_path: Path) -> None:
+    weights = [(train(tiny_data, tmp_path / name, overrides=TINY).model / "ner" / "model").read_bytes() for name in ("a", "b")]
+    assert weights[0] == weights[1]
