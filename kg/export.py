@@ -6,7 +6,6 @@ an interrupted run leaves the previous file whole.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -16,10 +15,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset, Graph
 
 from . import jsonl
-from .rdf import default_graph, to_dataset, to_graph
+from .rdf import build_quads, serialize
 from .records import Extraction
 from .view import render_html
 
@@ -91,44 +89,6 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
     return max((d.get("date") or "" for _, d in graph.nodes(data=True) if d["type"] == "ARTICLE"), default="")
 
 
-def jsonld_text(union: Graph) -> str:
-    """Compact JSON-LD with nodes sorted by id (rdflib's own order changes between runs)."""
-    document = _sorted_json(json.loads(union.serialize(format="json-ld", auto_compact=True)))
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def _sorted_json(value: object) -> object:
-    """Every JSON array sorted (RDF values are unordered), recursively."""
-    if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return sorted((_sorted_json(v) for v in value), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return value
-
-
-def trig_text(dataset: Dataset) -> str:
-    """TriG with the default graph first and the named graphs in IRI order."""
-    contexts = sorted(dataset.graphs(), key=lambda g: (g.identifier != default_graph(dataset).identifier, str(g.identifier)))
-    blocks = []
-    for context in contexts:
-        if not len(context):
-            continue
-        body = Graph(namespace_manager=dataset.namespace_manager)
-        for triple in context:
-            body.add(triple)
-        turtle = "\n".join(line for line in body.serialize(format="turtle").splitlines() if not line.startswith("@prefix"))
-        name = "" if context.identifier == default_graph(dataset).identifier else f"<{context.identifier}> "
-        blocks.append(f"{name}{{\n{turtle.strip()}\n}}\n")
-    body = "\n".join(blocks)
-    used = "".join(f"@prefix {p}: <{n}> .\n" for p, n in sorted(dataset.namespaces()) if p and f"{p}:" in body)
-    return used + "\n" + body
-
-
-def _sorted_lines(text: str) -> str:
-    """N-Triples with its lines sorted, so the file is the same on every run."""
-    return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
-
-
 def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out: Path,
                   seconds: Counter | None = None) -> list[Path]:
     """Write every output file into ``out``; returns their paths."""
@@ -136,14 +96,14 @@ def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out
     flat = flat_graph(graph)
     seconds = Counter() if seconds is None else seconds
     clock = time.perf_counter()
-    union, dataset = to_graph(graph), to_dataset(graph)
+    quads = build_quads(graph)
     seconds["rdf"] += time.perf_counter() - clock
     writers: dict[str, Callable[[Path], None]] = {
         "extractions.jsonl": lambda tmp: tmp.write_text(lines, encoding="utf-8"),
-        "graph.ttl": lambda tmp: union.serialize(tmp, format="turtle", encoding="utf-8"),
-        "graph.nt": lambda tmp: tmp.write_text(_sorted_lines(union.serialize(format="nt")), encoding="utf-8"),
-        "graph.jsonld": lambda tmp: tmp.write_text(jsonld_text(union), encoding="utf-8"),
-        "graph.trig": lambda tmp: tmp.write_text(trig_text(dataset), encoding="utf-8"),
+        "graph.ttl": lambda tmp: serialize(quads, tmp, "turtle"),
+        "graph.nt": lambda tmp: serialize(quads, tmp, "nt"),
+        "graph.jsonld": lambda tmp: serialize(quads, tmp, "json-ld"),
+        "graph.trig": lambda tmp: serialize(quads, tmp, "trig"),
         "graph.gexf": lambda tmp: tmp.write_text(gexf_text(flat, _newest_date(graph)), encoding="utf-8"),
         "graph.graphml": lambda tmp: nx.write_graphml(flat, tmp),
         "graph.html": lambda tmp: tmp.write_text(render_html(graph), encoding="utf-8"),

@@ -19,10 +19,14 @@ own terms from ``kg.vocab`` (generated from ``ontology/govkg.ttl``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SDO, SKOS, XSD
 
@@ -60,41 +64,124 @@ def _hashed(kind: str, *parts: str) -> URIRef:
     return DATA[f"{kind}/{digest}"]
 
 
-def default_graph(dataset: Dataset) -> Graph:
-    """The dataset's default graph (rdflib >= 7.2 names it ``default_graph``)."""
-    return dataset.default_graph if hasattr(type(dataset), "default_graph") else dataset.default_context
+class QuadSet:
+    """A set of quads built with rdflib terms, cheap to fill (no store, no indexes).
+
+    ``graph(name)`` is a view whose ``add(triple)`` files the triple under that
+    named graph (``None``: the default graph), so the builders below read like
+    rdflib code.
+    """
+
+    def __init__(self) -> None:
+        self.quads: set[tuple] = set()
+
+    def graph(self, name: URIRef | None = None) -> _GraphView:
+        return _GraphView(self.quads, name)
+
+    def sorted(self) -> list[tuple]:
+        """Quads in a fixed order: default graph first, then by graph, subject, predicate, object."""
+        return sorted(self.quads, key=lambda q: (q[3] is not None, str(q[3] or ""), str(q[0]), str(q[1]), _term_key(q[2])))
+
+    @functools.cached_property
+    def ox_quads(self) -> list[ox.Quad]:
+        """The quads as pyoxigraph terms, sorted (computed once for every dataset format)."""
+        convert = _Converter()
+        return [ox.Quad(convert(s), convert(p), convert(o), convert(g) if g is not None else ox.DefaultGraph())
+                for s, p, o, g in self.sorted()]
+
+    @functools.cached_property
+    def ox_triples(self) -> list[ox.Triple]:
+        """The union of the graphs as pyoxigraph triples, sorted (computed once for every triple format)."""
+        convert = _Converter()
+        union = sorted({(s, p, o) for s, p, o, _ in self.quads}, key=lambda t: (str(t[0]), str(t[1]), _term_key(t[2])))
+        return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in union]
 
 
-def to_dataset(graph: nx.MultiDiGraph) -> Dataset:
-    """The whole graph as an RDF dataset: a default graph plus one named graph per article."""
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    default = default_graph(dataset)
+@dataclass
+class _GraphView:
+    quads: set
+    name: URIRef | None
+
+    def add(self, triple: tuple) -> None:
+        self.quads.add((*triple, self.name))
+
+
+def _term_key(term: object) -> str:
+    if isinstance(term, Literal):
+        return f"{term}\x1f{term.language or ''}\x1f{term.datatype or ''}"
+    return str(term)
+
+
+def build_quads(graph: nx.MultiDiGraph) -> QuadSet:
+    """The whole graph as quads: a default graph plus one named graph per article."""
+    quads = QuadSet()
+    default = quads.graph()
     for node, data in sorted(graph.nodes(data=True)):
         if data["type"] == "ARTICLE":
             _article(default, graph, node, data)
         else:
             _entity(default, iri(node), data)
             for doc in data["articles"]:
-                dataset.graph(graph_iri(doc)).add((iri(f"article:{doc}"), SDO.mentions, iri(node)))
+                quads.graph(graph_iri(doc)).add((iri(f"article:{doc}"), SDO.mentions, iri(node)))
     for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
         for evidence in data["evidence"]:
-            _statement(dataset.graph(graph_iri(evidence.doc)), graph, source, target, data, evidence)
+            _statement(quads.graph(graph_iri(evidence.doc)), graph, source, target, data, evidence)
+    return quads
+
+
+def to_dataset(graph: nx.MultiDiGraph) -> Dataset:
+    """The graph as an rdflib ``Dataset`` (for code that wants rdflib; the exporters use ``build_quads``)."""
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    for subject, predicate, obj, name in build_quads(graph).quads:
+        target = dataset.graph(name) if name is not None else dataset.default_graph if hasattr(type(dataset), "default_graph") else dataset.default_context
+        target.add((subject, predicate, obj))
     return dataset
 
 
 def to_graph(graph: nx.MultiDiGraph) -> Graph:
-    """The union of the dataset's graphs, for Turtle, N-Triples and JSON-LD."""
+    """The union of the named graphs as an rdflib ``Graph``."""
     union = Graph()
     for prefix, namespace in PREFIXES.items():
         union.bind(prefix, namespace)
-    for subject, predicate, obj, _ in to_dataset(graph).quads((None, None, None, None)):
+    for subject, predicate, obj, _ in build_quads(graph).quads:
         union.add((subject, predicate, obj))
     return union
 
 
-def _entity(rdf: Graph, subject: URIRef, data: dict) -> None:
+# serialisation with pyoxigraph -------------------------------------------
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
+              "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
+DATASET_FORMATS = ("trig", "nquads")
+
+
+def serialize(quads: QuadSet, path: str | Path, format: str) -> None:
+    """Write the quads (or, for a triple format, their union) in sorted order with pyoxigraph."""
+    items = quads.ox_quads if format in DATASET_FORMATS else quads.ox_triples
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix != "id"}
+    ox.serialize(items, str(path), format=OX_FORMATS[format], prefixes=prefixes)
+
+
+class _Converter:
+    """rdflib terms to pyoxigraph terms, IRIs cached."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, ox.NamedNode] = {}
+
+    def __call__(self, term: object) -> object:
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            return ox.Literal(str(term), datatype=self(term.datatype) if term.datatype else None)
+        key = str(term)
+        node = self.nodes.get(key)
+        if node is None:
+            node = self.nodes[key] = ox.NamedNode(key)
+        return node
+
+
+def _entity(rdf: _GraphView, subject: URIRef, data: dict) -> None:
     rdf.add((subject, RDF.type, CLASSES[data["type"]]))
     rdf.add((subject, SKOS.prefLabel, Literal(data["label"], lang="zh")))
     rdf.add((subject, RDFS.label, Literal(data["label"], lang="zh")))
@@ -107,7 +194,7 @@ def _entity(rdf: Graph, subject: URIRef, data: dict) -> None:
         rdf.add((subject, GOVKG.level, Literal(data["level"])))
 
 
-def _article(rdf: Graph, graph: nx.MultiDiGraph, node: str, data: dict) -> None:
+def _article(rdf: _GraphView, graph: nx.MultiDiGraph, node: str, data: dict) -> None:
     subject = iri(node)
     rdf.add((subject, RDF.type, GOVKG.Article))
     rdf.add((subject, DCTERMS.identifier, Literal(data["doc"])))
@@ -121,7 +208,7 @@ def _article(rdf: Graph, graph: nx.MultiDiGraph, node: str, data: dict) -> None:
         rdf.add((subject, DCTERMS.publisher, iri(paper) if paper in graph else Literal(data["newspaper"], lang="zh")))
 
 
-def _statement(rdf: Graph, graph: nx.MultiDiGraph, source: str, target: str, data: dict, evidence: Evidence) -> None:
+def _statement(rdf: _GraphView, graph: nx.MultiDiGraph, source: str, target: str, data: dict, evidence: Evidence) -> None:
     """Add one relation as the article reported it, with its evidence."""
     kind, subject, obj = data["relation"], iri(source), iri(target)
     proof = _evidence(rdf, evidence)
@@ -171,7 +258,7 @@ def _part_of(child: str, parent: str) -> URIRef:
     return GOVKG.partOf
 
 
-def _evidence(rdf: Graph, evidence: Evidence) -> URIRef:
+def _evidence(rdf: _GraphView, evidence: Evidence) -> URIRef:
     node = DATA[f"evidence/{segment(evidence.doc)}/{evidence.start}-{evidence.end}/{segment(evidence.rule)}"]
     rdf.add((node, RDF.type, GOVKG.Evidence))
     rdf.add((node, PROV.wasQuotedFrom, iri(f"article:{evidence.doc}")))

@@ -43,6 +43,8 @@ ROLE_LABELS = {"reporter": "记者", "correspondent": "通讯员", "editor": "�
 
 #: above this many nodes the layout is computed once in Python and frozen
 FREEZE_ABOVE = 500
+#: The build's graph.html shows at most this many nodes, the most connected; the other formats hold them all.
+MAX_VIEW_NODES = 5_000
 #: evidence sentences shown per node or edge
 MAX_EVIDENCE = 3
 #: articles listed per node
@@ -292,6 +294,15 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
     }
 
 
+def most_connected(graph: nx.MultiDiGraph, limit: int = MAX_VIEW_NODES) -> nx.MultiDiGraph:
+    """The sub-graph of the ``limit`` nodes of highest degree (ties by id), or the graph itself when smaller."""
+    if graph.number_of_nodes() <= limit:
+        return graph
+    degree = dict(graph.degree())
+    kept = sorted(graph, key=lambda node: (-degree[node], node))[:limit]
+    return graph.subgraph(kept).copy()
+
+
 def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, title: str = "govkg graph") -> str:
     """The whole page as one string: script, style and data inlined.
 
@@ -301,11 +312,13 @@ def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: st
     """
     if focus is not None and focus not in graph:
         raise KgError(f"focus {focus!r} is not a node of the graph")
-    data = page_data(graph, frozen=frozen, focus=focus)
+    shown = most_connected(graph) if focus is None else graph
+    data = page_data(shown, frozen=frozen, focus=focus)
     environment = Environment(autoescape=True, keep_trailing_newline=True)
     template = environment.from_string(resources.files("kg").joinpath("templates/graph.html.j2").read_text(encoding="utf-8"))
     return template.render(vis_js=vis_network_js(), data=_script_json(data), title=title, types=data["types"],
-                           relations=data["relations"], nodes=graph.number_of_nodes(), edges=graph.number_of_edges())
+                           relations=data["relations"], nodes=shown.number_of_nodes(), edges=shown.number_of_edges(),
+                           total_nodes=graph.number_of_nodes())
 
 
 def _script_json(value: object) -> str:

@@ -443,3 +443,18 @@ def test_the_notebook_runs_end_to_end() -> None:
     for expected in ("5 articles", "钟平熊", "雪亮工程", "全国优秀人民警察", "天元区公安局", "iframe srcdoc"):
         assert expected in outputs, expected
 
+
+
+def test_a_graph_above_the_cap_shows_its_most_connected_nodes_and_says_so() -> None:
+    import networkx as nx
+
+    from kg.view import MAX_VIEW_NODES, most_connected, render_html
+
+    big = nx.MultiDiGraph()
+    for i in range(MAX_VIEW_NODES + 50):
+        big.add_node(f"org:机构{i}", type="ORG", label=f"机构{i}", aliases=[], articles=["a.txt"])
+    for i in range(1, 60):
+        big.add_edge("org:机构0", f"org:机构{i}", key="PART_OF", relation="PART_OF", evidence=[])
+    shown = most_connected(big)
+    assert shown.number_of_nodes() == MAX_VIEW_NODES and "org:机构0" in shown
+    assert f"most connected of {MAX_VIEW_NODES + 50} nodes" in render_html(big)
