@@ -7,18 +7,20 @@ extractions, so memory grows with the graph, not with the text.
 
 from __future__ import annotations
 
+import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import time
-from collections import Counter, deque
+import networkx as nx
 
+from . import jsonl
 from .cache import Cache, article_key
 from .corpus import read_articles
-from .export import write_outputs
-from .graph import build_graph
-from .parallel import Outcome, run, slim
+from .export import StagedLines, write_outputs
+from .graph import add_extraction, finish_graph
+from .parallel import run, slim
 from .records import Article, Extraction, Problem
 
 
@@ -108,20 +110,38 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
 
     store = Cache(Path(out) / CACHE_FOLDER) if cache else None
     clock = time.perf_counter()
-    extractions = list(extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
-                                        jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds))
+    graph = nx.MultiDiGraph()
+    lines = StagedLines(Path(out) / "extractions.jsonl")
+    try:
+        for extraction in extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
+                                           jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds):
+            lines.write(jsonl.dumps(extraction))
+            add_extraction(graph, extraction)
+            report.articles += 1
+    except BaseException:
+        lines.discard()
+        raise
     report.characters = report.seconds.pop("characters", 0)
     report.seconds["extract (wall)"] = time.perf_counter() - clock
-    report.articles = len(extractions)
-    if not extractions:
+    if not report.articles:
+        lines.discard()
+        _remove_empty(Path(out))
         return report
     clock = time.perf_counter()
-    graph = build_graph(sorted(extractions, key=lambda e: (e.article.doc, e.article.source)))
+    finish_graph(graph)
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = graph.number_of_edges()
-    report.outputs = write_outputs(extractions, graph, Path(out), seconds=report.seconds)
+    report.outputs = write_outputs(lines, graph, Path(out), seconds=report.seconds)
     return report
+
+
+def _remove_empty(folder: Path) -> None:
+    """Take away an output folder this run created and left empty (nothing could be read)."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 __all__ = ["Article", "BuildReport", "build", "extract_articles"]

@@ -89,17 +89,49 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
     return max((d.get("date") or "" for _, d in graph.nodes(data=True) if d["type"] == "ARTICLE"), default="")
 
 
-def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out: Path,
+class StagedLines:
+    """A text file written line by line under a temporary name, moved into place by ``commit``."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.temporary = Path(temporary)
+        self.stream = os.fdopen(handle, "w", encoding="utf-8")
+
+    def write(self, line: str) -> None:
+        self.stream.write(line + "\n")
+
+    def commit(self) -> None:
+        self.stream.close()
+        os.chmod(self.temporary, 0o666 & ~_umask())
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.stream.close()
+        self.temporary.unlink(missing_ok=True)
+
+
+def write_outputs(extractions: Iterable[Extraction] | StagedLines, graph: nx.MultiDiGraph, out: Path,
                   seconds: Counter | None = None) -> list[Path]:
-    """Write every output file into ``out``; returns their paths."""
-    lines = "".join(jsonl.dumps(e) + "\n" for e in sorted(extractions, key=lambda e: e.article.doc))
+    """Write every output file into ``out``; returns their paths.
+
+    ``extractions`` are the records for ``extractions.jsonl``, or the file
+    already streamed to a temporary name (``StagedLines``), moved into place
+    with the others.
+    """
+    if isinstance(extractions, StagedLines):
+        staged = extractions
+    else:
+        staged = StagedLines(out / "extractions.jsonl")
+        for extraction in extractions:
+            staged.write(jsonl.dumps(extraction))
     flat = flat_graph(graph)
     seconds = Counter() if seconds is None else seconds
     clock = time.perf_counter()
     quads = build_quads(graph)
     seconds["rdf"] += time.perf_counter() - clock
     writers: dict[str, Callable[[Path], None]] = {
-        "extractions.jsonl": lambda tmp: tmp.write_text(lines, encoding="utf-8"),
         "graph.ttl": lambda tmp: serialize(quads, tmp, "turtle"),
         "graph.nt": lambda tmp: serialize(quads, tmp, "nt"),
         "graph.jsonld": lambda tmp: serialize(quads, tmp, "json-ld"),
@@ -108,7 +140,8 @@ def write_outputs(extractions: Iterable[Extraction], graph: nx.MultiDiGraph, out
         "graph.graphml": lambda tmp: nx.write_graphml(flat, tmp),
         "graph.html": lambda tmp: tmp.write_text(render_html(graph), encoding="utf-8"),
     }
-    paths = []
+    staged.commit()
+    paths = [out / "extractions.jsonl"]
     for name, write in writers.items():
         clock = time.perf_counter()
         atomic_write(out / name, write)

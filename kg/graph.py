@@ -33,10 +33,20 @@ def node_id(kind: str, name: str) -> str:
 
 
 def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
-    """Merge per-article extractions into one graph."""
+    """Merge per-article extractions into one graph (in the order given)."""
     graph = nx.MultiDiGraph()
     for extraction in extractions:
-        _add_article(graph, extraction)
+        add_extraction(graph, extraction)
+    return finish_graph(graph)
+
+
+def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
+    """Merge one article's entities and relations into ``graph`` (a stream can feed it one by one)."""
+    _add_article(graph, extraction)
+
+
+def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Sort the collected aliases and articles and date every node and edge by its first article."""
     for _, data in graph.nodes(data=True):
         data["articles"] = sorted(data["articles"])
         data["aliases"] = sorted(data["aliases"])

@@ -80,7 +80,7 @@ def read_extractions(path: str | Path) -> list[Extraction]:
             raise KgError(f"{path}, line {number}: not an extraction record ({error})") from error
     if not extractions:
         raise KgError(f"{path}: no extraction record in the file")
-    return sorted(extractions, key=lambda e: e.article.doc)
+    return extractions
 
 
 def _extraction(record: dict) -> Extraction:
