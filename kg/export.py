@@ -22,6 +22,8 @@ from .records import Extraction
 from .view import render_html
 
 FLAT_SEPARATOR = "|"
+#: After these files the converted quads (TriG) or triples (the triple formats) are no longer needed.
+RELEASE_AFTER = ("graph.trig", "graph.jsonld")
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -132,10 +134,10 @@ def write_outputs(extractions: Iterable[Extraction] | StagedLines, graph: nx.Mul
     quads = build_quads(graph)
     seconds["rdf"] += time.perf_counter() - clock
     writers: dict[str, Callable[[Path], None]] = {
+        "graph.trig": lambda tmp: serialize(quads, tmp, "trig"),
         "graph.ttl": lambda tmp: serialize(quads, tmp, "turtle"),
         "graph.nt": lambda tmp: serialize(quads, tmp, "nt"),
         "graph.jsonld": lambda tmp: serialize(quads, tmp, "json-ld"),
-        "graph.trig": lambda tmp: serialize(quads, tmp, "trig"),
         "graph.gexf": lambda tmp: tmp.write_text(gexf_text(flat, _newest_date(graph)), encoding="utf-8"),
         "graph.graphml": lambda tmp: nx.write_graphml(flat, tmp),
         "graph.html": lambda tmp: tmp.write_text(render_html(graph), encoding="utf-8"),
@@ -147,4 +149,6 @@ def write_outputs(extractions: Iterable[Extraction] | StagedLines, graph: nx.Mul
         atomic_write(out / name, write)
         seconds[f"write {name}"] += time.perf_counter() - clock
         paths.append(out / name)
+        if name in RELEASE_AFTER:
+            quads.release()
     return paths

@@ -48,12 +48,14 @@ def segment(name: str) -> str:
     return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), name)
 
 
+@functools.lru_cache(maxsize=None)
 def iri(node: str) -> URIRef:
     """The IRI of a graph node id such as ``org:天元区公安局`` -> ``id:org/天元区公安局``."""
     kind, _, name = node.partition(":")
     return DATA[f"{kind}/{segment(name)}"]
 
 
+@functools.lru_cache(maxsize=None)
 def graph_iri(doc: str) -> URIRef:
     """The named graph holding what one article says."""
     return DATA[f"graph/{segment(doc)}"]
@@ -77,6 +79,11 @@ class QuadSet:
 
     def graph(self, name: URIRef | None = None) -> _GraphView:
         return _GraphView(self.quads, name)
+
+    def release(self) -> None:
+        """Drop the converted lists (they are rebuilt on demand)."""
+        self.__dict__.pop("ox_quads", None)
+        self.__dict__.pop("ox_triples", None)
 
     def sorted(self) -> list[tuple]:
         """Quads in a fixed order: default graph first, then by graph, subject, predicate, object."""
