@@ -46,7 +46,7 @@ class BuildReport:
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
                      cache: Cache | None = None, on_cached: Callable[[Extraction], None] = lambda e: None,
                      max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-                     seconds: Counter | None = None) -> Iterator[Extraction]:
+                     seconds: Counter | None = None, ner: bool = True) -> Iterator[Extraction]:
     """Slim extractions of every readable article, in input order; problems go to ``on_problem``.
 
     With a ``cache``, an article already extracted by the same pipeline
@@ -75,7 +75,7 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
             clock = time.perf_counter()
 
     done = 0
-    for outcome in run(fresh(), jobs=jobs, executor=executor, scheduler=scheduler):
+    for outcome in run(fresh(), jobs=jobs, executor=executor, scheduler=scheduler, ner=ner):
         seconds["nlp"] += outcome.nlp_seconds
         seconds["resolve"] += outcome.resolve_seconds
         key = keys.popleft()
@@ -93,11 +93,12 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
           cache: bool = True, max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local",
-          scheduler: str | None = None) -> BuildReport:
+          scheduler: str | None = None, ner: bool = True) -> BuildReport:
     """Build the knowledge graph of ``inputs`` into the folder ``out``.
 
     Extractions are cached per article in ``out/.kg-cache`` unless ``cache``
-    is False. Nothing is written when no article could be read.
+    is False; ``ner=False`` leaves the NER model out (the rules alone, many
+    times faster). Nothing is written when no article could be read.
     """
     report = BuildReport()
 
@@ -108,13 +109,14 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     def cached(_: Extraction) -> None:
         report.cached += 1
 
-    store = Cache(Path(out) / CACHE_FOLDER) if cache else None
+    store = Cache(Path(out) / CACHE_FOLDER, ner=ner) if cache else None
     clock = time.perf_counter()
     graph = nx.MultiDiGraph()
     lines = StagedLines(Path(out) / "extractions.jsonl")
     try:
         for extraction in extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
-                                           jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds):
+                                           jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds,
+                                           ner=ner):
             lines.write(jsonl.dumps(extraction))
             add_extraction(graph, extraction)
             report.articles += 1

@@ -56,10 +56,10 @@ def article_key(article: Article) -> str:
 
 
 class Cache:
-    """Extractions on disk under ``folder/VERSION/``."""
+    """Extractions on disk under ``folder/VERSION/`` (``VERSION-rules`` without the NER model)."""
 
-    def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder) / pipeline_version()
+    def __init__(self, folder: str | Path, *, ner: bool = True) -> None:
+        self.folder = Path(folder) / (pipeline_version() + ("" if ner else "-rules"))
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"

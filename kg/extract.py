@@ -21,11 +21,12 @@ from .records import Article, Evidence, Found, FoundRelation, Mention, Reading
 CHUNK_CHARS = 50_000
 
 
-def read_article(article: Article, nlp: Language | None = None) -> Reading:
-    """Find the mentions and relations of one article (in chunks when it is long)."""
+def read_article(article: Article, nlp: Language | None = None, *, ner: bool = True) -> Reading:
+    """Find the mentions and relations of one article (in chunks when it is long);
+    without ``nlp``, the shared pipeline, with or without the NER model."""
     textmap = assemble(article)
     pieces = chunks(textmap, CHUNK_CHARS)
-    docs = (nlp or shared_nlp()).pipe(piece.text for piece in pieces)
+    docs = (nlp or shared_nlp(ner)).pipe(piece.text for piece in pieces)
     readings = [reading_from_doc(article, piece, doc, header=index == 0) for index, (piece, doc) in enumerate(zip(pieces, docs))]
     return readings[0] if len(readings) == 1 else merge(readings)
 

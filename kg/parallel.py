@@ -41,17 +41,17 @@ def slim(extraction: Extraction) -> Extraction:
     return replace(extraction, article=replace(extraction.article, text="", paragraphs=()))
 
 
-def extract_one(article: Article) -> Outcome:
-    """Run the pipeline and resolution on one article."""
+def extract_one(article: Article, ner: bool = True) -> Outcome:
+    """Run the pipeline (with or without the NER model) and resolution on one article."""
     start = time.perf_counter()
-    reading = read_article(article)
+    reading = read_article(article, ner=ner)
     middle = time.perf_counter()
     extraction = resolve(reading)
     return Outcome(slim(extraction), middle - start, time.perf_counter() - middle)
 
 
-def extract_batch(articles: list[Article]) -> list[Outcome]:
-    return [extract_one(article) for article in articles]
+def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome]:
+    return [extract_one(article, ner) for article in articles]
 
 
 def default_jobs() -> int:
@@ -59,17 +59,18 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run(articles: Iterable[Article], *, jobs: int = 1, executor: str = "local", scheduler: str | None = None) -> Iterator[Outcome]:
+def run(articles: Iterable[Article], *, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+        ner: bool = True) -> Iterator[Outcome]:
     """``extract_one`` over ``articles``, in order, on the chosen executor."""
     if executor == "dask":
-        yield from _dask(articles, scheduler)
+        yield from _dask(articles, scheduler, ner)
     elif executor != "local":
         raise KgError(f"unknown executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
     elif jobs <= 1:
-        yield from map(extract_one, articles)
+        yield from (extract_one(article, ner) for article in articles)
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from _windowed(pool.submit, articles, jobs)
+            yield from _windowed(lambda fn, batch: pool.submit(fn, batch, ner), articles, jobs)
 
 
 def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
@@ -94,7 +95,7 @@ def _windowed(submit, articles: Iterable[Article], workers: int) -> Iterator[Out
         yield from pending.popleft().result()
 
 
-def _dask(articles: Iterable[Article], scheduler: str | None) -> Iterator[Outcome]:
+def _dask(articles: Iterable[Article], scheduler: str | None, ner: bool) -> Iterator[Outcome]:
     if not scheduler:
         raise KgError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     try:
@@ -103,4 +104,4 @@ def _dask(articles: Iterable[Article], scheduler: str | None) -> Iterator[Outcom
         raise KgError("--executor dask needs the dask extra: pip install 'govkg[dask]'") from error
     with Client(scheduler, set_as_default=False) as client:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        yield from _windowed(lambda fn, batch: client.submit(fn, batch, pure=False), articles, workers)
+        yield from _windowed(lambda fn, batch: client.submit(fn, batch, ner, pure=False), articles, workers)

@@ -52,3 +52,12 @@ def test_cached_and_fresh_articles_come_back_in_input_order(tmp_path: Path) -> N
     docs = [e.article.doc for e in extract_articles([SEEDS], cache=cache, jobs=2)]
     assert first == ["001_6590fda864a470cb.txt"]
     assert docs == sorted(p.name for p in SEEDS.iterdir())
+
+
+def test_without_the_ner_model_the_rules_alone_build_the_graph(tmp_path: Path) -> None:
+    from kg.build import CACHE_FOLDER
+
+    report = build([SEEDS], tmp_path, ner=False)
+    rules = (tmp_path / "extractions.jsonl").read_text(encoding="utf-8")
+    assert report.articles == 5 and '"rule": "ner.' not in rules
+    assert any(p.name.endswith("-rules") for p in (tmp_path / CACHE_FOLDER).iterdir())

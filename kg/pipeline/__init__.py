@@ -33,6 +33,6 @@ def make_nlp(*, ner: bool = True) -> Language:
 
 
 @functools.cache
-def shared_nlp() -> Language:
-    """One pipeline per process: lexicons, patterns and the model are loaded once."""
-    return make_nlp()
+def shared_nlp(ner: bool = True) -> Language:
+    """One pipeline per process (and setting): lexicons, patterns and the model are loaded once."""
+    return make_nlp(ner=ner)
