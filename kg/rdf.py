@@ -136,22 +136,24 @@ def build_quads(graph: nx.MultiDiGraph) -> QuadSet:
     return quads
 
 
+def _bound(container: Graph) -> Graph:
+    for prefix, namespace in PREFIXES.items():
+        container.bind(prefix, namespace)
+    return container
+
+
 def to_dataset(graph: nx.MultiDiGraph) -> Dataset:
     """The graph as an rdflib ``Dataset`` (for code that wants rdflib; the exporters use ``build_quads``)."""
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
+    dataset = _bound(Dataset())
+    default = dataset.default_graph if hasattr(type(dataset), "default_graph") else dataset.default_context
     for subject, predicate, obj, name in build_quads(graph).quads:
-        target = dataset.graph(name) if name is not None else dataset.default_graph if hasattr(type(dataset), "default_graph") else dataset.default_context
-        target.add((subject, predicate, obj))
+        (dataset.graph(name) if name is not None else default).add((subject, predicate, obj))
     return dataset
 
 
 def to_graph(graph: nx.MultiDiGraph) -> Graph:
     """The union of the named graphs as an rdflib ``Graph``."""
-    union = Graph()
-    for prefix, namespace in PREFIXES.items():
-        union.bind(prefix, namespace)
+    union = _bound(Graph())
     for subject, predicate, obj, _ in build_quads(graph).quads:
         union.add((subject, predicate, obj))
     return union
