@@ -2,7 +2,10 @@
 
 Articles stream from the reader through the cache to an executor
 (``kg.parallel``: this process, a process pool, or Dask) and back as slim
-extractions, so memory grows with the graph, not with the text.
+extractions with their RDF named graphs. Those stream on to disk
+(``extractions.jsonl`` and a temporary N-Quads file the RDF exports read
+back); the graph in memory keeps entities, relations and a few evidence
+sentences per relation, so memory grows with the graph, not with the text.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from .cache import Cache, article_key
 from .corpus import read_articles
 from .export import StagedLines, write_outputs
 from .graph import add_extraction, finish_graph
-from .parallel import run, slim
+from .parallel import Outcome, run, slim
 from .records import Article, Extraction, Problem
 
 
@@ -46,15 +49,16 @@ class BuildReport:
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
                      cache: Cache | None = None, on_cached: Callable[[Extraction], None] = lambda e: None,
                      max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-                     seconds: Counter | None = None, ner: bool = True) -> Iterator[Extraction]:
-    """Slim extractions of every readable article, in input order; problems go to ``on_problem``.
+                     seconds: Counter | None = None, ner: bool = True) -> Iterator[Outcome]:
+    """Slim extractions (with their named graphs) of every readable article, in input order; problems go
+    to ``on_problem``.
 
     With a ``cache``, an article already extracted by the same pipeline
     version is taken from it (and reported to ``on_cached``); the others go
     to the executor. ``seconds`` collects the time of each stage.
     """
     seconds = Counter() if seconds is None else seconds
-    slots: list[Extraction | None] = []
+    slots: list[Outcome | None] = []
     keys: deque[str] = deque()
 
     def fresh() -> Iterator[Article]:
@@ -67,8 +71,8 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
                 seconds["characters"] += len(item.text)
                 cached = cache.get(item) if cache is not None else None
                 if cached is not None:
-                    on_cached(cached)
-                slots.append(slim(cached) if cached is not None else None)
+                    on_cached(cached[0])
+                slots.append(Outcome(slim(cached[0]), cached[1]) if cached is not None else None)
                 if cached is None:
                     keys.append(article_key(item))
                     yield item
@@ -80,15 +84,15 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
         seconds["resolve"] += outcome.resolve_seconds
         key = keys.popleft()
         if cache is not None:
-            cache.put(outcome.extraction, key)
+            cache.put(outcome.extraction, outcome.nquads, key)
         while slots[done] is not None:
             yield slots[done]
             slots[done], done = None, done + 1
-        yield outcome.extraction
+        yield outcome
         done += 1
-    for extraction in slots[done:]:
-        if extraction is not None:
-            yield extraction
+    for cached in slots[done:]:
+        if cached is not None:
+            yield cached
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
@@ -113,20 +117,23 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     clock = time.perf_counter()
     graph = nx.MultiDiGraph()
     lines = StagedLines(Path(out) / "extractions.jsonl")
+    named = StagedLines(Path(out) / "graph.nq")
     try:
-        for extraction in extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
-                                           jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds,
-                                           ner=ner):
-            lines.write(jsonl.dumps(extraction))
-            add_extraction(graph, extraction)
+        for outcome in extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
+                                        jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner):
+            lines.write(jsonl.dumps(outcome.extraction))
+            named.append(outcome.nquads)
+            add_extraction(graph, outcome.extraction)
             report.articles += 1
     except BaseException:
         lines.discard()
+        named.discard()
         raise
     report.characters = report.seconds.pop("characters", 0)
     report.seconds["extract (wall)"] = time.perf_counter() - clock
     if not report.articles:
         lines.discard()
+        named.discard()
         _remove_empty(Path(out))
         return report
     clock = time.perf_counter()
@@ -134,7 +141,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = graph.number_of_edges()
-    report.outputs = write_outputs(lines, graph, Path(out), seconds=report.seconds)
+    report.outputs = write_outputs(lines, named, graph, Path(out), seconds=report.seconds)
     return report
 
 

@@ -6,24 +6,22 @@ an interrupted run leaves the previous file whole.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
 
-from . import jsonl
-from .rdf import build_quads, serialize
-from .records import Extraction
+from .rdf import entity_quads, write_rdf
 from .view import render_html
 
 FLAT_SEPARATOR = "|"
-#: After these files the converted quads (TriG) or triples (the triple formats) are no longer needed.
-RELEASE_AFTER = ("graph.trig", "graph.jsonld")
+RDF_FORMATS = {"graph.trig": "trig", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -61,8 +59,7 @@ def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         flat.add_node(node, **attrs)
     for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
         attrs = {k: _flat(v) for k, v in data.items() if k != "evidence"}
-        attrs["weight"] = len(data["evidence"]) or 1
-        attrs["docs"] = FLAT_SEPARATOR.join(sorted({e.doc for e in data["evidence"]}))
+        attrs["weight"] = data["weight"] or 1
         attrs["evidence"] = data["evidence"][0].sentence if data["evidence"] else ""
         flat.add_edge(source, target, key=key, **attrs)
     return flat
@@ -104,51 +101,54 @@ class StagedLines:
     def write(self, line: str) -> None:
         self.stream.write(line + "\n")
 
-    def commit(self) -> None:
+    def append(self, text: str) -> None:
+        """Write ``text`` as it is (it ends its own lines)."""
+        self.stream.write(text)
+
+    def close(self) -> Path:
+        """Finish writing and return the temporary file (to read it back before ``commit`` or ``discard``)."""
         self.stream.close()
+        return self.temporary
+
+    def commit(self) -> None:
+        self.close()
         os.chmod(self.temporary, 0o666 & ~_umask())
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:
-        self.stream.close()
+        self.close()
         self.temporary.unlink(missing_ok=True)
 
 
-def write_outputs(extractions: Iterable[Extraction] | StagedLines, graph: nx.MultiDiGraph, out: Path,
+def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiDiGraph, out: Path,
                   seconds: Counter | None = None) -> list[Path]:
     """Write every output file into ``out``; returns their paths.
 
-    ``extractions`` are the records for ``extractions.jsonl``, or the file
-    already streamed to a temporary name (``StagedLines``), moved into place
-    with the others.
+    ``extractions`` is ``extractions.jsonl`` streamed to a temporary name and
+    ``named`` the articles' named graphs streamed as N-Quads (a temporary
+    file, removed at the end); the RDF files stream from it and the default
+    graph made from ``graph``, so the evidence is never all in memory.
     """
-    if isinstance(extractions, StagedLines):
-        staged = extractions
-    else:
-        staged = StagedLines(out / "extractions.jsonl")
-        for extraction in extractions:
-            staged.write(jsonl.dumps(extraction))
-    flat = flat_graph(graph)
     seconds = Counter() if seconds is None else seconds
     clock = time.perf_counter()
-    quads = build_quads(graph)
+    default = entity_quads(graph)
     seconds["rdf"] += time.perf_counter() - clock
+    flat = flat_graph(graph)
+    named_path = named.close()
     writers: dict[str, Callable[[Path], None]] = {
-        "graph.trig": lambda tmp: serialize(quads, tmp, "trig"),
-        "graph.ttl": lambda tmp: serialize(quads, tmp, "turtle"),
-        "graph.nt": lambda tmp: serialize(quads, tmp, "nt"),
-        "graph.jsonld": lambda tmp: serialize(quads, tmp, "json-ld"),
+        **{name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()},
         "graph.gexf": lambda tmp: tmp.write_text(gexf_text(flat, _newest_date(graph)), encoding="utf-8"),
         "graph.graphml": lambda tmp: nx.write_graphml(flat, tmp),
         "graph.html": lambda tmp: tmp.write_text(render_html(graph), encoding="utf-8"),
     }
-    staged.commit()
-    paths = [out / "extractions.jsonl"]
-    for name, write in writers.items():
-        clock = time.perf_counter()
-        atomic_write(out / name, write)
-        seconds[f"write {name}"] += time.perf_counter() - clock
-        paths.append(out / name)
-        if name in RELEASE_AFTER:
-            quads.release()
+    try:
+        extractions.commit()
+        paths = [out / "extractions.jsonl"]
+        for name, write in writers.items():
+            clock = time.perf_counter()
+            atomic_write(out / name, write)
+            seconds[f"write {name}"] += time.perf_counter() - clock
+            paths.append(out / name)
+    finally:
+        named.discard()
     return paths

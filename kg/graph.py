@@ -2,17 +2,21 @@
 
 Nodes are entities (one per type and canonical name) and articles; node ids
 are derived from type + name, so the same input gives the same graph. Edges
-are relations (one per distinct statement, with every piece of evidence) and
-AUTHOR links from a person to the article.
+are relations (one per distinct statement) and AUTHOR links from a person to
+the article. An edge keeps how many pieces of evidence it has, the articles
+they come from and the first ``KEPT_EVIDENCE`` of them (by article and
+offset), so its size does not grow with the corpus; the full evidence goes to
+RDF article by article (``kg.rdf.article_quads``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
-from .records import Extraction, Relation
+from .records import Evidence, Extraction, Relation
 from .resources import divisions
 
 #: relation type -> (source field, target field)
@@ -25,6 +29,8 @@ ENDPOINTS = {
 }
 #: the entity type of each endpoint field, where the field fixes it
 FIELD_TYPES = {"person": "PER", "honour": "HONOUR", "programme": "PROGRAMME"}
+#: evidence sentences an edge keeps (the view shows them; RDF has them all)
+KEPT_EVIDENCE = 3
 
 
 def node_id(kind: str, name: str) -> str:
@@ -52,17 +58,17 @@ def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         data["aliases"] = sorted(data["aliases"])
         data["first_date"] = min((graph.nodes[f"article:{d}"]["date"] for d in data["articles"] if graph.nodes[f"article:{d}"]["date"]), default="")
     for _, _, data in graph.edges(data=True):
-        dates = [graph.nodes[f"article:{e.doc}"]["date"] for e in data["evidence"]]
+        data["docs"] = sorted(data["docs"])
+        dates = [graph.nodes[f"article:{doc}"]["date"] for doc in data["docs"]]
         data["first_date"] = min((d for d in dates if d), default="")
     return graph
 
 
 def _add_article(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
     article = extraction.article
-    article_node = node_id("ARTICLE", article.doc)
-    graph.add_node(article_node, type="ARTICLE", label=article.title or article.doc, aliases=set(), articles={article.doc},
-                   date=article.date, newspaper=article.newspaper, page=article.page, doc=article.doc, source=article.source)
-    types_by_name: dict[str, list[str]] = {}
+    graph.add_node(node_id("ARTICLE", article.doc), type="ARTICLE", label=article.title or article.doc, aliases=set(),
+                   articles={article.doc}, date=article.date, newspaper=article.newspaper, page=article.page,
+                   doc=article.doc, source=article.source)
     for entity in extraction.entities:
         node = node_id(entity.type, entity.name)
         if node not in graph:
@@ -72,11 +78,29 @@ def _add_article(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
         data["aliases"].update(entity.aliases)
         data["articles"].add(article.doc)
         data["mentions"] += len(entity.mentions)
+    for source, target, relation, literals, evidence in article_relations(extraction):
+        _add_relation(graph, source, target, relation, literals, evidence)
+
+
+def article_relations(extraction: Extraction) -> Iterator[tuple[str, str, str, dict[str, str], Evidence | None]]:
+    """The article's relations as graph edges: (source node, target node, relation type, literals, evidence).
+
+    A relation whose entity is not among the article's entities is left out.
+    """
+    article_node = node_id("ARTICLE", extraction.article.doc)
+    types_by_name: dict[str, list[str]] = {}
+    for entity in extraction.entities:
         types_by_name.setdefault(entity.name, []).append(entity.type)
     for relation in extraction.relations:
         ends = _endpoints(relation, types_by_name, article_node)
         if ends:
-            _add_relation(graph, relation, *ends)
+            literals = {field: value for field, value in relation.args if field in ("title", "year", "role")}
+            yield ends[0], ends[1], relation.type, literals, relation.evidence
+
+
+def edge_key(relation: str, literals: dict[str, str]) -> str:
+    """The key of a relation edge: its type and literals, so a new title is a new edge."""
+    return "|".join([relation, *(f"{k}={v}" for k, v in sorted(literals.items()))])
 
 
 def _division(name: str) -> dict[str, str]:
@@ -102,10 +126,26 @@ def _endpoints(relation: Relation, types_by_name: dict[str, list[str]], article_
     return nodes[0], nodes[1]
 
 
-def _add_relation(graph: nx.MultiDiGraph, relation: Relation, source: str, target: str) -> None:
-    literals = {field: value for field, value in relation.args if field in ("title", "year", "role")}
-    key = "|".join([relation.type, *(f"{k}={v}" for k, v in sorted(literals.items()))])
+def _add_relation(graph: nx.MultiDiGraph, source: str, target: str, relation: str, literals: dict[str, str],
+                  evidence: Evidence | None) -> None:
+    key = edge_key(relation, literals)
     if not graph.has_edge(source, target, key):
-        graph.add_edge(source, target, key=key, relation=relation.type, evidence=[], **literals)
-    if relation.evidence is not None:
-        graph.edges[source, target, key]["evidence"].append(relation.evidence)
+        graph.add_edge(source, target, key=key, relation=relation, evidence=[], weight=0, docs=set(), **literals)
+    if evidence is not None:
+        data = graph.edges[source, target, key]
+        data["weight"] += 1
+        data["docs"].add(evidence.doc)
+        _keep_first(data["evidence"], evidence)
+
+
+def _keep_first(kept: list[Evidence], evidence: Evidence) -> None:
+    """Insert ``evidence`` in order of (article, offset, sentence) and keep the first ``KEPT_EVIDENCE``."""
+    order = [evidence_order(e) for e in kept]
+    place = bisect.bisect_left(order, evidence_order(evidence))
+    if place < KEPT_EVIDENCE and (place == len(kept) or order[place] != evidence_order(evidence)):
+        kept.insert(place, evidence)
+        del kept[KEPT_EVIDENCE:]
+
+
+def evidence_order(evidence: Evidence) -> tuple[str, int, str]:
+    return evidence.doc, evidence.start, evidence.sentence

@@ -4,7 +4,8 @@ Every executor maps ``extract_one`` over a stream of articles and yields the
 results in input order, holding at most a window of articles in flight, so
 memory stays bounded however long the stream. Workers load the pipeline
 once (``shared_nlp`` is cached per process) and return slim extractions:
-the article's text stays behind, only its metadata and the records travel.
+the article's text stays behind, only its metadata, the records and the
+article's RDF named graph (N-Quads text) travel.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from .errors import KgError
 from .extract import read_article
+from .rdf import article_nquads
 from .records import Article, Extraction
 from .resolve import resolve
 
@@ -29,11 +31,12 @@ IN_FLIGHT = 4
 
 @dataclass(frozen=True)
 class Outcome:
-    """An article's extraction and the seconds its stages took."""
+    """An article's extraction, its named graph as N-Quads and the seconds its stages took (0 when cached)."""
 
     extraction: Extraction
-    nlp_seconds: float
-    resolve_seconds: float
+    nquads: str
+    nlp_seconds: float = 0.0
+    resolve_seconds: float = 0.0
 
 
 def slim(extraction: Extraction) -> Extraction:
@@ -42,12 +45,12 @@ def slim(extraction: Extraction) -> Extraction:
 
 
 def extract_one(article: Article, ner: bool = True) -> Outcome:
-    """Run the pipeline (with or without the NER model) and resolution on one article."""
+    """Run the pipeline (with or without the NER model), resolution and RDF conversion on one article."""
     start = time.perf_counter()
     reading = read_article(article, ner=ner)
     middle = time.perf_counter()
-    extraction = resolve(reading)
-    return Outcome(slim(extraction), middle - start, time.perf_counter() - middle)
+    extraction = slim(resolve(reading))
+    return Outcome(extraction, article_nquads(extraction), middle - start, time.perf_counter() - middle)
 
 
 def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome]:

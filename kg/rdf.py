@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SDO, SKOS, XSD
 
-from .records import Evidence
+from .graph import article_relations, build_graph, node_id
+from .records import Evidence, Extraction
 from .vocab import GOVKG
 
 DATA = Namespace("https://w3id.org/govkg/id/")
@@ -40,11 +42,15 @@ CLASSES = {"PER": FOAF.Person, "ORG": ORG.Organization, "PLACE": GOVKG.Place, "P
            "HONOUR": GOVKG.Honour, "ARTICLE": GOVKG.Article}
 ROLES = {"reporter": GOVKG.reporter, "correspondent": GOVKG.correspondent, "editor": GOVKG.editor, "photo": GOVKG.photo}
 CREATOR_ROLES = ("reporter", "correspondent")
-_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`#?%/]")
+#: what an IRI path segment may hold unencoded (RFC 3987: ASCII unreserved and sub-delims, ":", "@", ucschar)
+_PATH_CHARS = "A-Za-z0-9\\-._~!$&'()*+,;=:@\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(
+    f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 14)) + "\U000e1000-\U000efffd"
+#: what ``segment`` percent-encodes: everything else, and white space (which some parsers split IRIs on)
+_UNSAFE = re.compile(f"[^{_PATH_CHARS}]|\\s")
 
 
 def segment(name: str) -> str:
-    """A readable IRI path segment: Chinese kept, only unsafe ASCII percent-encoded."""
+    """A readable IRI path segment: Chinese kept; unsafe ASCII and what IRIs leave out percent-encoded."""
     return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), name)
 
 
@@ -66,51 +72,44 @@ def _hashed(kind: str, *parts: str) -> URIRef:
     return DATA[f"{kind}/{digest}"]
 
 
-class QuadSet:
-    """A set of quads built with rdflib terms, cheap to fill (no store, no indexes).
+Triple = tuple  # (subject, predicate, object) in rdflib terms
 
-    ``graph(name)`` is a view whose ``add(triple)`` files the triple under that
-    named graph (``None``: the default graph), so the builders below read like
-    rdflib code.
+
+def entity_quads(graph: nx.MultiDiGraph) -> list[ox.Quad]:
+    """The default graph: every entity and article with its type, labels and codes, sorted."""
+    triples: set[Triple] = set()
+    for node, data in graph.nodes(data=True):
+        if data["type"] == "ARTICLE":
+            _article(triples, graph, node, data)
+        else:
+            _entity(triples, iri(node), data)
+    return _quads(triples, None)
+
+
+def article_quads(extraction: Extraction) -> list[ox.Quad]:
+    """The named graph of one article: what it mentions and every relation it reports, with evidence, sorted.
+
+    It depends on the article's extraction alone, so it is made where the
+    article is extracted and cached with it.
     """
-
-    def __init__(self) -> None:
-        self.quads: set[tuple] = set()
-
-    def graph(self, name: URIRef | None = None) -> _GraphView:
-        return _GraphView(self.quads, name)
-
-    def release(self) -> None:
-        """Drop the converted lists (they are rebuilt on demand)."""
-        self.__dict__.pop("ox_quads", None)
-        self.__dict__.pop("ox_triples", None)
-
-    def sorted(self) -> list[tuple]:
-        """Quads in a fixed order: default graph first, then by graph, subject, predicate, object."""
-        return sorted(self.quads, key=lambda q: (q[3] is not None, str(q[3] or ""), str(q[0]), str(q[1]), _term_key(q[2])))
-
-    @functools.cached_property
-    def ox_quads(self) -> list[ox.Quad]:
-        """The quads as pyoxigraph terms, sorted (computed once for every dataset format)."""
-        convert = _Converter()
-        return [ox.Quad(convert(s), convert(p), convert(o), convert(g) if g is not None else ox.DefaultGraph())
-                for s, p, o, g in self.sorted()]
-
-    @functools.cached_property
-    def ox_triples(self) -> list[ox.Triple]:
-        """The union of the graphs as pyoxigraph triples, sorted (computed once for every triple format)."""
-        convert = _Converter()
-        union = sorted({(s, p, o) for s, p, o, _ in self.quads}, key=lambda t: (str(t[0]), str(t[1]), _term_key(t[2])))
-        return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in union]
+    doc = extraction.article.doc
+    article = iri(node_id("ARTICLE", doc))
+    triples: set[Triple] = {(article, SDO.mentions, iri(node_id(e.type, e.name))) for e in extraction.entities}
+    for source, target, relation, literals, evidence in article_relations(extraction):
+        if evidence is not None:
+            _statement(triples, source, target, relation, literals, evidence)
+    return _quads(triples, graph_iri(doc))
 
 
-@dataclass
-class _GraphView:
-    quads: set
-    name: URIRef | None
+def article_nquads(extraction: Extraction) -> str:
+    """``article_quads`` as N-Quads text."""
+    return ox.serialize(article_quads(extraction), format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
-    def add(self, triple: tuple) -> None:
-        self.quads.add((*triple, self.name))
+
+def _quads(triples: set[Triple], name: URIRef | None) -> list[ox.Quad]:
+    graph = _ox(name) if name is not None else ox.DefaultGraph()
+    ordered = sorted(triples, key=lambda t: (str(t[0]), str(t[1]), _term_key(t[2])))
+    return [ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in ordered]
 
 
 def _term_key(term: object) -> str:
@@ -119,21 +118,18 @@ def _term_key(term: object) -> str:
     return str(term)
 
 
-def build_quads(graph: nx.MultiDiGraph) -> QuadSet:
-    """The whole graph as quads: a default graph plus one named graph per article."""
-    quads = QuadSet()
-    default = quads.graph()
-    for node, data in sorted(graph.nodes(data=True)):
-        if data["type"] == "ARTICLE":
-            _article(default, graph, node, data)
-        else:
-            _entity(default, iri(node), data)
-            for doc in data["articles"]:
-                quads.graph(graph_iri(doc)).add((iri(f"article:{doc}"), SDO.mentions, iri(node)))
-    for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        for evidence in data["evidence"]:
-            _statement(quads.graph(graph_iri(evidence.doc)), graph, source, target, data, evidence)
-    return quads
+def _ox(term: object) -> ox.NamedNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=_named(str(term.datatype)) if term.datatype else None)
+    return _named(str(term))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _named(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
 
 
 def _bound(container: Graph) -> Graph:
@@ -142,21 +138,12 @@ def _bound(container: Graph) -> Graph:
     return container
 
 
-def to_dataset(graph: nx.MultiDiGraph) -> Dataset:
-    """The graph as an rdflib ``Dataset`` (for code that wants rdflib; the exporters use ``build_quads``)."""
-    dataset = _bound(Dataset())
-    default = dataset.default_graph if hasattr(type(dataset), "default_graph") else dataset.default_context
-    for subject, predicate, obj, name in build_quads(graph).quads:
-        (dataset.graph(name) if name is not None else default).add((subject, predicate, obj))
-    return dataset
-
-
-def to_graph(graph: nx.MultiDiGraph) -> Graph:
-    """The union of the named graphs as an rdflib ``Graph``."""
-    union = _bound(Graph())
-    for subject, predicate, obj, _ in build_quads(graph).quads:
-        union.add((subject, predicate, obj))
-    return union
+def to_graph(extractions: Iterable[Extraction]) -> Graph:
+    """The union of the default and named graphs as an rdflib ``Graph`` (for code that wants rdflib)."""
+    extractions = list(extractions)
+    quads = entity_quads(build_graph(extractions)) + [q for e in extractions for q in article_quads(e)]
+    text = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    return _bound(Graph()).parse(data=text.decode("utf-8"), format="nt")
 
 
 # serialisation with pyoxigraph -------------------------------------------
@@ -165,32 +152,34 @@ OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig
 DATASET_FORMATS = ("trig", "nquads")
 
 
-def serialize(quads: QuadSet, path: str | Path, format: str) -> None:
-    """Write the quads (or, for a triple format, their union) in sorted order with pyoxigraph."""
-    items = quads.ox_quads if format in DATASET_FORMATS else quads.ox_triples
+#: subjects that belong to one article, so their triples cannot come twice
+ARTICLE_OWN = (str(DATA["article/"]), str(DATA["evidence/"]))
+
+
+def write_rdf(default: list[ox.Quad], named: str | Path, path: str | Path, format: str) -> None:
+    """Stream the default graph, then the articles' named graphs read back from the N-Quads file ``named``,
+    into ``path``; a triple format gets their union."""
+    quads = itertools.chain(default, ox.parse(path=str(named), format=ox.RdfFormat.N_QUADS))
+    items = quads if format in DATASET_FORMATS else union(quads)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix != "id"}
     ox.serialize(items, str(path), format=OX_FORMATS[format], prefixes=prefixes)
 
 
-class _Converter:
-    """rdflib terms to pyoxigraph terms, IRIs cached."""
-
-    def __init__(self) -> None:
-        self.nodes: dict[str, ox.NamedNode] = {}
-
-    def __call__(self, term: object) -> object:
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            return ox.Literal(str(term), datatype=self(term.datatype) if term.datatype else None)
-        key = str(term)
-        node = self.nodes.get(key)
-        if node is None:
-            node = self.nodes[key] = ox.NamedNode(key)
-        return node
+def union(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """The triples of ``quads``, each once. Only triples that several articles can report (memberships,
+    awards, statements, roles) are remembered, so memory grows with the graph, not with the evidence."""
+    seen: set[int] = set()
+    for quad in quads:
+        triple = quad.triple
+        if not quad.subject.value.startswith(ARTICLE_OWN):
+            key = hash(triple)
+            if key in seen:
+                continue
+            seen.add(key)
+        yield triple
 
 
-def _entity(rdf: _GraphView, subject: URIRef, data: dict) -> None:
+def _entity(rdf: set[Triple], subject: URIRef, data: dict) -> None:
     rdf.add((subject, RDF.type, CLASSES[data["type"]]))
     rdf.add((subject, SKOS.prefLabel, Literal(data["label"], lang="zh")))
     rdf.add((subject, RDFS.label, Literal(data["label"], lang="zh")))
@@ -203,7 +192,7 @@ def _entity(rdf: _GraphView, subject: URIRef, data: dict) -> None:
         rdf.add((subject, GOVKG.level, Literal(data["level"])))
 
 
-def _article(rdf: _GraphView, graph: nx.MultiDiGraph, node: str, data: dict) -> None:
+def _article(rdf: set[Triple], graph: nx.MultiDiGraph, node: str, data: dict) -> None:
     subject = iri(node)
     rdf.add((subject, RDF.type, GOVKG.Article))
     rdf.add((subject, DCTERMS.identifier, Literal(data["doc"])))
@@ -217,9 +206,9 @@ def _article(rdf: _GraphView, graph: nx.MultiDiGraph, node: str, data: dict) -> 
         rdf.add((subject, DCTERMS.publisher, iri(paper) if paper in graph else Literal(data["newspaper"], lang="zh")))
 
 
-def _statement(rdf: _GraphView, graph: nx.MultiDiGraph, source: str, target: str, data: dict, evidence: Evidence) -> None:
+def _statement(rdf: set[Triple], source: str, target: str, kind: str, data: dict[str, str], evidence: Evidence) -> None:
     """Add one relation as the article reported it, with its evidence."""
-    kind, subject, obj = data["relation"], iri(source), iri(target)
+    subject, obj = iri(source), iri(target)
     proof = _evidence(rdf, evidence)
     if kind == "POST":
         membership = _hashed("membership", source, target, data.get("title", ""))
@@ -249,7 +238,7 @@ def _statement(rdf: _GraphView, graph: nx.MultiDiGraph, source: str, target: str
         rdf.add((attribution, PROV.hadRole, ROLES.get(role, GOVKG.reporter)))
         rdf.add((attribution, PROV.wasDerivedFrom, proof))
     else:
-        predicate = GOVKG.runs if kind == "RUNS" else _part_of(graph.nodes[source]["type"], graph.nodes[target]["type"])
+        predicate = GOVKG.runs if kind == "RUNS" else _part_of(source, target)
         rdf.add((subject, predicate, obj))
         statement = _hashed("statement", str(subject), str(predicate), str(obj))
         rdf.add((statement, RDF.type, RDF.Statement))
@@ -260,14 +249,16 @@ def _statement(rdf: _GraphView, graph: nx.MultiDiGraph, source: str, target: str
 
 
 def _part_of(child: str, parent: str) -> URIRef:
-    if child == parent == "ORG":
+    """The predicate between two nodes (ids ``type:name``) of a PART_OF relation."""
+    kinds = (child.partition(":")[0], parent.partition(":")[0])
+    if kinds == ("org", "org"):
         return ORG.subOrganizationOf
-    if child == parent == "PLACE":
+    if kinds == ("place", "place"):
         return SDO.containedInPlace
     return GOVKG.partOf
 
 
-def _evidence(rdf: _GraphView, evidence: Evidence) -> URIRef:
+def _evidence(rdf: set[Triple], evidence: Evidence) -> URIRef:
     node = DATA[f"evidence/{segment(evidence.doc)}/{evidence.start}-{evidence.end}/{segment(evidence.rule)}"]
     rdf.add((node, RDF.type, GOVKG.Evidence))
     rdf.add((node, PROV.wasQuotedFrom, iri(f"article:{evidence.doc}")))

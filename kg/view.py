@@ -27,7 +27,7 @@ from jinja2 import Environment
 from pyvis.network import Network
 
 from .errors import KgError
-from .graph import build_graph
+from .graph import KEPT_EVIDENCE, build_graph, evidence_order
 from .records import RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
@@ -45,8 +45,6 @@ ROLE_LABELS = {"reporter": "记者", "correspondent": "通讯员", "editor": "�
 FREEZE_ABOVE = 500
 #: The build's graph.html shows at most this many nodes, the most connected; the other formats hold them all.
 MAX_VIEW_NODES = 5_000
-#: evidence sentences shown per node or edge
-MAX_EVIDENCE = 3
 #: articles listed per node
 MAX_ARTICLES = 5
 LAYOUT_SEED = 7
@@ -224,11 +222,16 @@ def _article_titles(graph: nx.MultiDiGraph) -> dict[str, str]:
     return {data["doc"]: f"{data['label']} ({data['doc']})" for _, data in graph.nodes(data=True) if data["type"] == "ARTICLE"}
 
 
-def _evidence(items: Iterable[Evidence], titles: dict[str, str]) -> tuple[list[list[str]], int]:
-    """Up to ``MAX_EVIDENCE`` distinct sentences as [sentence, article], and how many more there are."""
-    unique = sorted({(e.doc, e.start, e.sentence) for e in items})
-    shown = [[sentence, titles.get(doc, doc)] for doc, _, sentence in unique[:MAX_EVIDENCE]]
-    return shown, max(0, len(unique) - MAX_EVIDENCE)
+def _evidence(items: Iterable[Evidence], total: int, titles: dict[str, str]) -> tuple[list[list[str]], int]:
+    """The first ``KEPT_EVIDENCE`` distinct sentences of ``items`` as [sentence, article], and how many more of
+    the ``total`` pieces of evidence there are."""
+    unique = sorted({evidence_order(e) for e in items})[:KEPT_EVIDENCE]
+    return [[sentence, titles.get(doc, doc)] for doc, _, sentence in unique], max(0, total - len(unique))
+
+
+def _weight(edge: dict) -> int:
+    """How many pieces of evidence an edge has (all of them, not only those it keeps)."""
+    return edge.get("weight", len(edge["evidence"]))
 
 
 def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None) -> dict:
@@ -241,10 +244,12 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
     net = Network(directed=True)
     info: dict[str, dict] = {}
     incident: dict[str, list[Evidence]] = {node: [] for node in graph}
+    incident_count: Counter[str] = Counter()
     posts: dict[str, list[str]] = {node: [] for node in graph}
     for source, target, data in edges:
         incident[source].extend(data["evidence"])
         incident[target].extend(data["evidence"])
+        incident_count.update({source: _weight(data), target: _weight(data)})
         if data["relation"] == "POST":
             title = data.get("title") or ""
             posts[source].append(" ".join(filter(None, [graph.nodes[target]["label"], title])))
@@ -257,7 +262,7 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
         extra = {"x": positions[node][0], "y": positions[node][1]} if frozen else {}
         net.add_node(node, label=label, color=COLOURS[kind], shape=SHAPES[kind],
                      size=round(8 + 4 * math.sqrt(min(degree[node], 60)), 1), **extra)
-        evidence, more = _evidence(incident[node], titles)
+        evidence, more = _evidence(incident[node], incident_count[node], titles)
         info[node] = {
             "type": kind, "name": data["label"], "aliases": list(data["aliases"]), "posts": sorted(set(posts[node])),
             "evidence": evidence, "more": more, "degree": degree[node],
@@ -276,7 +281,7 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
         smooth = {"enabled": True, "type": "curvedCW" if rank % 2 else "curvedCCW", "roundness": 0.15 * ((rank + 1) // 2)} \
             if rank else {"enabled": False}
         net.add_edge(source, target, id=edge_id, label=_edge_label(data), smooth=smooth)
-        evidence, more = _evidence(data["evidence"], titles)
+        evidence, more = _evidence(data["evidence"], _weight(data), titles)
         edge_info[edge_id] = {"relation": data["relation"], "label": _edge_label(data), "from": graph.nodes[source]["label"],
                               "to": graph.nodes[target]["label"], "evidence": evidence, "more": more}
     type_counts = Counter(data["type"] for _, data in graph.nodes(data=True))

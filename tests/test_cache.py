@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from kg.build import CACHE_FOLDER, build
 from kg.cache import Cache, article_key, extraction_from_dict, extraction_to_dict
 from kg.corpus import read_text_file
 from kg.extract import read_article
+from kg.rdf import article_nquads
 from kg.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,10 +48,13 @@ def test_a_changed_or_new_article_is_processed_again(tmp_path: Path) -> None:
 def test_a_damaged_cache_entry_is_ignored(tmp_path: Path) -> None:
     article = read_text_file(SEED)
     cache = Cache(tmp_path)
-    cache.put(resolve(read_article(article)))
-    entry = next(cache.folder.rglob(f"{article_key(article)}.json"))
-    entry.write_text("{not json", encoding="utf-8")
-    assert cache.get(article) is None
+    extraction = resolve(read_article(article))
+    cache.put(extraction, article_nquads(extraction))
+    assert cache.get(article) is not None
+    entry = next(cache.folder.rglob(f"{article_key(article)}.json.gz"))
+    for damage in (b"{not json", gzip.compress(b"{not json"), entry.read_bytes()[:40]):
+        entry.write_bytes(damage)
+        assert cache.get(article) is None
 
 
 def test_the_cache_is_not_used_when_turned_off(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from rdflib.compare import isomorphic
 
 from kg.corpus import parse_article
 from kg.extract import read_article
-from kg.graph import build_graph
 from kg.rdf import to_graph
 from kg.records import Article, Entity, Evidence, Extraction, Mention, Relation
 from kg.resolve import resolve
@@ -42,6 +41,6 @@ def test_turtle_written_and_parsed_back_is_the_same_graph(names: list[str], sent
     entities = tuple(Entity("ORG", name, (name + "别名",), (Mention("ORG", name, 0, 0, "test"),)) for name in names)
     evidence = Evidence(article.doc, 0, len(sentence), sentence, "test.rule")
     relations = tuple(Relation("PART_OF", (("child", a), ("parent", b)), evidence) for a, b in zip(names, names[1:]))
-    graph = to_graph(build_graph([Extraction(article, entities, relations)]))
+    graph = to_graph([Extraction(article, entities, relations)])
     parsed = rdflib.Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
     assert isomorphic(parsed, graph)
