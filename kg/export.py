@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import tempfile
 import time
 from collections import Counter
@@ -17,10 +16,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from .gephi import write_gexf, write_graphml
 from .rdf import entity_quads, write_rdf
 from .view import render_html
 
-FLAT_SEPARATOR = "|"
 RDF_FORMATS = {"graph.trig": "trig", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
 
 
@@ -46,42 +45,6 @@ def _umask() -> int:
 
 def write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with only string and number attributes, as GEXF and GraphML need."""
-    flat = nx.MultiDiGraph()
-    degree = dict(graph.degree())
-    for node, data in sorted(graph.nodes(data=True)):
-        attrs = {k: _flat(v) for k, v in data.items()}
-        attrs["article_count"] = len(data["articles"])
-        attrs["degree"] = degree[node]
-        flat.add_node(node, **attrs)
-    for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        attrs = {k: _flat(v) for k, v in data.items() if k != "evidence"}
-        attrs["weight"] = data["weight"] or 1
-        attrs["evidence"] = data["evidence"][0].sentence if data["evidence"] else ""
-        flat.add_edge(source, target, key=key, **attrs)
-    return flat
-
-
-def _flat(value: object) -> object:
-    if isinstance(value, (list, tuple, set)):
-        return FLAT_SEPARATOR.join(sorted(str(v) for v in value))
-    return value
-
-
-def gexf_text(flat: nx.MultiDiGraph, date: str) -> str:
-    """GEXF (dynamic: nodes and edges start at the date of the first article that
-    reports them) whose header date is the newest article date, not the day of the run."""
-    dated = flat.copy()
-    for _, data in list(dated.nodes(data=True)) + [(None, d) for _, _, d in dated.edges(data=True)]:
-        if data.get("first_date"):
-            data["start"] = data["first_date"]
-    text = "\n".join(nx.generate_gexf(dated)) + "\n"
-    text = re.sub(r"<creator>[^<]*</creator>", "<creator>govkg</creator>", text, count=1)
-    text = re.sub(r'lastmodifieddate="[^"]*"', f'lastmodifieddate="{date}"' if date else "", text, count=1)
-    return "<?xml version='1.0' encoding='utf-8'?>\n" + text
 
 
 def _newest_date(graph: nx.MultiDiGraph) -> str:
@@ -133,12 +96,11 @@ def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiD
     clock = time.perf_counter()
     default = entity_quads(graph)
     seconds["rdf"] += time.perf_counter() - clock
-    flat = flat_graph(graph)
     named_path = named.close()
     writers: dict[str, Callable[[Path], None]] = {
         **{name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()},
-        "graph.gexf": lambda tmp: tmp.write_text(gexf_text(flat, _newest_date(graph)), encoding="utf-8"),
-        "graph.graphml": lambda tmp: nx.write_graphml(flat, tmp),
+        "graph.gexf": lambda tmp: write_gexf(graph, tmp, _newest_date(graph)),
+        "graph.graphml": lambda tmp: write_graphml(graph, tmp),
         "graph.html": lambda tmp: tmp.write_text(render_html(graph), encoding="utf-8"),
     }
     try:

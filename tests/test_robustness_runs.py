@@ -19,10 +19,11 @@ def test_a_failed_export_leaves_the_previous_files_whole(tmp_path: Path, monkeyp
     build([SEED], tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.glob("graph.*")}
 
-    def broken(flat, date):  # the GEXF writer fails half-way through the run
+    def broken(graph, path, date):  # the GEXF writer fails half-way through the run
+        Path(path).write_text("<gexf", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(kg.export, "gexf_text", broken)
+    monkeypatch.setattr(kg.export, "write_gexf", broken)
     with pytest.raises(OSError):
         build([SEED, ROOT / "seeds" / "001_6590fda864a470cb.txt"], tmp_path)
     assert (tmp_path / "graph.gexf").read_bytes() == before["graph.gexf"]

@@ -1,0 +1,124 @@
+"""GEXF and GraphML for Gephi, written as they go: one pass over the graph, no document tree in memory.
+
+Both formats carry the same flat attributes: lists are joined with ``|``,
+counts are integers. The GEXF is dynamic: a node or edge starts at the date
+of the first article that reports it, so Gephi's timeline replays the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+from xml.sax.saxutils import escape, quoteattr
+
+import networkx as nx
+
+FLAT_SEPARATOR = "|"
+#: flat attributes (name -> GEXF/GraphML type), in the order they are declared
+NODE_ATTRIBUTES = {"type": "string", "aliases": "string", "article_count": "long", "degree": "long", "mentions": "long",
+                   "code": "string", "level": "string", "first_date": "string", "date": "string", "newspaper": "string",
+                   "page": "string", "doc": "string", "source": "string", "articles": "string"}
+EDGE_ATTRIBUTES = {"relation": "string", "title": "string", "year": "string", "role": "string", "weight": "long",
+                   "first_date": "string", "docs": "string", "evidence": "string"}
+#: characters XML 1.0 cannot hold, even escaped
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def node_rows(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, dict[str, str | int]]]:
+    """(node id, label, flat attributes) of every node, sorted by id."""
+    degree = dict(graph.degree())
+    for node, data in sorted(graph.nodes(data=True)):
+        attrs = {**data, "article_count": len(data["articles"]), "degree": degree[node]}
+        yield node, data["label"], _flat(attrs, NODE_ATTRIBUTES)
+
+
+def edge_rows(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, str | int]]]:
+    """(source, target, key, flat attributes) of every edge, sorted by the first three; ``evidence`` is its
+    first sentence."""
+    for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        attrs = {**data, "weight": data.get("weight") or 1,
+                 "evidence": data["evidence"][0].sentence if data["evidence"] else ""}
+        yield source, target, key, _flat(attrs, EDGE_ATTRIBUTES)
+
+
+def _flat(data: dict, schema: dict[str, str]) -> dict[str, str | int]:
+    flat: dict[str, str | int] = {}
+    for name in schema:
+        value = data.get(name)
+        if isinstance(value, (list, tuple, set)):
+            value = FLAT_SEPARATOR.join(sorted(str(v) for v in value))
+        if value not in (None, ""):
+            flat[name] = value
+    return flat
+
+
+def _attr(value: object) -> str:
+    return quoteattr(_NOT_XML.sub("\ufffd", str(value)))
+
+
+def _text(value: object) -> str:
+    return escape(_NOT_XML.sub("\ufffd", str(value)))
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: str | Path, date: str) -> None:
+    """GEXF 1.2 (dynamic, dates); ``date`` is the header's last-modified date (the newest article's)."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                  '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+                  f'  <meta{" lastmodifieddate=" + _attr(date) if date else ""}><creator>govkg</creator></meta>\n'
+                  '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date">\n')
+        for kind, schema in (("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)):
+            out.write(f'    <attributes class="{kind}" mode="static">\n')
+            out.writelines(f'      <attribute id="{name}" title="{name}" type="{xml_type}"/>\n'
+                           for name, xml_type in schema.items() if name != "weight")
+            out.write("    </attributes>\n")
+        out.write("    <nodes>\n")
+        for node, label, attrs in node_rows(graph):
+            out.write(f'      <node id={_attr(node)} label={_attr(label)}{_start(attrs)}>')
+            _gexf_values(out, attrs)
+            out.write("</node>\n")
+        out.write("    </nodes>\n    <edges>\n")
+        for number, (source, target, _, attrs) in enumerate(edge_rows(graph)):
+            label = " ".join(str(attrs[name]) for name in ("relation", "title", "year", "role") if name in attrs)
+            out.write(f'      <edge id="{number}" source={_attr(source)} target={_attr(target)} label={_attr(label)} '
+                      f'weight="{attrs.pop("weight")}"{_start(attrs)}>')
+            _gexf_values(out, attrs)
+            out.write("</edge>\n")
+        out.write("    </edges>\n  </graph>\n</gexf>\n")
+
+
+def _start(attrs: dict) -> str:
+    return f' start={_attr(attrs["first_date"])}' if attrs.get("first_date") else ""
+
+
+def _gexf_values(out: IO[str], attrs: dict) -> None:
+    out.write("<attvalues>")
+    out.writelines(f"<attvalue for={_attr(name)} value={_attr(value)}/>" for name, value in attrs.items())
+    out.write("</attvalues>")
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
+    """GraphML with typed keys; parallel edges keep their key as the edge id."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                  '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
+        for kind, schema in (("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)):
+            out.writelines(f'  <key id="{kind}.{name}" for="{kind}" attr.name="{name}" attr.type="{xml_type}"/>\n'
+                           for name, xml_type in schema.items())
+        out.write('  <key id="node.label" for="node" attr.name="label" attr.type="string"/>\n'
+                  '  <graph edgedefault="directed">\n')
+        for node, label, attrs in node_rows(graph):
+            out.write(f"    <node id={_attr(node)}>")
+            _graphml_values(out, "node", {"label": label, **attrs})
+            out.write("</node>\n")
+        for source, target, key, attrs in edge_rows(graph):
+            out.write(f"    <edge id={_attr(f'{source}->{target}#{key}')} source={_attr(source)} target={_attr(target)}>")
+            _graphml_values(out, "edge", attrs)
+            out.write("</edge>\n")
+        out.write("  </graph>\n</graphml>\n")
+
+
+def _graphml_values(out: IO[str], kind: str, attrs: dict) -> None:
+    out.writelines(f'<data key="{kind}.{name}">{_text(value)}</data>' for name, value in attrs.items())
