@@ -17,9 +17,9 @@ For each size N (100, 1,000 and 10,000 articles by default, 100,000 with
    ``--big-jobs`` values for N ≥ 10,000, whose builds take minutes).
    Reported as medians: the build's wall time (inside the process, after
    imports) and the process's, characters/s and articles/s, overall and per
-   core (÷ J), the stage times of ``BuildReport.seconds`` (``nlp`` and
-   ``resolve`` are summed over articles, so with J workers they add up to
-   about J times their wall time), CPU seconds of the process and its
+   core (÷ J), the stage times of ``BuildReport.seconds`` (``nlp``,
+   ``resolve`` and ``rdf (per article)`` are summed over articles, so with J
+   workers they add up to about J times their wall time), CPU seconds of the process and its
    workers, peak RSS of the main process, of the largest worker and of all
    of them together (sampled), and the size of every output file.
 3. **Incremental** (the largest N, or ``--incremental-size``): the last default
@@ -74,7 +74,7 @@ from benchmarks import corpus  # noqa: E402  (the generator beside this file)
 #: Sizes from which one repetition is the default (a build takes minutes).
 BIG = 10_000
 #: Stages of ``BuildReport.seconds`` in the order of the pipeline; ``write …`` entries follow.
-STAGES = ("read", "nlp", "resolve", "extract (wall)", "graph", "rdf")
+STAGES = ("read", "nlp", "resolve", "rdf (per article)", "extract (wall)", "graph", "rdf (default graph)")
 #: A configuration of the build: its jobs, and whether the NER model runs (``kg build`` / ``--no-ner``).
 RULES = "rules"
 
@@ -452,7 +452,7 @@ def size_section(size: Size) -> list[str]:
     row("speed-up over jobs=1", [fmt(speed_up(size, k), 2) for k in shown])
     row("characters per CPU second", [fmt(med(k, lambda r: r["characters"] / r["cpu_seconds"])) for k in shown])
     for stage in list(STAGES) + _writes([r for k in shown for r in results[k]]):
-        name = stage + (" (summed over articles)" if stage in ("nlp", "resolve") else "")
+        name = stage + (" (summed over articles)" if stage in ("nlp", "resolve", "rdf (per article)") else "")
         row(f"{name}, s", [fmt(med(k, lambda r: r["seconds"].get(stage, 0.0)), 2) for k in shown])
     row("all exports (rdf + write), s", [fmt(med(k, _exports), 1) for k in shown])
     row("peak RSS, main process, MB", [fmt(med(k, lambda r: r["main_rss_mb"])) for k in shown])
@@ -485,7 +485,7 @@ def _writes(results: list[dict]) -> list[str]:
 
 
 def _exports(result: dict) -> float:
-    return result["seconds"].get("rdf", 0.0) + sum(v for k, v in result["seconds"].items() if k.startswith("write"))
+    return result["seconds"].get("rdf (default graph)", 0.0) + sum(v for k, v in result["seconds"].items() if k.startswith("write"))
 
 
 def incremental_section(inc: Incremental) -> list[str]:
@@ -681,21 +681,27 @@ def main(argv: list[str] | None = None) -> int:
         inc = None
         given_up: dict[str, str] = {}
         incremental = None if args.no_incremental else (args.incremental_size or sizes[-1])
+
+        def save() -> tuple[float, tuple]:  # after each size, so that a run cut short keeps what it measured
+            wall, loads = time.perf_counter() - clock, (load, os.getloadavg())
+            if args.json:
+                saved = {"argv": argv, "started": started.isoformat(), "loads": loads, "wall": wall, "setup": setup,
+                         "sizes": [asdict(s) for s in results], "incremental": asdict(inc) if inc else None}
+                Path(args.json).write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+            return wall, loads
+
         with tempfile.TemporaryDirectory(prefix="govkg-speed-") as temporary:
             work = Path(temporary)
             base = work / f"incremental-{incremental}"
             for n in sizes:
                 results.append(measure_size(n, args, work, given_up, base=base if n == incremental else None))
+                save()
                 if n != incremental:
                     shutil.rmtree(work / f"corpus-{n}", ignore_errors=True)
             if incremental:
                 first = next((size.cached_run for size in results if size.n == incremental), None)
                 inc = measure_incremental(incremental, args, work, base, first)
-        wall, loads = time.perf_counter() - clock, (load, os.getloadavg())
-        if args.json:
-            saved = {"argv": argv, "started": started.isoformat(), "loads": loads, "wall": wall, "setup": setup,
-                     "sizes": [asdict(s) for s in results], "incremental": asdict(inc) if inc else None}
-            Path(args.json).write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+        wall, loads = save()
         text = report(results, inc, argv, started, loads, wall, setup, _notes(args.out))
     if args.out != "-":
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)

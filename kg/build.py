@@ -82,6 +82,7 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
     for outcome in run(fresh(), jobs=jobs, executor=executor, scheduler=scheduler, ner=ner):
         seconds["nlp"] += outcome.nlp_seconds
         seconds["resolve"] += outcome.resolve_seconds
+        seconds["rdf (per article)"] += outcome.rdf_seconds
         key = keys.popleft()
         if cache is not None:
             cache.put(outcome.extraction, outcome.nquads, key)

@@ -95,7 +95,7 @@ def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiD
     seconds = Counter() if seconds is None else seconds
     clock = time.perf_counter()
     default = entity_quads(graph)
-    seconds["rdf"] += time.perf_counter() - clock
+    seconds["rdf (default graph)"] += time.perf_counter() - clock
     named_path = named.close()
     writers: dict[str, Callable[[Path], None]] = {
         **{name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()},

@@ -37,6 +37,7 @@ class Outcome:
     nquads: str
     nlp_seconds: float = 0.0
     resolve_seconds: float = 0.0
+    rdf_seconds: float = 0.0
 
 
 def slim(extraction: Extraction) -> Extraction:
@@ -48,9 +49,11 @@ def extract_one(article: Article, ner: bool = True) -> Outcome:
     """Run the pipeline (with or without the NER model), resolution and RDF conversion on one article."""
     start = time.perf_counter()
     reading = read_article(article, ner=ner)
-    middle = time.perf_counter()
+    read = time.perf_counter()
     extraction = slim(resolve(reading))
-    return Outcome(extraction, article_nquads(extraction), middle - start, time.perf_counter() - middle)
+    resolved = time.perf_counter()
+    nquads = article_nquads(extraction)
+    return Outcome(extraction, nquads, read - start, resolved - read, time.perf_counter() - resolved)
 
 
 def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome]:
