@@ -61,3 +61,11 @@ def test_without_the_ner_model_the_rules_alone_build_the_graph(tmp_path: Path) -
     rules = (tmp_path / "extractions.jsonl").read_text(encoding="utf-8")
     assert report.articles == 5 and '"rule": "ner.' not in rules
     assert any(p.name.endswith("-rules") for p in (tmp_path / CACHE_FOLDER).iterdir())
+
+
+def test_a_batch_of_articles_reads_as_each_article_alone() -> None:
+    from kg.corpus import read_text_file
+    from kg.extract import read_article, read_batch
+
+    articles = [read_text_file(path) for path in sorted(SEEDS.iterdir())]
+    assert read_batch(articles) == [read_article(article) for article in articles]
