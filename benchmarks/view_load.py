@@ -21,10 +21,16 @@ request that is not ``file://`` aborted), and timed ``--runs`` times:
 - redraw: one full synchronous redraw of the canvas, zoomed in on the found
   node, once everything has settled (what each frame of a pan costs).
 
-Medians are printed as a table and written to ``docs/view.md``.
+``--page`` times pages that were already built (a build's ``graph.html``)
+the same way; the name searched is that of the page's most connected ORG
+node, read from the data the page embeds. Medians are printed as tables and
+written to ``docs/view.md``: one section for the synthetic graphs, one for
+built pages; a run that measures one kind keeps the other's section of the
+file as it was.
 
     python benchmarks/view_load.py                          # 500 and 5,000 nodes, 5 runs
     python benchmarks/view_load.py --sizes 500 --runs 3 --out /tmp/view.md
+    python benchmarks/view_load.py --page output/graph.html --runs 3
     python benchmarks/view_load.py --screenshot output/graph.html docs/graph.png
 """
 
@@ -33,9 +39,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import platform
 import random
+import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -51,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.graph import build_graph  # noqa: E402
 from kg.records import Article, Entity, Evidence, Extraction, Mention, Relation  # noqa: E402
-from kg.view import FREEZE_ABOVE, render_html  # noqa: E402
+from kg.view import FREEZE_ABOVE, MAX_VIEW_NODES, render_html  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: the flags of a quiet, offline headless Chromium
@@ -234,6 +243,142 @@ def screenshot(page_path: Path, png: Path, *, hover: str | None = None) -> None:
         page.screenshot(path=str(png))
 
 
+# -- built pages ---------------------------------------------------------------------------------
+
+#: the JSON data that ``kg.view.render_html`` embeds in a page
+PAGE_DATA = re.compile(r'<script id="graph-data" type="application/json">(.*?)</script>', re.S)
+#: the page's count line when it shows only the most connected nodes of a larger graph
+PAGE_TOTAL = re.compile(r"most connected of (\d+) nodes")
+
+
+def page_summary(path: Path) -> dict[str, object]:
+    """What a built page shows, read from its embedded data: nodes, edges, layout, the nodes of the whole graph, and
+    the name to search (its most connected ORG node by degree in the page, ties by id; any node when it has no ORG)."""
+    text = path.read_text(encoding="utf-8")
+    match = PAGE_DATA.search(text)
+    if not match:
+        raise ValueError(f"{path}: no graph data in it (not a page written by kg.view.render_html)")
+    data = json.loads(match.group(1))
+    info = data["info"]
+    if not info:
+        raise ValueError(f"{path}: the page shows no node")
+    hub = max(info, key=lambda node: (info[node]["type"] == "ORG", info[node]["degree"], node))
+    total = PAGE_TOTAL.search(text)
+    return {"nodes": len(data["nodes"]), "edges": len(data["edges"]), "frozen": bool(data["frozen"]),
+            "total": int(total.group(1)) if total else len(data["nodes"]), "name": info[hub]["name"],
+            "megabytes": len(text.encode()) / 1e6}
+
+
+def measure_pages(paths: list[Path], *, runs: int) -> list[dict[str, object]]:
+    """One row per built page: its summary and its median timings."""
+    rows = []
+    for path in paths:
+        row = {"page": str(path), **page_summary(path)}
+        row["timings"] = measure(path.resolve(), name=row["name"], runs=runs)
+        rows.append(row)
+        print(f"{path}: {row['nodes']} nodes, {row['edges']} edges, searched {row['name']}: {row['timings']}", file=sys.stderr)
+    return rows
+
+
+def measure_synthetic(sizes: list[int], *, runs: int) -> list[dict[str, object]]:
+    """One row per synthetic graph size: render time, page size and median timings."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="govkg-view-") as folder:
+        for size in sizes:
+            graph = synthetic_graph(size)
+            started = time.perf_counter()
+            page = render_html(graph)
+            render_ms = (time.perf_counter() - started) * 1000
+            path = Path(folder) / f"graph-{size}.html"
+            path.write_text(page, encoding="utf-8")
+            hub = max(graph.nodes, key=lambda n: (graph.degree(n), n) if graph.nodes[n]["type"] == "ORG" else (-1, n))
+            timings = measure(path, name=graph.nodes[hub]["label"], runs=runs)
+            rows.append({"nodes": size, "edges": graph.number_of_edges(), "frozen": size > FREEZE_ABOVE,
+                         "megabytes": len(page.encode()) / 1e6, "render_ms": render_ms, "timings": timings})
+            print(f"{size} nodes: {timings}", file=sys.stderr)
+    return rows
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+SYNTHETIC = "Synthetic graphs"
+BUILT = "Built pages"
+
+
+def _layout(frozen: bool) -> str:
+    return "frozen (Python)" if frozen else "physics, then stopped"
+
+
+def _timing_cells(t: dict[str, float]) -> str:
+    return f"{t['ready']:,.0f} ms | {t['search']:,.0f} ms | {t['filter']:,.0f} ms | {t['redraw']:,.0f} ms |"
+
+
+def synthetic_table(rows: list[dict]) -> str:
+    """The Markdown table of ``measure_synthetic``'s rows."""
+    header = ["nodes", "edges", "layout", "page MB", "render (Python)", "ready", "search + focus", "type filter", "redraw"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for r in rows:
+        lines.append(f"| {r['nodes']:,} | {r['edges']:,} | {_layout(r['frozen'])} | {r['megabytes']:.1f} | "
+                     f"{r['render_ms']:,.0f} ms | {_timing_cells(r['timings'])}")
+    return "\n".join(lines)
+
+
+def page_table(rows: list[dict]) -> str:
+    """The Markdown table of ``measure_pages``' rows."""
+    header = ["page", "nodes shown", "of", "edges shown", "layout", "page MB", "name searched", "ready", "search + focus",
+              "type filter", "redraw"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for r in rows:
+        lines.append(f"| `{r['page']}` | {r['nodes']:,} | {r['total']:,} | {r['edges']:,} | {_layout(r['frozen'])} | "
+                     f"{r['megabytes']:.1f} | {r['name']} | {_timing_cells(r['timings'])}")
+    return "\n".join(lines)
+
+
+def _environment() -> str:
+    return (f"{_chromium_version()}, headless, software rendering (`--disable-gpu`), {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}")
+
+
+def _section(title: str, command: str, runs: int, what: str, table: str) -> str:
+    return (f"## {title}\n\n`{command}` on {dt.date.today().isoformat()}: {_environment()}. Medians of {runs} fresh "
+            f"page loads {what}.\n\n{table}\n")
+
+
+def _sections(text: str) -> dict[str, str]:
+    """The ``## `` sections of a Markdown document, by heading."""
+    parts = re.split(r"^(?=## )", text, flags=re.M)
+    return {part.splitlines()[0][3:].strip(): part.rstrip() + "\n" for part in parts if part.startswith("## ")}
+
+
+def write_doc(out: Path, sections: dict[str, str]) -> None:
+    """Write ``docs/view.md`` with the ``sections`` just measured and, for the kinds not measured, the sections
+    already in ``out``."""
+    old = _sections(out.read_text(encoding="utf-8")) if out.exists() else {}
+    kept = [sections.get(title) or old.get(title) for title in (SYNTHETIC, BUILT)]
+    doc = f"""# The interactive view: load time and responsiveness
+
+Pages opened from a file in headless Chromium and timed by `benchmarks/view_load.py`. Above {FREEZE_ABOVE:,} nodes
+the layout is computed once in Python and frozen; below, the browser runs physics until it stabilises and then stops it.
+
+{chr(10).join(filter(None, kept))}
+## Columns
+
+- *render (Python)*: `kg.view.render_html`, including the frozen layout where there is one (run once).
+- *nodes shown*, *of*, *edges shown*: what a built page draws, and the nodes of its whole graph (a build's page
+  shows the {MAX_VIEW_NODES:,} most connected).
+- *name searched*: a built page's most connected ORG node (read from the data embedded in the page).
+- *ready*: navigation start to the final layout (physics stopped, or the first draw of a frozen layout).
+- *search + focus*: submit a name in the search box until two animation frames later (selected, neighbourhood
+  highlighted, zoomed in and drawn). On a large graph this includes the first draw with labels, when the
+  browser measures every label once.
+- *type filter*: untick one entity type (PROGRAMME) until two frames later.
+- *redraw*: one full synchronous redraw of the canvas zoomed in on the found node, once the page has
+  settled (what each frame of a pan costs).
+"""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(doc, encoding="utf-8")
+
+
 def _chromium_version() -> str:
     try:
         return subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
@@ -243,7 +388,8 @@ def _chromium_version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", help="synthetic graph sizes (default: 500 5000, none with --page)")
+    parser.add_argument("--page", type=Path, nargs="+", default=[], metavar="PATH", help="built pages to time (a build's graph.html)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "view.md")
     parser.add_argument("--screenshot", nargs=2, type=Path, metavar=("PAGE", "PNG"), help="only save a screenshot of PAGE")
@@ -255,46 +401,22 @@ def main(argv: list[str] | None = None) -> int:
         screenshot(*args.screenshot, hover=args.hover)
         print(f"wrote {args.screenshot[1]}")
         return 0
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="govkg-view-") as folder:
-        for size in args.sizes:
-            graph = synthetic_graph(size)
-            started = time.perf_counter()
-            page = render_html(graph)
-            render_ms = (time.perf_counter() - started) * 1000
-            path = Path(folder) / f"graph-{size}.html"
-            path.write_text(page, encoding="utf-8")
-            hub = max(graph.nodes, key=lambda n: (graph.degree(n), n) if graph.nodes[n]["type"] == "ORG" else (-1, n))
-            timings = measure(path, name=graph.nodes[hub]["label"], runs=args.runs)
-            rows.append((size, graph.number_of_edges(), size > FREEZE_ABOVE, len(page.encode()) / 1e6, render_ms, timings))
-            print(f"{size} nodes: {timings}", file=sys.stderr)
-    header = ["nodes", "edges", "layout", "page MB", "render (Python)", "ready", "search + focus", "type filter", "redraw"]
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    for size, edges, frozen, megabytes, render_ms, t in rows:
-        lines.append(f"| {size:,} | {edges:,} | {'frozen (Python)' if frozen else 'physics, then stopped'} | {megabytes:.1f} | "
-                     f"{render_ms:,.0f} ms | {t['ready']:,.0f} ms | {t['search']:,.0f} ms | {t['filter']:,.0f} ms | {t['redraw']:,.0f} ms |")
-    table = "\n".join(lines)
-    print(table)
-    doc = f"""# The interactive view: load time and responsiveness
-
-`python benchmarks/view_load.py --runs {args.runs}` on {dt.date.today().isoformat()}: {_chromium_version()}, headless, software
-rendering (`--disable-gpu`), {os.cpu_count()} CPUs, Python {platform.python_version()}. Medians of {args.runs} fresh page loads
-per size; synthetic graphs shaped like news (see the script's docstring). Above {FREEZE_ABOVE:,} nodes
-the layout is computed once in Python and frozen; below, the browser runs physics until it stabilises and then stops it.
-
-{table}
-
-- *render (Python)*: `kg.view.render_html`, including the frozen layout where there is one (run once).
-- *ready*: navigation start to the final layout (physics stopped, or the first draw of a frozen layout).
-- *search + focus*: submit a name in the search box until two animation frames later (selected, neighbourhood
-  highlighted, zoomed in and drawn). On a large graph this includes the first draw with labels, when the
-  browser measures every label once.
-- *type filter*: untick one entity type until two frames later.
-- *redraw*: one full synchronous redraw of the canvas zoomed in on the found node, once the page has
-  settled (what each frame of a pan costs).
-"""
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(doc, encoding="utf-8")
+    missing = [str(path) for path in args.page if not path.is_file()]
+    if missing:
+        parser.error(f"no such page: {', '.join(missing)}")
+    sizes = args.sizes if args.sizes is not None else ([] if args.page else [500, 5000])
+    command = "python benchmarks/view_load.py" + "".join(" " + shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    sections = {}
+    if sizes:
+        table = synthetic_table(measure_synthetic(sizes, runs=args.runs))
+        print(table)
+        sections[SYNTHETIC] = _section(SYNTHETIC, command, args.runs, "per size; synthetic graphs shaped like news "
+                                       "(see the script's docstring)", table)
+    if args.page:
+        table = page_table(measure_pages(args.page, runs=args.runs))
+        print(table)
+        sections[BUILT] = _section(BUILT, command, args.runs, "per page; pages written by a build (`graph.html`)", table)
+    write_doc(args.out, sections)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

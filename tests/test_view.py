@@ -458,3 +458,38 @@ def test_a_graph_above_the_cap_shows_its_most_connected_nodes_and_says_so() -> N
     shown = most_connected(big)
     assert shown.number_of_nodes() == MAX_VIEW_NODES and "org:机构0" in shown
     assert f"most connected of {MAX_VIEW_NODES + 50} nodes" in render_html(big)
+
+
+def test_a_graph_with_too_many_edges_keeps_every_nodes_strongest_then_the_heaviest() -> None:
+    import networkx as nx
+
+    from kg.view import most_connected
+
+    hub = nx.MultiDiGraph()
+    for i in range(40):
+        hub.add_node(f"org:机构{i}", type="ORG", label=f"机构{i}", aliases=[], articles=["a.txt"])
+    for i in range(1, 40):  # a star of light edges, and a clique of heavy ones among the first ten
+        hub.add_edge("org:机构0", f"org:机构{i}", key="PART_OF", relation="PART_OF", evidence=[], weight=1)
+    for i in range(1, 10):
+        for j in range(i + 1, 10):
+            hub.add_edge(f"org:机构{i}", f"org:机构{j}", key="RUNS", relation="RUNS", evidence=[], weight=5)
+    shown = most_connected(hub, limit=40, edge_limit=70)
+    assert shown.number_of_edges() == 70 and shown.number_of_nodes() == 40
+    assert all(shown.degree(node) > 0 for node in shown)  # every leaf keeps its one, light, edge
+    dropped = set(hub.edges(keys=True)) - set(shown.edges(keys=True))
+    assert len(dropped) == 5 and all(hub.edges[edge]["weight"] == 1 for edge in dropped)
+
+
+def test_a_large_page_draws_edge_labels_only_for_the_highlighted_neighbourhood() -> None:
+    import networkx as nx
+
+    from kg.view import FREEZE_ABOVE, page_data
+
+    big = nx.MultiDiGraph()
+    for i in range(FREEZE_ABOVE + 1):
+        big.add_node(f"org:机构{i}", type="ORG", label=f"机构{i}", aliases=[], articles=["a.txt"])
+        if i:
+            big.add_edge("org:机构0", f"org:机构{i}", key="PART_OF", relation="PART_OF", evidence=[])
+    data = page_data(big)
+    assert data["frozen"] and not any("label" in edge for edge in data["edges"])
+    assert {info["label"] for info in data["edgeInfo"].values()} == {"隶属"}
