@@ -58,10 +58,9 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
     to the executor. ``seconds`` collects the time of each stage.
     """
     seconds = Counter() if seconds is None else seconds
-    slots: list[Outcome | None] = []
     keys: deque[str] = deque()
 
-    def fresh() -> Iterator[Article]:
+    def items() -> Iterator[Article | Outcome]:
         clock = time.perf_counter()
         for item in read_articles(inputs, max_bytes=max_bytes):
             seconds["read"] += time.perf_counter() - clock
@@ -72,28 +71,21 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
                 cached = cache.get(item) if cache is not None else None
                 if cached is not None:
                     on_cached(cached[0])
-                slots.append(Outcome(slim(cached[0]), cached[1]) if cached is not None else None)
-                if cached is None:
+                    yield Outcome(slim(cached[0]), cached[1], cached=True)
+                else:
                     keys.append(article_key(item))
                     yield item
             clock = time.perf_counter()
 
-    done = 0
-    for outcome in run(fresh(), jobs=jobs, executor=executor, scheduler=scheduler, ner=ner):
-        seconds["nlp"] += outcome.nlp_seconds
-        seconds["resolve"] += outcome.resolve_seconds
-        seconds["rdf (per article)"] += outcome.rdf_seconds
-        key = keys.popleft()
-        if cache is not None:
-            cache.put(outcome.extraction, outcome.nquads, key)
-        while slots[done] is not None:
-            yield slots[done]
-            slots[done], done = None, done + 1
+    for outcome in run(items(), jobs=jobs, executor=executor, scheduler=scheduler, ner=ner):
+        if not outcome.cached:
+            seconds["nlp"] += outcome.nlp_seconds
+            seconds["resolve"] += outcome.resolve_seconds
+            seconds["rdf (per article)"] += outcome.rdf_seconds
+            key = keys.popleft()
+            if cache is not None:
+                cache.put(outcome.extraction, outcome.nquads, key)
         yield outcome
-        done += 1
-    for cached in slots[done:]:
-        if cached is not None:
-            yield cached
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,

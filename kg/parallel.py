@@ -2,7 +2,9 @@
 
 Every executor maps ``extract_one`` over a stream of articles and yields the
 results in input order, holding at most a window of articles in flight, so
-memory stays bounded however long the stream. Workers load the pipeline
+memory stays bounded however long the stream. Outcomes already known (from
+the cache) ride in the same stream and come out in their place, as soon as
+everything before them has. Workers load the pipeline
 once (``shared_nlp`` is cached per process) and return slim extractions:
 the article's text stays behind, only its metadata, the records and the
 article's RDF named graph (N-Quads text) travel.
@@ -38,6 +40,7 @@ class Outcome:
     nlp_seconds: float = 0.0
     resolve_seconds: float = 0.0
     rdf_seconds: float = 0.0
+    cached: bool = False
 
 
 def slim(extraction: Extraction) -> Extraction:
@@ -72,43 +75,55 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run(articles: Iterable[Article], *, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+def run(items: Iterable[Article | Outcome], *, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
         ner: bool = True) -> Iterator[Outcome]:
-    """``extract_one`` over ``articles``, in order, on the chosen executor."""
+    """``extract_one`` over the articles of ``items``, in order, on the chosen executor; an ``Outcome`` among
+    them (a cached article) is passed through in its place."""
     if executor == "dask":
-        yield from _dask(articles, scheduler, ner)
+        yield from _dask(items, scheduler, ner)
     elif executor != "local":
         raise KgError(f"unknown executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
     elif jobs <= 1:
-        yield from (outcome for batch in _batches(articles) for outcome in extract_batch(batch, ner))
+        yield from (o for batch in _batches(items) for o in (batch if _done(batch) else extract_batch(batch, ner)))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from _windowed(lambda fn, batch: pool.submit(fn, batch, ner), articles, jobs)
+            yield from _windowed(lambda fn, batch: pool.submit(fn, batch, ner), items, jobs)
 
 
-def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) == BATCH:
+def _batches(items: Iterable[Article | Outcome]) -> Iterator[list[Article] | list[Outcome]]:
+    """Runs of up to ``BATCH`` articles, and runs of known outcomes, in order."""
+    batch: list = []
+    for item in items:
+        if batch and (isinstance(item, Outcome) != _done(batch) or len(batch) == BATCH):
             yield batch
             batch = []
+        batch.append(item)
     if batch:
         yield batch
 
 
-def _windowed(submit, articles: Iterable[Article], workers: int) -> Iterator[Outcome]:
-    """Submit batches, keeping at most ``IN_FLIGHT`` per worker pending; yield in order."""
-    pending: deque[Future] = deque()
-    for batch in _batches(articles):
-        pending.append(submit(extract_batch, batch))
-        if len(pending) >= workers * IN_FLIGHT:
-            yield from pending.popleft().result()
+def _done(batch: list) -> bool:
+    return isinstance(batch[0], Outcome)
+
+
+def _windowed(submit, items: Iterable[Article | Outcome], workers: int) -> Iterator[Outcome]:
+    """Submit batches, keeping at most ``IN_FLIGHT`` batches' worth of articles per worker waiting (known
+    outcomes included); yield in order, known outcomes as soon as nothing before them is waiting."""
+    pending: deque[tuple[Future | list[Outcome], int]] = deque()
+    waiting = 0
+    for batch in _batches(items):
+        pending.append((batch if _done(batch) else submit(extract_batch, batch), len(batch)))
+        waiting += len(batch)
+        while pending and (isinstance(pending[0][0], list) or waiting >= workers * IN_FLIGHT * BATCH):
+            head, size = pending.popleft()
+            waiting -= size
+            yield from head if isinstance(head, list) else head.result()
     while pending:
-        yield from pending.popleft().result()
+        head, _ = pending.popleft()
+        yield from head if isinstance(head, list) else head.result()
 
 
-def _dask(articles: Iterable[Article], scheduler: str | None, ner: bool) -> Iterator[Outcome]:
+def _dask(items: Iterable[Article | Outcome], scheduler: str | None, ner: bool) -> Iterator[Outcome]:
     if not scheduler:
         raise KgError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     try:
@@ -117,4 +132,4 @@ def _dask(articles: Iterable[Article], scheduler: str | None, ner: bool) -> Iter
         raise KgError("--executor dask needs the dask extra: pip install 'govkg[dask]'") from error
     with Client(scheduler, set_as_default=False) as client:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        yield from _windowed(lambda fn, batch: client.submit(fn, batch, ner, pure=False), articles, workers)
+        yield from _windowed(lambda fn, batch: client.submit(fn, batch, ner, pure=False), items, workers)

@@ -69,3 +69,20 @@ def test_a_batch_of_articles_reads_as_each_article_alone() -> None:
 
     articles = [read_text_file(path) for path in sorted(SEEDS.iterdir())]
     assert read_batch(articles) == [read_article(article) for article in articles]
+
+
+def test_cached_outcomes_flow_out_without_waiting_for_the_articles_behind_them() -> None:
+    from kg.parallel import BATCH, Outcome, run
+    from kg.records import Article, Extraction
+
+    known = [Outcome(Extraction(Article(f"{i}.txt", "", f"{i}.txt")), "", cached=True) for i in range(1000)]
+    consumed: list[int] = []
+
+    def items():
+        for number, outcome in enumerate(known):
+            consumed.append(number)
+            yield outcome
+
+    stream = run(items(), jobs=2)
+    assert next(stream) is known[0] and len(consumed) <= BATCH + 1  # not the whole cache read into memory first
+    assert [o.extraction.article.doc for o in stream] == [f"{i}.txt" for i in range(1, 1000)]
