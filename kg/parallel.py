@@ -1,6 +1,6 @@
 """Where the per-article stages run: in this process, a local process pool, or a Dask cluster.
 
-Every executor maps ``extract_one`` over a stream of articles and yields the
+Every executor maps ``extract_batch`` over a stream of articles and yields the
 results in input order, holding at most a window of articles in flight, so
 memory stays bounded however long the stream. Outcomes already known (from
 the cache) ride in the same stream and come out in their place, as soon as
@@ -48,14 +48,9 @@ def slim(extraction: Extraction) -> Extraction:
     return replace(extraction, article=replace(extraction.article, text="", paragraphs=()))
 
 
-def extract_one(article: Article, ner: bool = True) -> Outcome:
-    """Run the pipeline (with or without the NER model), resolution and RDF conversion on one article."""
-    return extract_batch([article], ner)[0]
-
-
 def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome]:
-    """``extract_one`` over a batch, the pipeline running once over all of it (its time is
-    shared out among the articles by their length)."""
+    """Run the pipeline (with or without the NER model), resolution and RDF conversion on a batch of articles,
+    the pipeline once over all of it (its time is shared out among the articles by their length)."""
     start = time.perf_counter()
     readings = read_batch(articles, ner=ner)
     per_char = (time.perf_counter() - start) / max(1, sum(len(article.text) for article in articles))
@@ -77,7 +72,7 @@ def default_jobs() -> int:
 
 def run(items: Iterable[Article | Outcome], *, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
         ner: bool = True) -> Iterator[Outcome]:
-    """``extract_one`` over the articles of ``items``, in order, on the chosen executor; an ``Outcome`` among
+    """``extract_batch`` over the articles of ``items``, in order, on the chosen executor; an ``Outcome`` among
     them (a cached article) is passed through in its place."""
     if executor == "dask":
         yield from _dask(items, scheduler, ner)

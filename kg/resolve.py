@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .records import ENTITY_FIELDS, Entity, Evidence, Extraction, Found, FoundRelation, Mention, Reading, Relation
+from .records import ENTITY_FIELDS, Entity, Evidence, Extraction, Found, Reading, Relation
 from .resources import Division, divisions
 
 PLACEHOLDER = re.compile("⟨([^⟩]+)⟩")
