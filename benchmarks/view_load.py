@@ -160,8 +160,10 @@ def synthetic_graph(nodes: int, *, seed: int = 1) -> nx.MultiDiGraph:
 
 
 @contextlib.contextmanager
-def offline_page(*, width: int = 1400, height: int = 900) -> Iterator[tuple[object, list[str]]]:
-    """A page of a fresh headless Chromium profile that may load ``file://`` only; yields (page, blocked URLs)."""
+def offline_context(profile: str | Path, *, width: int = 1400, height: int = 900,
+                    args: tuple[str, ...] = ()) -> Iterator[tuple[object, list[str]]]:
+    """Headless Chromium on the profile folder ``profile``, allowed to load ``file://`` only; yields
+    (browser context, the URLs it blocked)."""
     from playwright.sync_api import sync_playwright
 
     blocked: list[str] = []
@@ -173,15 +175,23 @@ def offline_page(*, width: int = 1400, height: int = 900) -> Iterator[tuple[obje
             blocked.append(r.request.url)
             r.abort()
 
-    with tempfile.TemporaryDirectory(prefix="govkg-chromium-") as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
-                                                                 args=CHROMIUM_FLAGS, viewport={"width": width, "height": height})
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(str(profile), executable_path=str(CHROMIUM), headless=True,
+                                                                 args=[*args, *CHROMIUM_FLAGS],
+                                                                 viewport={"width": width, "height": height})
         try:
             context.route("**/*", route)
-            page = context.pages[0] if context.pages else context.new_page()
-            yield page, blocked
+            yield context, blocked
         finally:
             context.close()
+
+
+@contextlib.contextmanager
+def offline_page(*, width: int = 1400, height: int = 900) -> Iterator[tuple[object, list[str]]]:
+    """A page of a fresh headless Chromium profile that may load ``file://`` only; yields (page, blocked URLs)."""
+    with tempfile.TemporaryDirectory(prefix="govkg-chromium-") as profile, \
+            offline_context(profile, width=width, height=height) as (context, blocked):
+        yield (context.pages[0] if context.pages else context.new_page()), blocked
 
 
 MEASURE = """async ({name, type}) => {

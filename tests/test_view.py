@@ -20,7 +20,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.view_load import CHROMIUM_FLAGS, synthetic_extractions, synthetic_graph
+from benchmarks.view_load import offline_context, synthetic_extractions, synthetic_graph
 from kg import jsonl
 from kg.cli import main
 from kg.errors import KgError
@@ -242,25 +242,9 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object,
     """A headless Chromium with a fresh profile that may load file:// URLs only."""
     if not CHROMIUM.exists() or importlib.util.find_spec("playwright") is None:
         pytest.skip("needs /usr/bin/chromium and Playwright")
-    from playwright.sync_api import sync_playwright
-
-    blocked: list[str] = []
-
-    def route(r: object) -> None:
-        if r.request.url.startswith("file://"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            tmp_path_factory.mktemp("chromium-profile"), executable_path=str(CHROMIUM), headless=True,
-            args=["--headless", *CHROMIUM_FLAGS], viewport={"width": 1400, "height": 900})
+    with offline_context(tmp_path_factory.mktemp("chromium-profile"), args=("--headless",)) as (context, blocked):
         context.set_default_timeout(30_000)
-        context.route("**/*", route)
         yield context, blocked
-        context.close()
 
 
 @pytest.fixture
