@@ -21,7 +21,8 @@ import networkx as nx
 from . import jsonl
 from .cache import Cache, article_key
 from .corpus import read_articles
-from .export import StagedLines, write_outputs
+from .export import write_outputs
+from .files import StagedLines
 from .graph import add_extraction, finish_graph
 from .parallel import Outcome, run, slim
 from .records import Article, Extraction, Problem

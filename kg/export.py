@@ -1,14 +1,12 @@
 """Write the build's files: extractions.jsonl, graph.ttl/.nt/.jsonld/.trig, graph.gexf, graph.graphml, graph.html.
 
-Every file is written to a temporary name in the same folder and renamed, so
-an interrupted run leaves the previous file whole.
+Every file is written atomically (``kg.files``), so an interrupted run leaves
+the previous file whole.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
 from .rdf import entity_quads, write_rdf
 from .view import render_html
@@ -23,64 +22,8 @@ from .view import render_html
 RDF_FORMATS = {"graph.trig": "trig", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(temporary_path)`` and move the result over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
 def _newest_date(graph: nx.MultiDiGraph) -> str:
     return max((d.get("date") or "" for _, d in graph.nodes(data=True) if d["type"] == "ARTICLE"), default="")
-
-
-class StagedLines:
-    """A text file written line by line under a temporary name, moved into place by ``commit``."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self.temporary = Path(temporary)
-        self.stream = os.fdopen(handle, "w", encoding="utf-8")
-
-    def write(self, line: str) -> None:
-        self.stream.write(line + "\n")
-
-    def append(self, text: str) -> None:
-        """Write ``text`` as it is (it ends its own lines)."""
-        self.stream.write(text)
-
-    def close(self) -> Path:
-        """Finish writing and return the temporary file (to read it back before ``commit`` or ``discard``)."""
-        self.stream.close()
-        return self.temporary
-
-    def commit(self) -> None:
-        self.close()
-        os.chmod(self.temporary, 0o666 & ~_umask())
-        os.replace(self.temporary, self.path)
-
-    def discard(self) -> None:
-        self.close()
-        self.temporary.unlink(missing_ok=True)
 
 
 def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiDiGraph, out: Path,

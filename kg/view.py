@@ -27,6 +27,7 @@ from jinja2 import Environment
 from pyvis.network import Network
 
 from .errors import KgError
+from .files import write_text
 from .graph import KEPT_EVIDENCE, build_graph, evidence_order
 from .records import RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
 
@@ -359,8 +360,6 @@ def _script_json(value: object) -> str:
 
 def write_view(graph_path: str | Path, out: str | Path, *, focus: str | None = None, depth: int = 2) -> tuple[int, int]:
     """Write the view of a build (or of the neighbourhood of ``focus``) to ``out``; returns (nodes, edges)."""
-    from .export import write_text  # here, not at the top: export imports this module for graph.html
-
     graph = load_graph(graph_path)
     centre = None
     title = "govkg graph"

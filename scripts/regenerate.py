@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.export import write_text
+from kg.files import write_text
 
 
 def regenerate(description: str, default_out: Path, render: Callable[[], tuple[str, str]], argv: list[str] | None = None) -> int:
