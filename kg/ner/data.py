@@ -10,14 +10,12 @@ choice; ``convert`` counts what it kept and dropped.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from spacy.language import Language
@@ -26,7 +24,7 @@ from spacy.util import filter_spans
 
 from kg.errors import KgError
 from kg.normalize import normalize
-from kg.resources import surnames
+from kg.lexicon import HAN, lexicon
 
 LABELS = ("PER", "ORG", "PLACE")
 #: CLUENER label -> govkg label; MISSING marks spans whose govkg label is unknown
@@ -43,15 +41,13 @@ CLUENER_LABELS = {
 }
 BMES_LABELS = {"nr": "PER", "nt": "ORG", "ns": "PLACE"}
 #: An address is a PLACE when it looks like a division or locality name (else its label is unknown).
-DIVISION_END = "省市县区镇乡村州国"
-NOT_PLACE_END = "路街道巷号楼桥园院馆场店厦城"
 MAX_DIVISION = 8
 
 CLUENER_FILE = Path("cluener2020") / "train.json"
 BMES_FILE = Path("renmin1998") / "train.bmes"
 DEV_PERCENT = 10
 
-_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN_ONLY = re.compile(f"[{HAN}]+")
 
 
 class NerDataError(KgError):
@@ -105,14 +101,6 @@ def read_bmes(path: str | Path) -> Iterator[list[tuple[str, str]]]:
         yield fragment
 
 
-@functools.cache
-def address_forms() -> re.Pattern[str]:
-    """Titles and forms of address after a lone surname (``kg/ner/address_forms.txt``), longest first."""
-    text = resources.files(__package__).joinpath("address_forms.txt").read_text(encoding="utf-8")
-    words = sorted({w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}, key=lambda w: (-len(w), w))
-    return re.compile("|".join(re.escape(w) for w in words))
-
-
 def bmes_sentence(fragment: list[tuple[str, str]]) -> tuple[Sentence | None, str]:
     """A fragment as a ``Sentence``, or None with the reason it is dropped.
 
@@ -146,7 +134,7 @@ def bmes_sentence(fragment: list[tuple[str, str]]) -> tuple[Sentence | None, str
         return Sentence(normalize(text), tuple(spans), source="renmin1998"), "kept"
     for s_start, s_end, _ in doubled:
         before = text[s_start - 1 : s_start]
-        if before != "姓" and not address_forms().match(text, s_end):
+        if before != "姓" and not lexicon().address_forms.match(text, s_end):
             return None, "dropped: doubled name"
     # Collapse: drop the duplicated character; the lone surname left is not a PER (guidelines: 2-4 characters).
     removed = sorted(s[0] for s in doubled)
@@ -180,9 +168,9 @@ def read_cluener(path: str | Path) -> Iterator[dict]:
 
 def division_like(name: str) -> bool:
     """Whether a CLUENER address names a division or locality (浙江省, 荷兰) rather than a street address."""
-    if not _HAN_ONLY.fullmatch(name) or len(name) > MAX_DIVISION or name[-1] in NOT_PLACE_END:
+    if not _HAN_ONLY.fullmatch(name) or len(name) > MAX_DIVISION or name[-1] in lexicon().chars("not_place_end"):
         return False
-    return name[-1] in DIVISION_END or len(name) <= 3
+    return name[-1] in lexicon().chars("division_end") or len(name) <= 3
 
 
 def cluener_sentence(record: dict) -> Sentence:
@@ -291,7 +279,7 @@ def convert(data_dir: str | Path, out_dir: str | Path, nlp: Language, *, dev_per
         for start, end, label in sentence.ents:
             report.labels[f"{sentence.source} {part} {label}"] += 1
             name = sentence.text[start:end]
-            if part == "train" and label == "PER" and 2 <= len(name) <= 4 and name[0] in surnames():
+            if part == "train" and label == "PER" and 2 <= len(name) <= 4 and name[0] in lexicon().surnames:
                 report.given_chars.update(name[1:])
         if part == "dev":
             dev_lines.append(dev_json(sentence))

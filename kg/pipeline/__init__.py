@@ -9,8 +9,7 @@ import functools
 import spacy
 from spacy.language import Language
 
-from . import entities, honours, orgs, persons, places, programmes, relations  # noqa: F401  (registers factories)
-from kg.ner import component  # noqa: F401,E402  (registers kg_ner)
+from . import entities, honours, ner, orgs, persons, places, programmes, relations  # noqa: F401  (registers factories)
 
 COMPONENTS = ("kg_places", "kg_orgs", "kg_persons", "kg_programmes", "kg_honours", "kg_entities", "kg_relations")
 #: The model component, placed just before ``kg_entities`` (the rule components never see its spans).
@@ -22,14 +21,25 @@ CONFIG = {"nlp": {"tokenizer": {"segmenter": "char"}}}
 def make_nlp(*, ner: bool = True) -> Language:
     """A fresh pipeline with every govkg component, initialised from the packaged data
     (with ``ner=False``, the rule components only)."""
+    nlp = _assemble(ner)
+    nlp.initialize()
+    return nlp
+
+
+def _assemble(ner: bool) -> Language:
+    """The pipeline with its components added, not yet initialised."""
     nlp = spacy.blank("zh", config=CONFIG)
     nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "!", "?", ";", "\n"]})
     for name in COMPONENTS:
         if ner and name == "kg_entities":
             nlp.add_pipe(MODEL_COMPONENT)
         nlp.add_pipe(name)
-    nlp.initialize()
     return nlp
+
+
+def config_text(*, ner: bool = True) -> str:
+    """The pipeline's spaCy config as text: its components and their settings (resource files, limits)."""
+    return _assemble(ner).config.to_str()
 
 
 @functools.cache

@@ -18,24 +18,28 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .lexicon import HAN, alternation, cues
-from .spans import add_candidate, candidates, register_extensions, text_of
+from kg.lexicon import HAN, Lexicon, alternation
+
+from .component import RuleComponent
+from .spans import add_candidate, candidates, text_of
 from .text import clause_start, person_name_at
 
-CUES = "honour_cues.tsv"
 YEAR = re.compile(r"(?:了)?(?:(\d{4}(?:[-—至]\d{4})?)年度?|首届|第[一二三四五六七八九十\d]+届|连续\d+年)?")
 QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 PERSON_LIST = re.compile(f"((?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}})等(?:\\d+人)?$")
-MAX_NAME = 30
 
 
-class HonourRecognizer:
+class HonourRecognizer(RuleComponent):
     """Finds honours after award verbs and before their recipients."""
 
-    def __init__(self, nlp: Language, name: str = "kg_honours") -> None:
-        register_extensions()
-        self.name = name
-        groups = cues(CUES)
+    def __init__(self, nlp: Language, name: str = "kg_honours", *, resources: str | None = None,
+                 cues: str = "honour_cues.tsv", max_name: int = 30) -> None:
+        super().__init__(nlp, name, resources=resources)
+        self.cues_file = cues
+        self.max_name = max_name
+
+    def load(self, lexicon: Lexicon) -> None:
+        groups = lexicon.cues(self.cues_file)
         self.verbs = re.compile(alternation(groups["verb"]))
         self.markers = re.compile(alternation(groups["marker"]))
         self.suffixes = re.compile(alternation(groups["suffix"]))
@@ -51,7 +55,7 @@ class HonourRecognizer:
     def _names_after(self, text: str, at: int) -> list[tuple[int, int, str]]:
         """(start, end, year) of each honour name in the list after a verb."""
         names = []
-        for start, end in _split_list(text, at):
+        for start, end in _split_list(text, at, self.max_name):
             outside = YEAR.match(text, start)
             start = outside.end()
             suffix = self.suffixes.search(text, start, end)
@@ -96,7 +100,7 @@ class HonourRecognizer:
         found = []
         offset = listed.start(1)
         for name in listed.group(1).split("、"):
-            if person_name_at(text_of(doc), offset) == offset + len(name):
+            if person_name_at(text_of(doc), offset, self.lexicon) == offset + len(name):
                 add_candidate(doc, offset, offset + len(name), "PER", name, "per.honour_list")
                 found.append((offset, offset + len(name), "PER"))
             offset += len(name) + 1
@@ -134,10 +138,11 @@ def _unquote(name: str) -> str:
     return re.sub(r"[“”\"]", "", name).strip()
 
 
-def _split_list(text: str, at: int) -> list[tuple[int, int]]:
-    """Items of a list starting at ``at``: split at 、 and 和 outside brackets and quotes."""
+def _split_list(text: str, at: int, max_name: int) -> list[tuple[int, int]]:
+    """Items of a list starting at ``at``, of at most ``max_name`` characters: split at 、 and 和
+    outside brackets and quotes."""
     items, depth, start, index = [], 0, at, at
-    limit = min(len(text), at + MAX_NAME * 3)
+    limit = min(len(text), at + max_name * 3)
     while index < limit:
         char = text[index]
         if char in "(“":
@@ -151,9 +156,10 @@ def _split_list(text: str, at: int) -> list[tuple[int, int]]:
             start = index + 1
         index += 1
     items.append((start, index))
-    return [(s, e) for s, e in items if 0 < e - s <= MAX_NAME]
+    return [(s, e) for s, e in items if 0 < e - s <= max_name]
 
 
-@Language.factory("kg_honours", assigns=["doc.spans"], requires=["doc.spans"])
-def make_honours(nlp: Language, name: str) -> HonourRecognizer:
-    return HonourRecognizer(nlp, name)
+@Language.factory("kg_honours", assigns=["doc.spans"], requires=["doc.spans"],
+                  default_config={"resources": None, "cues": "honour_cues.tsv", "max_name": 30})
+def make_honours(nlp: Language, name: str, resources: str | None, cues: str, max_name: int) -> HonourRecognizer:
+    return HonourRecognizer(nlp, name, resources=resources, cues=cues, max_name=max_name)

@@ -1,42 +1,131 @@
 """``kg_ner``: the trained model's entities as candidates beside the rules'.
 
-The model is a separate spaCy pipeline (``kg/models/ner``) that cuts text
-into jieba words, where the rule pipeline cuts it into characters; so this
-component runs the model on ``doc.text`` and adds each entity it finds, by
-character offsets, to ``doc.spans["kg_candidates"]`` with rule id
-``ner.PER``, ``ner.ORG`` or ``ner.PLACE`` and ``meta["source"] == "model"``.
-``kg_entities`` then decides which of them survive (``kg/pipeline/entities.py``).
-The model is loaded in ``initialize`` (from the package, no network).
+The model is a separate spaCy pipeline (``kg/models/ner``, see ``kg.ner``)
+that cuts text into jieba words, where the rule pipeline cuts it into
+characters; so this component runs the model on ``doc.text`` and offers each
+entity it finds, by character offsets, to ``doc.spans["kg_candidates"]`` with
+rule id ``ner.PER``, ``ner.ORG`` or ``ner.PLACE`` and ``meta["source"] ==
+"model"``, when it has the shape of a name of its type (``SpanShape``).
+``kg_entities`` then decides which of them survive beside the rules'
+(``kg/pipeline/entities.py``). The model is loaded in ``initialize`` (from the
+package, no network).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+import jieba.posseg as posseg
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from kg.pipeline.entities import MODEL_RULE_PREFIX
-from kg.pipeline.spans import add_candidate, register_extensions, text_of
+from kg.lexicon import HAN, Lexicon, alternation
+from kg.ner.model import Ent, doc_ents, given_name_chars, load_model
 
-from .model import Ent, doc_ents, load_model
+from .component import RuleComponent
+from .spans import MODEL_RULE_PREFIX, add_candidate, candidates, text_of, unique_spans
 
 SOURCE = "model"
+#: Shortest and longest model span kept, per label (PER: 2-4 characters, guidelines).
+MODEL_LENGTH = {"PER": (2, 4), "ORG": (3, 30), "PLACE": (2, 12)}
+HAN_ONLY = re.compile(f"[{HAN}]+")
+OPENING_QUOTES, CLOSING_QUOTES = "“\"‘《", "”\"’》"
 
 
-class ModelCandidates:
-    """Adds the NER model's entities to the candidate spans."""
+class SpanShape:
+    """Whether a model span has the shape of a name of its type (the policy of ``docs/ner.md``).
 
-    def __init__(self, nlp: Language, name: str = "kg_ner", *, batch_size: int = 64) -> None:
-        register_extensions()
-        self.name = name
+    Every label: Han characters only, not exactly inside quotes (a quoted term
+    is a programme, honour or slogan), not a common word of jieba's dictionary.
+    PER: 2-4 characters, a surname from the lexicon, given-name characters seen
+    in the training names, not anonymised (游某), no placeholder end (路人甲), not a
+    surname and a form of address (张女士), not glued to another candidate
+    (张艳春|国学工作室). ORG: ends in an organisation head word after a modifier
+    that jieba's dictionary does not know, or knows as a place or organisation
+    name (梓园社区, not 法治政府 or 智慧法院). PLACE: not in the division lexicon
+    (the rules'), ends in a level character or place head with such a modifier.
+    """
+
+    def __init__(self, lexicon: Lexicon, given_chars: frozenset[str], *, org_heads: str, place_heads: str) -> None:
+        self.lexicon = lexicon
+        self.given_chars = given_chars
+        self.proper_tags = lexicon.words("proper_tags")
+        self.modifier_tags = lexicon.words("modifier_tags")
+        place_words = [*lexicon.place_heads(place_heads), *lexicon.words("place_end")]
+        self.head_at_end = {
+            "ORG": re.compile(f"(?:{alternation(list(lexicon.org_heads(org_heads)))})$"),
+            "PLACE": re.compile(f"(?:{alternation(place_words)})$"),
+        }
+
+    def __call__(self, span: Span, others: list[Span]) -> bool:
+        low, high = MODEL_LENGTH.get(span.label_, (0, 0))
+        text = span.text
+        if not low <= len(text) <= high or not HAN_ONLY.fullmatch(text) or _quoted(span) or self.common_word(text):
+            return False
+        if span.label_ == "PER":
+            return self._person(span, others)
+        if span.label_ == "ORG":
+            return self._headed(text, "ORG")
+        return text not in self.lexicon.place_names and self._headed(text, "PLACE")
+
+    def _person(self, span: Span, others: list[Span]) -> bool:
+        text, lexicon = span.text, self.lexicon
+        return (text[0] in lexicon.surnames and not any(c in lexicon.chars("anonymous") for c in text)
+                and text[-1] not in lexicon.chars("placeholder_end")
+                and all(c in self.given_chars for c in text[1:]) and not lexicon.address_forms.fullmatch(text, 1)
+                and not any(_glued(span, other) for other in others))
+
+    def common_word(self, text: str, proper: tuple[str, ...] | None = None) -> bool:
+        """Whether jieba's dictionary has ``text`` as a word whose tag is not a proper name's (检察机关/n, 完善/v)."""
+        tag = posseg.dt.word_tag_tab.get(text)
+        return tag is not None and not tag.startswith(proper or self.proper_tags)
+
+    def _headed(self, text: str, label: str) -> bool:
+        """Whether ``text`` ends in a head word of its label after a modifier that is not a common word."""
+        match = self.head_at_end[label].search(text)
+        return match is not None and match.start() > 0 and not self.common_word(text[: match.start()], self.modifier_tags)
+
+
+def _glued(a: Span, b: Span) -> bool:
+    return a.end_char == b.start_char or b.end_char == a.start_char
+
+
+def _quoted(span: Span) -> bool:
+    text, start, end = text_of(span.doc), span.start_char, span.end_char
+    return 0 < start and end < len(text) and text[start - 1] in OPENING_QUOTES and text[end] in CLOSING_QUOTES
+
+
+def offer(doc: Doc, ents: list[Ent], shape: SpanShape) -> Doc:
+    """Add the model's entities that no rule found and that pass ``shape`` as candidates."""
+    taken = set(doc._.kg_info or {})
+    text = text_of(doc)
+    fresh = [(s, e, label) for s, e, label in ents if (s, e, label) not in taken]  # a rule's facts (key, codes) stay
+    spans = [span for s, e, label in fresh if (span := doc.char_span(s, e, label=label, alignment_mode="expand"))]
+    others = unique_spans([*candidates(doc), *spans])
+    for span in spans:
+        if shape(span, others):
+            add_candidate(doc, span.start_char, span.end_char, span.label_, text[span.start_char:span.end_char],
+                          f"{MODEL_RULE_PREFIX}{span.label_}", source=SOURCE)
+    return doc
+
+
+class ModelCandidates(RuleComponent):
+    """Offers the NER model's entities as candidate spans."""
+
+    def __init__(self, nlp: Language, name: str = "kg_ner", *, resources: str | None = None, model: str | None = None,
+                 batch_size: int = 64, org_heads: str = "org_heads.tsv", place_heads: str = "place_heads.tsv") -> None:
+        super().__init__(nlp, name, resources=resources)
+        self.model_path = model
         self.batch_size = batch_size
+        self.heads = {"org_heads": org_heads, "place_heads": place_heads}
         self.model: Language | None = None
 
-    def initialize(self, get_examples=None, *, nlp: Language | None = None, model: str | None = None) -> None:
-        """Load the model at ``model`` (default: the shipped one)."""
-        self.model = load_model(model)
+    def load(self, lexicon: Lexicon) -> None:
+        """Load the model at ``model`` (default: the shipped one) and the shape check."""
+        self.model = load_model(self.model_path)
+        self.shape = SpanShape(lexicon, given_name_chars(self.model_path), **self.heads)
 
     def _loaded(self) -> Language:
         if self.model is None:
@@ -44,7 +133,7 @@ class ModelCandidates:
         return self.model
 
     def __call__(self, doc: Doc) -> Doc:
-        return self._add(doc, doc_ents(self._loaded()(text_of(doc))))
+        return offer(doc, doc_ents(self._loaded()(text_of(doc))), self.shape)
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
         stream = iter(docs)
@@ -52,19 +141,13 @@ class ModelCandidates:
         while batch := list(islice(stream, size)):
             tagged = self._loaded().pipe((text_of(doc) for doc in batch), batch_size=size)
             for doc, model_doc in zip(batch, tagged):
-                yield self._add(doc, doc_ents(model_doc))
-
-    @staticmethod
-    def _add(doc: Doc, ents: list[Ent]) -> Doc:
-        taken = set(doc._.kg_info or {})
-        text = text_of(doc)
-        for start, end, label in ents:
-            if (start, end, label) in taken:  # a rule's candidate: its facts (key, codes) stay
-                continue
-            add_candidate(doc, start, end, label, text[start:end], f"{MODEL_RULE_PREFIX}{label}", source=SOURCE)
-        return doc
+                yield offer(doc, doc_ents(model_doc), self.shape)
 
 
-@Language.factory("kg_ner", assigns=["doc.spans"], requires=[], default_config={"batch_size": 64})
-def make_model_candidates(nlp: Language, name: str, batch_size: int) -> ModelCandidates:
-    return ModelCandidates(nlp, name, batch_size=batch_size)
+@Language.factory("kg_ner", assigns=["doc.spans"], requires=[],
+                  default_config={"resources": None, "model": None, "batch_size": 64,
+                                  "org_heads": "org_heads.tsv", "place_heads": "place_heads.tsv"})
+def make_model_candidates(nlp: Language, name: str, resources: str | None, model: str | None, batch_size: int,
+                          org_heads: str, place_heads: str) -> ModelCandidates:
+    return ModelCandidates(nlp, name, resources=resources, model=model, batch_size=batch_size,
+                           org_heads=org_heads, place_heads=place_heads)

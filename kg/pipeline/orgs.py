@@ -11,19 +11,17 @@ leaves the jurisdiction implicit; ``kg.resolve`` fills them in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .lexicon import OrgHead, org_head_re, org_heads
-from .spans import add_candidate, candidates, place_key, placeholder, register_extensions, text_of
-from .text import level_prefix, name_run_start, trim_modifier
+from kg.lexicon import Lexicon, OrgHead, alternation
 
-#: Characters that, right after a head, show it is part of a common word (公安机关, 委员).
-NOT_AFTER = {"委": "员托婉屈", "公安": "机干民系工队警交厅部服", "政府": "部工", "法院": "系", "检察院": "系",
-             "中学": "习生", "小学": "习生", "大学": "习生"}
-LONG_PREFIX = 12
+from .component import RuleComponent
+from .spans import add_candidate, candidates, place_key, placeholder, text_of
+from .text import level_prefix, name_run_start, trim_modifier
 
 
 @dataclass
@@ -33,12 +31,19 @@ class Link:
     key: str
 
 
-class OrgRecognizer:
+class OrgRecognizer(RuleComponent):
     """Finds organisation chains around head words."""
 
-    def __init__(self, nlp: Language, name: str = "kg_orgs") -> None:
-        register_extensions()
-        self.name = name
+    def __init__(self, nlp: Language, name: str = "kg_orgs", *, resources: str | None = None,
+                 heads: str = "org_heads.tsv", long_prefix: int = 12, max_run: int = 40) -> None:
+        super().__init__(nlp, name, resources=resources)
+        self.heads_file = heads
+        self.long_prefix = long_prefix
+        self.max_run = max_run
+
+    def load(self, lexicon: Lexicon) -> None:
+        self.heads = lexicon.org_heads(self.heads_file)
+        self.head_re = re.compile(alternation(list(self.heads)))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -47,11 +52,10 @@ class OrgRecognizer:
             if span.end_char not in places or len(span) > len(places[span.end_char]):
                 places[span.end_char] = span
         full_places = {end: span for end, span in places.items() if not span._.kg_meta.get("short")}
-        heads = org_heads()
         last: Link | None = None
-        for match in org_head_re().finditer(text):
-            head = heads[match.group()]
-            if text[match.end() : match.end() + 1] and text[match.end()] in NOT_AFTER.get(head.head, ""):
+        for match in self.head_re.finditer(text):
+            head = self.heads[match.group()]
+            if text[match.end() : match.end() + 1] and text[match.end()] in head.not_after:
                 continue
             parent = last if last and last.end == match.start() else None
             link = self._link(doc, head, match.start(), match.end(), parent, places, full_places, last)
@@ -71,21 +75,21 @@ class OrgRecognizer:
             if place is not None:
                 key = place_key(place) + head.canonical
                 return self._add(doc, place.start_char, end, key, "org.place", None)
-            level = level_prefix(text, start)
+            level = level_prefix(text, start, self.lexicon)
             if level:
                 return self._add(doc, start - 1, end, placeholder(level) + head.canonical, "org.level", None)
             return None
-        floor = name_run_start(text, start, 40)
+        floor = name_run_start(text, start, self.max_run)
         if last and floor <= last.end <= start:
             floor = last.end
         place_ends = [e for e in full_places if floor < e <= start]
         if place_ends:
             floor = max(place_ends)
-        cut = text.rfind("的", floor, start) if head.prefix >= LONG_PREFIX else -1
+        cut = text.rfind("的", floor, start) if head.prefix >= self.long_prefix else -1
         if cut >= 0:
             modifier_start = max(cut + 1, start - head.prefix)
         else:
-            modifier_start = trim_modifier(text, floor, start, max_len=head.prefix) if head.prefix else start
+            modifier_start = trim_modifier(text, floor, start, max_len=head.prefix, lexicon=self.lexicon) if head.prefix else start
         if modifier_start == start and start in full_places and head.kind == "unit":
             modifier_start = full_places[start].start_char
         parent = last if last and last.end == modifier_start else None
@@ -106,9 +110,8 @@ class OrgRecognizer:
         return self._add(doc, span_start, end, key, rule, parent, standalone=head.standalone,
                          place=(in_place.start_char, in_place.end_char) if in_place is not None and not parent else None)
 
-    @staticmethod
-    def _modifier_key(text: str, start: int, modifier: str) -> str:
-        level = level_prefix(text, start + 1) if len(modifier) > 2 else ""
+    def _modifier_key(self, text: str, start: int, modifier: str) -> str:
+        level = level_prefix(text, start + 1, self.lexicon) if len(modifier) > 2 else ""
         if level:
             return placeholder(level) + modifier[1:]
         return modifier
@@ -119,6 +122,7 @@ class OrgRecognizer:
         return Link(start, end, key) if span is not None else None
 
 
-@Language.factory("kg_orgs", assigns=["doc.spans"], requires=["doc.spans"])
-def make_orgs(nlp: Language, name: str) -> OrgRecognizer:
-    return OrgRecognizer(nlp, name)
+@Language.factory("kg_orgs", assigns=["doc.spans"], requires=["doc.spans"],
+                  default_config={"resources": None, "heads": "org_heads.tsv", "long_prefix": 12, "max_run": 40})
+def make_orgs(nlp: Language, name: str, resources: str | None, heads: str, long_prefix: int, max_run: int) -> OrgRecognizer:
+    return OrgRecognizer(nlp, name, resources=resources, heads=heads, long_prefix=long_prefix, max_run=max_run)

@@ -19,21 +19,27 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .lexicon import Title, title_re, titles
-from .spans import SpanRelation, add_candidate, candidates, place_key, register_extensions, relations, text_of
+from kg.lexicon import Lexicon, Title, alternation
+
+from .component import RuleComponent
+from .spans import SpanRelation, add_candidate, candidates, place_key, relations, sentence_of, text_of
 from .text import person_name_at
 
-MAX_CARD_NAME = 4
-MAX_TITLE_LINE = 24
-NAME_AFTER_TITLES = ("总书记", "同志")
 
-
-class PersonRecognizer:
+class PersonRecognizer(RuleComponent):
     """Finds persons by their titles and records their posts."""
 
-    def __init__(self, nlp: Language, name: str = "kg_persons") -> None:
-        register_extensions()
-        self.name = name
+    def __init__(self, nlp: Language, name: str = "kg_persons", *, resources: str | None = None,
+                 titles: str = "titles.tsv", max_card_name: int = 4, max_title_line: int = 24) -> None:
+        super().__init__(nlp, name, resources=resources)
+        self.titles_file = titles
+        self.max_card_name = max_card_name
+        self.max_title_line = max_title_line
+
+    def load(self, lexicon: Lexicon) -> None:
+        self.titles = lexicon.titles(self.titles_file)
+        self.title_re = re.compile(alternation(list(self.titles)))
+        self.name_after_title = re.compile("|".join(lexicon.words("name_after_title")))
 
     def __call__(self, doc: Doc) -> Doc:
         ends = {"ORG": {}, "PLACE": {}}
@@ -49,11 +55,11 @@ class PersonRecognizer:
     def _title_then_name(self, doc: Doc) -> None:
         text = text_of(doc)
         chain: list[tuple[Title, int, int]] = []
-        for match in title_re().finditer(text):
+        for match in self.title_re.finditer(text):
             if chain and text[chain[-1][2] : match.start()] not in ("、", ""):
                 chain = []
-            chain.append((titles()[match.group()], match.start(), match.end()))
-            end = person_name_at(text, match.end())
+            chain.append((self.titles[match.group()], match.start(), match.end()))
+            end = person_name_at(text, match.end(), self.lexicon)
             if end == match.end():
                 continue
             person = add_candidate(doc, match.end(), end, "PER", text[match.end():end], "per.title")
@@ -67,7 +73,7 @@ class PersonRecognizer:
         for index, (start, end) in enumerate(lines):
             name = text[start:end].strip()
             offset = start + text[start:end].index(name) if name else start
-            if not name or len(name) > MAX_CARD_NAME or person_name_at(text, offset) != offset + len(name):
+            if not name or len(name) > self.max_card_name or person_name_at(text, offset, self.lexicon) != offset + len(name):
                 continue
             chain = self._title_lines(text, lines[index + 1 : index + 4])
             if not chain:
@@ -80,20 +86,20 @@ class PersonRecognizer:
         chain = []
         for start, end in lines:
             line = text[start:end].rstrip()
-            match = title_re().search(text, start, start + len(line))
-            if not match or match.end() != start + len(line) or len(line) > MAX_TITLE_LINE:
+            match = self.title_re.search(text, start, start + len(line))
+            if not match or match.end() != start + len(line) or len(line) > self.max_title_line:
                 break
-            chain.append((titles()[match.group()], match.start(), match.end()))
+            chain.append((self.titles[match.group()], match.start(), match.end()))
         return chain
 
     def _name_then_title(self, doc: Doc) -> None:
         text = text_of(doc)
-        for match in re.finditer("|".join(NAME_AFTER_TITLES), text):
+        for match in self.name_after_title.finditer(text):
             for size in (3, 2):
                 start = match.start() - size
-                if start >= 0 and person_name_at(text, start) == match.start():
+                if start >= 0 and person_name_at(text, start, self.lexicon) == match.start():
                     person = add_candidate(doc, start, match.start(), "PER", text[start:match.start()], "per.name_title")
-                    title = titles().get(match.group())
+                    title = self.titles.get(match.group())
                     if person is not None and title and title.post:
                         self._posts(doc, person, [(title, match.start(), match.end())], "post.name_title")
                     break
@@ -106,7 +112,7 @@ class PersonRecognizer:
                 continue
             if org is not None:
                 args: dict[str, Span | str] = {"person": person, "org": org, "title": title.post}
-                relations(doc).append(SpanRelation("POST", args, rule, _sentence(doc, person)))
+                relations(doc).append(SpanRelation("POST", args, rule, sentence_of(person)))
 
     def _org_of(self, doc: Doc, title: Title, start: int, party: str) -> tuple[Span | None, str]:
         """The organisation a title at ``start`` belongs to, and the party committee key in force."""
@@ -132,10 +138,9 @@ class PersonRecognizer:
         return None, party
 
 
-def _sentence(doc: Doc, span: Span) -> Span:
-    return span.sent if doc.has_annotation("SENT_START") else doc[:]
-
-
-@Language.factory("kg_persons", assigns=["doc.spans", "doc._.kg_relations"], requires=["doc.spans"])
-def make_persons(nlp: Language, name: str) -> PersonRecognizer:
-    return PersonRecognizer(nlp, name)
+@Language.factory("kg_persons", assigns=["doc.spans", "doc._.kg_relations"], requires=["doc.spans"],
+                  default_config={"resources": None, "titles": "titles.tsv", "max_card_name": 4, "max_title_line": 24})
+def make_persons(nlp: Language, name: str, resources: str | None, titles: str, max_card_name: int,
+                 max_title_line: int) -> PersonRecognizer:
+    return PersonRecognizer(nlp, name, resources=resources, titles=titles, max_card_name=max_card_name,
+                            max_title_line=max_title_line)

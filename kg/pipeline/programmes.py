@@ -22,16 +22,15 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lexicon import HAN, alternation, cues, kept_heads, stopwords
-from .spans import add_candidate, candidates, register_extensions, text_of
+from kg.lexicon import HAN, Lexicon, alternation
+
+from .component import RuleComponent
+from .spans import add_candidate, candidates, text_of
 from .text import clause_start, name_run_start, trim_modifier
 
-CUES = "programme_cues.tsv"
 QUOTE = re.compile(r"“([^“”\n]{2,24})”")
 RUN_GAP = re.compile(f"(?:、|和|与|等)?[{HAN}]{{0,4}}")
 DOCUMENT = re.compile(r"《([^《》\n]{4,40}方案)》")
-MAX_LIST_ITEM = 12
-MAX_HEAD_MODIFIER = 10
 
 
 @dataclass
@@ -43,19 +42,26 @@ class Quote:
     runner: tuple[int, int] | None = None
 
 
-class ProgrammeRecognizer:
+class ProgrammeRecognizer(RuleComponent):
     """Finds programme names by quotes, head words, lists and plan titles."""
 
-    def __init__(self, nlp: Language, name: str = "kg_programmes") -> None:
-        register_extensions()
-        self.name = name
-        groups = cues(CUES)
+    def __init__(self, nlp: Language, name: str = "kg_programmes", *, resources: str | None = None,
+                 cues: str = "programme_cues.tsv", max_list_item: int = 12, max_head_modifier: int = 10,
+                 max_run: int = 20) -> None:
+        super().__init__(nlp, name, resources=resources)
+        self.cues_file = cues
+        self.max_list_item = max_list_item
+        self.max_head_modifier = max_head_modifier
+        self.max_run = max_run
+
+    def load(self, lexicon: Lexicon) -> None:
+        groups = lexicon.cues(self.cues_file)
         self.heads = re.compile(alternation(groups["head"]))
         self.own_heads = re.compile(alternation(groups["own_head"]))
         self.verbs = re.compile(f"(?:{alternation(groups['verb'])})(?:了|的)?$")
         self.collective = re.compile(f"等(?:一批|一系列|系列)?(?:{alternation(groups['collective'])})")
         self.reject = re.compile(alternation(groups["reject"]))
-        self.kept = kept_heads(CUES) & groups["head"]
+        self.kept = lexicon.kept_cues(self.cues_file) & groups["head"]
         self.head_after_gap = re.compile(f"[{HAN}]{{1,6}}活动")
         self.brand = re.compile(f"(?:{alternation(groups['verb'])})([{HAN}]{{2,6}}?)品牌")
 
@@ -92,7 +98,7 @@ class ProgrammeRecognizer:
     def _plausible(self, name: str) -> bool:
         if self.reject.search(name) or re.search(r"[,。;:!?]", name) or not re.search(f"[{HAN}]", name):
             return False
-        if _opens_with_verb(name):
+        if self._opens_with_verb(name):
             return False
         return name.count("、") < 2
 
@@ -119,8 +125,8 @@ class ProgrammeRecognizer:
         for match in self.own_heads.finditer(text):
             if any(q.start <= match.start() < q.end for q in quotes):
                 continue
-            run = name_run_start(text, match.start(), 20)
-            start = trim_modifier(text, run, match.start(), max_len=MAX_HEAD_MODIFIER)
+            run = name_run_start(text, match.start(), self.max_run)
+            start = trim_modifier(text, run, match.start(), max_len=self.max_head_modifier, lexicon=self.lexicon)
             if match.start() - start >= 2:
                 add_candidate(doc, start, match.end(), "PROGRAMME", text[start : match.end()], "prog.head")
 
@@ -129,37 +135,39 @@ class ProgrammeRecognizer:
         closers = [m.start() for m in re.finditer("等", text) if self.collective.match(text, m.start())]
         closers += [q.start for q in quotes if q.accepted]
         for closer in closers:
-            for start, end in _list_items(text, closer):
+            for start, end in self._list_items(text, closer):
                 add_candidate(doc, start, end, "PROGRAMME", text[start:end], "prog.list")
 
 
-def _opens_with_verb(name: str) -> bool:
-    """A quoted slogan opens with a verb or preposition (“坚持…”, “以…”), a name does not."""
-    words, multi = stopwords()
-    return bool(multi.match(name)) or (len(name) > 6 and name[0] in words)
+    def _opens_with_verb(self, name: str) -> bool:
+        """A quoted slogan opens with a verb or preposition (“坚持…”, “以…”), a name does not."""
+        return bool(self.lexicon.stopword_re.match(name)) or (len(name) > 6 and name[0] in self.lexicon.stopwords)
+
+    def _list_items(self, text: str, closer: int) -> list[tuple[int, int]]:
+        """The 、-separated unquoted items that end right before ``closer``."""
+        words = self.lexicon.stopwords
+        items: list[tuple[int, int]] = []
+        end = closer
+        while True:
+            start = name_run_start(text, end, self.max_list_item)
+            listed = start > 0 and text[start - 1] == "、"
+            if not listed:
+                start = trim_modifier(text, start, end, max_len=self.max_list_item, lexicon=self.lexicon)
+            if end - start < 2 or text[start:end] in words:
+                break
+            items.append((start, end))
+            if not listed:
+                break
+            end = start - 1
+        if not items or any(text.endswith(w, items[0][0], items[0][1]) for w in words if len(w) > 1):
+            return []
+        return items if len(items) >= 2 else []
 
 
-def _list_items(text: str, closer: int) -> list[tuple[int, int]]:
-    """The 、-separated unquoted items that end right before ``closer``."""
-    items: list[tuple[int, int]] = []
-    end = closer
-    while True:
-        start = name_run_start(text, end, MAX_LIST_ITEM)
-        listed = start > 0 and text[start - 1] == "、"
-        if not listed:
-            start = trim_modifier(text, start, end, max_len=MAX_LIST_ITEM)
-        if end - start < 2 or text[start:end] in stopwords()[0]:
-            break
-        items.append((start, end))
-        if not listed:
-            break
-        end = start - 1
-    words, multi = stopwords()
-    if not items or any(text.endswith(w, items[0][0], items[0][1]) for w in words if len(w) > 1):
-        return []
-    return items if len(items) >= 2 else []
-
-
-@Language.factory("kg_programmes", assigns=["doc.spans"], requires=["doc.spans"])
-def make_programmes(nlp: Language, name: str) -> ProgrammeRecognizer:
-    return ProgrammeRecognizer(nlp, name)
+@Language.factory("kg_programmes", assigns=["doc.spans"], requires=["doc.spans"],
+                  default_config={"resources": None, "cues": "programme_cues.tsv", "max_list_item": 12,
+                                  "max_head_modifier": 10, "max_run": 20})
+def make_programmes(nlp: Language, name: str, resources: str | None, cues: str, max_list_item: int,
+                    max_head_modifier: int, max_run: int) -> ProgrammeRecognizer:
+    return ProgrammeRecognizer(nlp, name, resources=resources, cues=cues, max_list_item=max_list_item,
+                               max_head_modifier=max_head_modifier, max_run=max_run)

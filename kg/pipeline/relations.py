@@ -17,19 +17,15 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .spans import ENTITIES, SUBJECTS, SpanIndex, SpanRelation, register_extensions, relations, text_of
+from .component import RuleComponent
+from .spans import ENTITIES, SUBJECTS, SpanIndex, SpanRelation, relations, sentence_of, text_of
 from .text import clause_start, next_word
 
 HOLDERS = ("ORG", "PLACE")
-PREDICATE_POS = ("v", "d", "p", "c", "i")
 
 
-class RelationFinder:
+class RelationFinder(RuleComponent):
     """Adds PART_OF, AWARD and RUNS relations to ``doc._.kg_relations``."""
-
-    def __init__(self, nlp: Language, name: str = "kg_relations") -> None:
-        register_extensions()
-        self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[ENTITIES]) if ENTITIES in doc.spans else []
@@ -37,7 +33,7 @@ class RelationFinder:
         found = relations(doc)
         found[:] = [r for r in found if all(_kept(v, by_offsets) for v in r.args.values())]
         self._part_of(doc, spans, by_offsets, found)
-        subjects = _subjects(doc, spans)
+        subjects = _subjects(doc, spans, self.lexicon.words("predicate_pos"))
         for span in spans:
             if span.label_ == "HONOUR":
                 self._award(doc, span, by_offsets, subjects, found)
@@ -60,7 +56,7 @@ class RelationFinder:
             elif span.label_ == "PLACE" and span._.kg_rule == "place.head":
                 parent = places_by_end.get(span.start_char)
             if parent is not None:
-                found.append(SpanRelation("PART_OF", {"child": span, "parent": parent}, f"part_of.{span._.kg_rule}", _sentence(doc, span)))
+                found.append(SpanRelation("PART_OF", {"child": span, "parent": parent}, f"part_of.{span._.kg_rule}", sentence_of(span)))
 
     def _award(self, doc: Doc, honour: Span, by_offsets: dict, subjects: dict, found: list[SpanRelation]) -> None:
         meta = honour._.kg_meta
@@ -69,7 +65,7 @@ class RelationFinder:
         for recipient in recipients:
             args = {"recipient": recipient if recipient is not None else "", "honour": honour, "year": meta.get("year", "")}
             rule = "award." + honour._.kg_rule.split(".")[-1] + ("" if recipient is not None else ".main_actor")
-            found.append(SpanRelation("AWARD", args, rule, _sentence(doc, honour), {"fallback": recipient is None}))
+            found.append(SpanRelation("AWARD", args, rule, sentence_of(honour), {"fallback": recipient is None}))
 
     def _runs(self, doc: Doc, programme: Span, by_offsets: dict, subjects: dict, found: list[SpanRelation]) -> None:
         runner_at = programme._.kg_meta.get("runner")
@@ -80,37 +76,37 @@ class RelationFinder:
         runner = runner if runner is not None else _subject(subjects, programme)
         args = {"org": runner if runner is not None else "", "programme": programme}
         found.append(SpanRelation("RUNS", args, rule if runner is not None else "runs.main_actor",
-                                  _sentence(doc, programme), {"fallback": runner is None}))
+                                  sentence_of(programme), {"fallback": runner is None}))
 
 
 def _kept(value: Span | str, by_offsets: dict) -> bool:
     return isinstance(value, str) or (value.start_char, value.end_char, value.label_) in by_offsets
 
 
-def _subjects(doc: Doc, spans: list[Span]) -> dict[int, Span]:
+def _subjects(doc: Doc, spans: list[Span], predicate_tags: tuple[str, ...]) -> dict[int, Span]:
     """Organisations and places that open a clause and act in it, by start offset.
 
     The word after the name must be a verb, adverb or preposition (天元区举…,
     区公安局开展…); a name that modifies a noun (株洲市第十三次党代会) or
-    is acted upon (…被评为) is no subject.
+    is acted upon (…被评为) is no subject. ``predicate_tags`` are the jieba tags of a predicate's first word.
     """
     text = text_of(doc)
     holders = [s for s in spans if s.label_ in HOLDERS]
     index = SpanIndex(holders)
     outer = [s for s in holders if not any(
         o is not s and o.start_char <= s.start_char and s.end_char <= o.end_char for o in index.near(s))]
-    subjects = {s.start_char: s for s in outer if clause_start(text, s.start_char) == s.start_char and _acts(text, s.end_char)}
+    subjects = {s.start_char: s for s in outer if clause_start(text, s.start_char) == s.start_char and _acts(text, s.end_char, predicate_tags)}
     doc.spans[SUBJECTS] = list(subjects.values())
     return subjects
 
 
-def _acts(text: str, end: int) -> bool:
+def _acts(text: str, end: int, predicate_tags: tuple[str, ...]) -> bool:
     """True when the words after ``end`` start a predicate."""
     if text.startswith("(", end):
         close = text.find(")", end)
         end = close + 1 if 0 < close < end + 12 else end
     word = next_word(text, end)
-    return bool(word) and word[0] != "被" and word[1][:1] in PREDICATE_POS
+    return bool(word) and word[0] != "被" and word[1][:1] in predicate_tags
 
 
 def _subject(subjects: dict[int, Span], mention: Span) -> Span | None:
@@ -121,10 +117,7 @@ def _subject(subjects: dict[int, Span], mention: Span) -> Span | None:
     return subjects[max(before)] if before else None
 
 
-def _sentence(doc: Doc, span: Span) -> Span:
-    return span.sent if doc.has_annotation("SENT_START") else doc[:]
-
-
-@Language.factory("kg_relations", assigns=["doc._.kg_relations"], requires=["doc.spans"])
-def make_relations(nlp: Language, name: str) -> RelationFinder:
-    return RelationFinder(nlp, name)
+@Language.factory("kg_relations", assigns=["doc._.kg_relations"], requires=["doc.spans"],
+                  default_config={"resources": None})
+def make_relations(nlp: Language, name: str, resources: str | None) -> RelationFinder:
+    return RelationFinder(nlp, name, resources=resources)

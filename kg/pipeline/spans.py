@@ -20,6 +20,8 @@ CANDIDATES = "kg_candidates"
 ENTITIES = "kg"
 SUBJECTS = "kg_subjects"
 OPEN, CLOSE = "⟨", "⟩"
+#: The rule id of a span the NER model proposed starts with this (``ner.PER``).
+MODEL_RULE_PREFIX = "ner."
 
 
 @dataclass
@@ -110,6 +112,19 @@ def candidates(doc: Doc, label: str | None = None) -> list[Span]:
     """Candidate spans, optionally of one label, in text order."""
     spans = doc.spans[CANDIDATES] if CANDIDATES in doc.spans else []
     return sorted((s for s in spans if label is None or s.label_ == label), key=lambda s: (s.start_char, -s.end_char))
+
+
+def unique_spans(spans: list[Span]) -> list[Span]:
+    """The spans with one per (start, end, label): the first one offered."""
+    seen: dict[tuple[int, int, str], Span] = {}
+    for span in spans:
+        seen.setdefault((span.start_char, span.end_char, span.label_), span)
+    return list(seen.values())
+
+
+def sentence_of(span: Span) -> Span:
+    """The sentence holding ``span`` (the whole doc when no sentences are set)."""
+    return span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
 
 
 def relations(doc: Doc) -> list[SpanRelation]:

@@ -1,4 +1,4 @@
-"""Character-level helpers shared by the rule components."""
+"""Character-level helpers shared by the rule components; each takes the component's lexicon."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ import re
 import jieba
 import jieba.posseg as posseg
 
-from .lexicon import HAN, LEVEL_CHARS, name_stopchars, stopwords, surname_re
+from kg.lexicon import HAN, Lexicon
 
 jieba.setLogLevel(60)
 
 NAME_CHARS = re.compile(f"[{HAN}0-9A-Za-z]")
-CLAUSE_BREAK = re.compile(r"[,;:。!?、\n“”\"《》()]")
 SENTENCE_END = "。!?;\n"
-#: Characters before a level character that make it generic (全市, 各区, 我市).
-GENERIC_BEFORE_LEVEL = set("全各本我该外两三四五等他")
 
 
 def name_run_start(text: str, end: int, limit: int) -> int:
@@ -27,17 +24,18 @@ def name_run_start(text: str, end: int, limit: int) -> int:
     return start
 
 
-def trim_modifier(text: str, start: int, end: int, *, max_len: int) -> int:
+def trim_modifier(text: str, start: int, end: int, *, max_len: int, lexicon: Lexicon) -> int:
     """Left edge of a proper-name modifier in ``text[start:end]`` (白鹤 in 深入白鹤社区).
 
     The run is cut into words (jieba); words are taken from the right while they
     are not stop words, prepositions, particles, pronouns, adverbs or counted
     quantities, and while the modifier stays within ``max_len`` characters.
     """
-    words, multi = stopwords()
+    stop_pos, quantity = lexicon.words("stop_pos"), lexicon.chars("quantity")
     edge = end
     for word, flag in reversed(_cut(text[start:end])):
-        if word in words or multi.search(word) or flag in STOP_POS or (flag == "m" and QUANTITY.search(word)):
+        if (word in lexicon.stopwords or lexicon.stopword_re.search(word) or flag in stop_pos
+                or (flag == "m" and any(c in quantity for c in word))):
             break
         if end - (edge - len(word)) > max_len:
             break
@@ -45,43 +43,38 @@ def trim_modifier(text: str, start: int, end: int, *, max_len: int) -> int:
     return edge
 
 
-STOP_POS = {"p", "u", "uj", "ul", "c", "r", "d", "f"}
-QUANTITY = re.compile(r"[0-9个家名支批次项起件所座级]")
-
-
 @functools.lru_cache(maxsize=65536)
 def _cut(run: str) -> tuple[tuple[str, str], ...]:
     return tuple((pair.word, pair.flag) for pair in posseg.lcut(run))
 
 
-def level_prefix(text: str, at: int) -> str:
+def level_prefix(text: str, at: int, lexicon: Lexicon) -> str:
     """The level character (省市区县镇乡) right before ``at`` when it is specific."""
-    if at == 0 or text[at - 1] not in LEVEL_CHARS:
+    if at == 0 or text[at - 1] not in lexicon.chars("level"):
         return ""
-    if at >= 2 and text[at - 2] in GENERIC_BEFORE_LEVEL:
+    if at >= 2 and text[at - 2] in lexicon.chars("generic_before_level"):
         return ""
     return text[at - 1]
 
 
-def person_name_at(text: str, start: int) -> int:
+def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
     """End of a Chinese personal name starting at ``start``, or ``start`` if none.
 
     A name is a surname from the lexicon followed by one or two given-name
     characters; a given character that usually follows a name (在, 获, 说 …)
-    ends it.
+    ends it, and an anonymised name (游某) is none.
     """
-    match = surname_re().match(text, start)
+    match = lexicon.surname_re.match(text, start)
     if not match:
         return start
-    stop = name_stopchars()
     end = match.end()
     given = 0
-    while end < len(text) and given < 2 and "\u4e00" <= text[end] <= "\u9fff" and text[end] not in stop:
+    while end < len(text) and given < 2 and "\u4e00" <= text[end] <= "\u9fff" and text[end] not in lexicon.name_stopchars:
         end += 1
         given += 1
     if given == 0 or end - start > 4:
         return start
-    if end < len(text) and text[end] == "某":
+    if end < len(text) and text[end] in lexicon.chars("anonymous"):
         return start
     return end
 

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 from kg.errors import KgError
 
@@ -23,36 +24,43 @@ class ResourceError(KgError):
     """A packaged data file is missing or malformed."""
 
 
-def _text(name: str) -> str:
+def _text(name: str, folder: Path | None = None) -> str:
+    root = resources.files(__name__) if folder is None else folder
     try:
-        return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+        return root.joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ResourceError(f"kg/resources/{name}: no such resource file") from exc
+        raise ResourceError(f"{_where(folder)}/{name}: no such resource file") from exc
 
 
-def read_lines(name: str) -> list[str]:
-    """Non-blank lines of a resource file, stripped, without ``#`` comment lines."""
-    lines = (line.strip() for line in _text(name).splitlines())
+def _where(folder: Path | None) -> str:
+    return "kg/resources" if folder is None else str(folder)
+
+
+def read_lines(name: str, folder: Path | None = None) -> list[str]:
+    """Non-blank lines of a resource file (in ``folder``, by default the packaged one),
+    stripped, without ``#`` comment lines."""
+    lines = (line.strip() for line in _text(name, folder).splitlines())
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def read_tsv(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated resource file as dicts keyed by its header line.
+def read_tsv(name: str, folder: Path | None = None) -> list[dict[str, str]]:
+    """Rows of a tab-separated resource file (in ``folder``, by default the packaged one)
+    as dicts keyed by its header line.
 
     Blank lines and lines starting with ``#`` are skipped (before and after the
     header).  A row with more cells than the header raises ``ResourceError``;
     missing trailing cells read as ``""``.
     """
-    lines = [line for line in _text(name).splitlines() if line.strip() and not line.startswith("#")]
+    lines = [line for line in _text(name, folder).splitlines() if line.strip() and not line.startswith("#")]
     if not lines:
-        raise ResourceError(f"kg/resources/{name}: no header line")
+        raise ResourceError(f"{_where(folder)}/{name}: no header line")
     reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = [cell.strip() for cell in next(reader)]
     rows = []
     for number, cells in enumerate(reader, start=2):
         if len(cells) > len(header):
             raise ResourceError(
-                f"kg/resources/{name}: data line {number} has {len(cells)} cells, header has {len(header)}"
+                f"{_where(folder)}/{name}: data line {number} has {len(cells)} cells, header has {len(header)}"
             )
         cells = [cell.strip() for cell in cells] + [""] * (len(header) - len(cells))
         rows.append(dict(zip(header, cells)))

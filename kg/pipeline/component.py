@@ -1,0 +1,44 @@
+"""The base of govkg's rule components: settings from the spaCy config, lexicons loaded in ``initialize``.
+
+As with spaCy's ``span_ruler``, a factory's ``default_config`` names the
+component's resource files and limits; ``resources`` is the folder they are
+read from (``null``: the packaged ``kg/resources``). Nothing is read before
+``nlp.initialize()``, so a test can build a component over a folder holding
+a tiny lexicon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from spacy.language import Language
+from spacy.training import Example
+
+from kg.lexicon import Lexicon, lexicon
+
+from .spans import register_extensions
+
+
+class RuleComponent:
+    """A pipeline component whose data comes from a lexicon folder."""
+
+    def __init__(self, nlp: Language, name: str, *, resources: str | None = None) -> None:
+        register_extensions()
+        self.name = name
+        self.resources = resources
+        self._lexicon: Lexicon | None = None
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None) -> None:
+        """Read and compile the component's lexicons."""
+        self._lexicon = lexicon(self.resources)
+        self.load(self._lexicon)
+
+    def load(self, lexicon: Lexicon) -> None:
+        """Compile what the component needs from ``lexicon`` (patterns, tables)."""
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            raise ValueError(f"{self.name}: the lexicons are not loaded; call nlp.initialize() first")
+        return self._lexicon
