@@ -100,8 +100,8 @@ class HonourRecognizer(RuleComponent):
         found = []
         offset = listed.start(1)
         for name in listed.group(1).split("、"):
-            if person_name_at(text_of(doc), offset, self.lexicon) == offset + len(name):
-                add_candidate(doc, offset, offset + len(name), "PER", name, "per.honour_list")
+            if (person_name_at(text_of(doc), offset, self.lexicon) == offset + len(name)
+                    and add_candidate(doc, offset, offset + len(name), "PER", name, "per.honour_list") is not None):
                 found.append((offset, offset + len(name), "PER"))
             offset += len(name) + 1
         return found

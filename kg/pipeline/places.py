@@ -49,7 +49,9 @@ class PlaceRecognizer(RuleComponent):
             span = doc[start:end]
             if found and span.start_char < found[-1][1]:
                 continue
-            codes = lexicon.place_names[span.text]
+            codes = lexicon.place_names.get(span.text)
+            if codes is None:
+                continue  # the characters of a name with a space between them (国会 同意 is not 会同)
             if len(span) == 2 and span.text[0] in lexicon.stopwords and span.start_char > 0:
                 continue  # 和县 in 县人民检察院和县人民法院: a conjunction, not a county
             full = any(lexicon.divisions.by_code[c].name == span.text for c in codes)

@@ -95,9 +95,10 @@ def place_key(place: Span) -> str:
 
 
 def add_candidate(doc: Doc, start: int, end: int, label: str, key: str, rule: str, **meta: object) -> Span | None:
-    """Add a candidate span by character offsets; returns it, or None if it does not align."""
+    """Add a candidate span by character offsets; returns it, or None if it does not align
+    or crosses white space (a name never holds a space: 国会 同意 is not 会同)."""
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
-    if span is None or not key:
+    if span is None or not key or _has_space(text_of(doc), span.start_char, span.end_char):
         return None
     if doc._.kg_info is None:
         doc._.kg_info = {}
@@ -106,6 +107,10 @@ def add_candidate(doc: Doc, start: int, end: int, label: str, key: str, rule: st
         doc.spans[CANDIDATES] = []
     doc.spans[CANDIDATES].append(span)
     return span
+
+
+def _has_space(text: str, start: int, end: int) -> bool:
+    return any(char.isspace() for char in text[start:end])
 
 
 def candidates(doc: Doc, label: str | None = None) -> list[Span]:
