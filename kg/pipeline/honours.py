@@ -21,22 +21,24 @@ from spacy.tokens import Doc, Span
 from kg.lexicon import HAN, Lexicon, alternation
 
 from .component import RuleComponent
-from .spans import add_candidate, candidates, text_of
+from .spans import SpanIndex, add_candidate, candidates, text_of
 from .text import clause_start, person_name_at
 
 YEAR = re.compile(r"(?:了)?(?:(\d{4}(?:[-—至]\d{4})?)年度?|首届|第[一二三四五六七八九十\d]+届|连续\d+年)?")
 QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 PERSON_LIST = re.compile(f"((?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}})等(?:\\d+人)?$")
+HOLDERS = ("ORG", "PER", "PLACE")
 
 
 class HonourRecognizer(RuleComponent):
     """Finds honours after award verbs and before their recipients."""
 
     def __init__(self, nlp: Language, name: str = "kg_honours", *, resources: str | None = None,
-                 cues: str = "honour_cues.tsv", max_name: int = 30) -> None:
+                 cues: str = "honour_cues.tsv", max_name: int = 30, max_clause: int = 400) -> None:
         super().__init__(nlp, name, resources=resources)
         self.cues_file = cues
         self.max_name = max_name
+        self.max_clause = max_clause
 
     def load(self, lexicon: Lexicon) -> None:
         groups = lexicon.cues(self.cues_file)
@@ -45,6 +47,7 @@ class HonourRecognizer(RuleComponent):
         self.suffixes = re.compile(alternation(groups["suffix"]))
 
     def __call__(self, doc: Doc) -> Doc:
+        self.holders = SpanIndex([s for s in candidates(doc) if s.label_ in HOLDERS])
         for match in self.verbs.finditer(text_of(doc)):
             recipients = self._recipients_before(doc, match.start())
             for start, end, year in self._names_after(text_of(doc), match.end()):
@@ -72,21 +75,20 @@ class HonourRecognizer(RuleComponent):
         return names
 
     def _quoted_before_recipient(self, doc: Doc) -> None:
-        holders = [s for s in candidates(doc) if s.label_ in ("ORG", "PER", "PLACE")]
         for match in QUOTED.finditer(text_of(doc)):
-            recipient = _named_after(text_of(doc), holders, match.end())
+            recipient = _named_after(text_of(doc), self.holders, match.end())
             if recipient is not None and self.markers.search(match.group(1)):
                 self._add(doc, match.start(1), match.end(1), "hon.quoted", [recipient], "")
 
     def _recipients_before(self, doc: Doc, cue: int) -> list[tuple[int, int, str]]:
         text = text_of(doc)
-        start = clause_start(text, cue)
+        start = clause_start(text, cue, self.max_clause)
         passive = text.rfind("被", start, cue)
         limit = passive if passive >= 0 else cue
         listed = PERSON_LIST.search(text, start, limit)
         if listed:
             return self._listed_persons(doc, listed)
-        spans = [s for s in candidates(doc) if s.label_ in ("ORG", "PER", "PLACE") and start <= s.start_char and s.end_char <= limit]
+        spans = self.holders.within(start, limit)
         persons = [s for s in spans if s.label_ == "PER"]
         if persons:
             return [(persons[-1].start_char, persons[-1].end_char, "PER")]
@@ -100,9 +102,11 @@ class HonourRecognizer(RuleComponent):
         found = []
         offset = listed.start(1)
         for name in listed.group(1).split("、"):
-            if (person_name_at(text_of(doc), offset, self.lexicon) == offset + len(name)
-                    and add_candidate(doc, offset, offset + len(name), "PER", name, "per.honour_list") is not None):
-                found.append((offset, offset + len(name), "PER"))
+            if person_name_at(text_of(doc), offset, self.lexicon) == offset + len(name):
+                person = add_candidate(doc, offset, offset + len(name), "PER", name, "per.honour_list")
+                if person is not None:
+                    self.holders.add(person)
+                    found.append((offset, offset + len(name), "PER"))
             offset += len(name) + 1
         return found
 
@@ -122,12 +126,12 @@ def _listed(text: str, spans: list[Span], span: Span, start: int) -> bool:
     return False
 
 
-def _named_after(text: str, holders: list[Span], at: int) -> tuple[int, int, str] | None:
+def _named_after(text: str, holders: SpanIndex, at: int) -> tuple[int, int, str] | None:
     """The body named right after ``at``: of a chain (荷塘区司法局桂花司法所), its last link."""
     run_end = at
     while run_end < len(text) and text[run_end] not in ",。;:!?、\n“”()":
         run_end += 1
-    inside = [s for s in holders if at <= s.start_char and s.end_char <= run_end]
+    inside = holders.within(at, run_end)
     if not any(s.start_char == at for s in inside):
         return None
     last = max(inside, key=lambda s: (s.end_char, -len(s), s.label_ != "PLACE"))
@@ -160,6 +164,7 @@ def _split_list(text: str, at: int, max_name: int) -> list[tuple[int, int]]:
 
 
 @Language.factory("kg_honours", assigns=["doc.spans"], requires=["doc.spans"],
-                  default_config={"resources": None, "cues": "honour_cues.tsv", "max_name": 30})
-def make_honours(nlp: Language, name: str, resources: str | None, cues: str, max_name: int) -> HonourRecognizer:
-    return HonourRecognizer(nlp, name, resources=resources, cues=cues, max_name=max_name)
+                  default_config={"resources": None, "cues": "honour_cues.tsv", "max_name": 30, "max_clause": 400})
+def make_honours(nlp: Language, name: str, resources: str | None, cues: str, max_name: int,
+                 max_clause: int) -> HonourRecognizer:
+    return HonourRecognizer(nlp, name, resources=resources, cues=cues, max_name=max_name, max_clause=max_clause)

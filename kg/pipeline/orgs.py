@@ -82,9 +82,7 @@ class OrgRecognizer(RuleComponent):
         floor = name_run_start(text, start, self.max_run)
         if last and floor <= last.end <= start:
             floor = last.end
-        place_ends = [e for e in full_places if floor < e <= start]
-        if place_ends:
-            floor = max(place_ends)
+        floor = next((e for e in range(start, floor, -1) if e in full_places), floor)
         cut = text.rfind("的", floor, start) if head.prefix >= self.long_prefix else -1
         if cut >= 0:
             modifier_start = max(cut + 1, start - head.prefix)

@@ -9,6 +9,7 @@ against the whole article (``kg.resolve``).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -64,15 +65,17 @@ class PlaceRecognizer(RuleComponent):
 
     def _localities(self, doc: Doc, divisions_found: list[tuple[int, int, bool]]) -> None:
         text = text_of(doc)
-        full = [(s, e) for s, e, short in divisions_found if not short]
+        full = [(s, e) for s, e, short in divisions_found if not short]  # in text order, not overlapping
+        full_starts = [s for s, _ in full]
         ends = {end for _, end in full}
         starts_of = {end: start for start, end, _ in divisions_found}
         for match in self.head_re.finditer(text):
             head, head_start = self.heads[match.group()], match.start()
-            if any(s <= head_start < e for s, e in full) or text[match.end():match.end() + 1] in head.not_after:
-                continue
+            before = bisect.bisect_right(full_starts, head_start) - 1
+            if (before >= 0 and head_start < full[before][1]) or text[match.end():match.end() + 1] in head.not_after:
+                continue  # inside a division's full name, or part of a common word
             run = name_run_start(text, head_start, self.max_run)
-            floor = max([e for e in ends if run <= e <= head_start], default=run)
+            floor = next((e for e in range(head_start, run - 1, -1) if e in ends), run)
             start = trim_modifier(text, floor, head_start, max_len=head.prefix, lexicon=self.lexicon)
             if start == head_start and head_start in starts_of:
                 start = starts_of[head_start]

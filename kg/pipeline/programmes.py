@@ -16,6 +16,7 @@ Four rules, each with its own id on the span:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -47,12 +48,13 @@ class ProgrammeRecognizer(RuleComponent):
 
     def __init__(self, nlp: Language, name: str = "kg_programmes", *, resources: str | None = None,
                  cues: str = "programme_cues.tsv", max_list_item: int = 12, max_head_modifier: int = 10,
-                 max_run: int = 20) -> None:
+                 max_run: int = 20, max_clause: int = 400) -> None:
         super().__init__(nlp, name, resources=resources)
         self.cues_file = cues
         self.max_list_item = max_list_item
         self.max_head_modifier = max_head_modifier
         self.max_run = max_run
+        self.max_clause = max_clause
 
     def load(self, lexicon: Lexicon) -> None:
         groups = lexicon.cues(self.cues_file)
@@ -116,15 +118,17 @@ class ProgrammeRecognizer(RuleComponent):
             return True
         if self.heads.match(text, quote.end) or self.head_after_gap.match(text, quote.end):
             return True
-        before = text[clause_start(text, quote.start) : quote.start]
+        before = text[clause_start(text, quote.start, self.max_clause) : quote.start]
         return bool(self.verbs.search(before))
 
     # unquoted names -----------------------------------------------------
     def _unquoted_heads(self, doc: Doc, quotes: list[Quote]) -> None:
         text = text_of(doc)
+        starts = [q.start for q in quotes]
         for match in self.own_heads.finditer(text):
-            if any(q.start <= match.start() < q.end for q in quotes):
-                continue
+            before = bisect.bisect_right(starts, match.start()) - 1
+            if before >= 0 and match.start() < quotes[before].end:
+                continue  # inside a quote
             run = name_run_start(text, match.start(), self.max_run)
             start = trim_modifier(text, run, match.start(), max_len=self.max_head_modifier, lexicon=self.lexicon)
             if match.start() - start >= 2:
@@ -166,8 +170,8 @@ class ProgrammeRecognizer(RuleComponent):
 
 @Language.factory("kg_programmes", assigns=["doc.spans"], requires=["doc.spans"],
                   default_config={"resources": None, "cues": "programme_cues.tsv", "max_list_item": 12,
-                                  "max_head_modifier": 10, "max_run": 20})
+                                  "max_head_modifier": 10, "max_run": 20, "max_clause": 400})
 def make_programmes(nlp: Language, name: str, resources: str | None, cues: str, max_list_item: int,
-                    max_head_modifier: int, max_run: int) -> ProgrammeRecognizer:
+                    max_head_modifier: int, max_run: int, max_clause: int) -> ProgrammeRecognizer:
     return ProgrammeRecognizer(nlp, name, resources=resources, cues=cues, max_list_item=max_list_item,
-                               max_head_modifier=max_head_modifier, max_run=max_run)
+                               max_head_modifier=max_head_modifier, max_run=max_run, max_clause=max_clause)

@@ -14,12 +14,14 @@ paragraph. When there is none, the relation's argument is left empty with
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .component import RuleComponent
 from .spans import ENTITIES, SUBJECTS, SpanIndex, SpanRelation, relations, sentence_of, text_of
-from .text import clause_start, next_word
+from .text import next_word, opens_clause
 
 HOLDERS = ("ORG", "PLACE")
 
@@ -58,22 +60,22 @@ class RelationFinder(RuleComponent):
             if parent is not None:
                 found.append(SpanRelation("PART_OF", {"child": span, "parent": parent}, f"part_of.{span._.kg_rule}", sentence_of(span)))
 
-    def _award(self, doc: Doc, honour: Span, by_offsets: dict, subjects: dict, found: list[SpanRelation]) -> None:
+    def _award(self, doc: Doc, honour: Span, by_offsets: dict, subjects: Subjects, found: list[SpanRelation]) -> None:
         meta = honour._.kg_meta
         recipients = [by_offsets.get(tuple(r)) for r in meta.get("recipients") or []]
-        recipients = [r for r in recipients if r is not None] or [_subject(subjects, honour)]
+        recipients = [r for r in recipients if r is not None] or [subjects.at(honour)]
         for recipient in recipients:
             args = {"recipient": recipient if recipient is not None else "", "honour": honour, "year": meta.get("year", "")}
             rule = "award." + honour._.kg_rule.split(".")[-1] + ("" if recipient is not None else ".main_actor")
             found.append(SpanRelation("AWARD", args, rule, sentence_of(honour), {"fallback": recipient is None}))
 
-    def _runs(self, doc: Doc, programme: Span, by_offsets: dict, subjects: dict, found: list[SpanRelation]) -> None:
+    def _runs(self, doc: Doc, programme: Span, by_offsets: dict, subjects: Subjects, found: list[SpanRelation]) -> None:
         runner_at = programme._.kg_meta.get("runner")
         runner = None
         if runner_at:
             runner = by_offsets.get((*runner_at, "ORG")) or by_offsets.get((*runner_at, "PLACE"))
         rule = "runs.adjacent" if runner is not None else "runs.subject"
-        runner = runner if runner is not None else _subject(subjects, programme)
+        runner = runner if runner is not None else subjects.at(programme)
         args = {"org": runner if runner is not None else "", "programme": programme}
         found.append(SpanRelation("RUNS", args, rule if runner is not None else "runs.main_actor",
                                   sentence_of(programme), {"fallback": runner is None}))
@@ -83,7 +85,23 @@ def _kept(value: Span | str, by_offsets: dict) -> bool:
     return isinstance(value, str) or (value.start_char, value.end_char, value.label_) in by_offsets
 
 
-def _subjects(doc: Doc, spans: list[Span], predicate_tags: tuple[str, ...]) -> dict[int, Span]:
+class Subjects:
+    """The subjects of a doc in text order, one per start offset."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        by_start = {s.start_char: s for s in spans}
+        self.starts = sorted(by_start)
+        self.spans = [by_start[start] for start in self.starts]
+
+    def at(self, mention: Span) -> Span | None:
+        """The subject in force at ``mention``: the last one before it in its paragraph."""
+        text = text_of(mention.doc)
+        paragraph_start = text.rfind("\n", 0, mention.start_char) + 1
+        index = bisect.bisect_left(self.starts, mention.start_char) - 1
+        return self.spans[index] if index >= 0 and self.starts[index] >= paragraph_start else None
+
+
+def _subjects(doc: Doc, spans: list[Span], predicate_tags: tuple[str, ...]) -> Subjects:
     """Organisations and places that open a clause and act in it, by start offset.
 
     The word after the name must be a verb, adverb or preposition (天元区举…,
@@ -95,8 +113,8 @@ def _subjects(doc: Doc, spans: list[Span], predicate_tags: tuple[str, ...]) -> d
     index = SpanIndex(holders)
     outer = [s for s in holders if not any(
         o is not s and o.start_char <= s.start_char and s.end_char <= o.end_char for o in index.near(s))]
-    subjects = {s.start_char: s for s in outer if clause_start(text, s.start_char) == s.start_char and _acts(text, s.end_char, predicate_tags)}
-    doc.spans[SUBJECTS] = list(subjects.values())
+    subjects = Subjects([s for s in outer if opens_clause(text, s.start_char) and _acts(text, s.end_char, predicate_tags)])
+    doc.spans[SUBJECTS] = subjects.spans
     return subjects
 
 
@@ -107,14 +125,6 @@ def _acts(text: str, end: int, predicate_tags: tuple[str, ...]) -> bool:
         end = close + 1 if 0 < close < end + 12 else end
     word = next_word(text, end)
     return bool(word) and word[0] != "被" and word[1][:1] in predicate_tags
-
-
-def _subject(subjects: dict[int, Span], mention: Span) -> Span | None:
-    """The subject in force at ``mention``: in its sentence, else earlier in its paragraph."""
-    text = text_of(mention.doc)
-    paragraph_start = text.rfind("\n", 0, mention.start_char) + 1
-    before = [start for start in subjects if paragraph_start <= start < mention.start_char]
-    return subjects[max(before)] if before else None
 
 
 @Language.factory("kg_relations", assigns=["doc._.kg_relations"], requires=["doc.spans"],

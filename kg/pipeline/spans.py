@@ -67,18 +67,40 @@ def placeholder(level: str) -> str:
 
 
 class SpanIndex:
-    """Spans sorted by start, to find those overlapping a span without scanning them all."""
+    """Spans in text order (by start, the longer first, then as given), to find those
+    overlapping a span or inside a stretch of text without scanning them all."""
 
     def __init__(self, spans: list[Span]) -> None:
-        self.spans = sorted(spans, key=lambda s: s.start_char)
-        self.starts = [s.start_char for s in self.spans]
+        self.spans = sorted(spans, key=_order)
+        self.keys = [_order(s) for s in self.spans]
         self.reach = max((s.end_char - s.start_char for s in self.spans), default=0)
+
+    def add(self, span: Span) -> None:
+        """Index one more span (after those of the same place already indexed)."""
+        at = bisect.bisect_right(self.keys, _order(span))
+        self.keys.insert(at, _order(span))
+        self.spans.insert(at, span)
+        self.reach = max(self.reach, span.end_char - span.start_char)
 
     def near(self, span: Span) -> list[Span]:
         """Every indexed span that overlaps ``span`` (and possibly a few that only touch it)."""
-        low = bisect.bisect_left(self.starts, span.start_char - self.reach)
-        high = bisect.bisect_left(self.starts, span.end_char)
-        return [s for s in self.spans[low:high] if s.end_char > span.start_char]
+        return [s for s in self._starting(span.start_char - self.reach, span.end_char) if s.end_char > span.start_char]
+
+    def within(self, start: int, end: int) -> list[Span]:
+        """Every indexed span inside ``[start, end)`` characters, in text order."""
+        return [s for s in self._starting(start, end) if s.end_char <= end]
+
+    def _starting(self, start: int, end: int) -> list[Span]:
+        """The spans that start in ``[start, end)``."""
+        low = bisect.bisect_left(self.keys, (start, -_FAR))
+        return self.spans[low : bisect.bisect_left(self.keys, (end, -_FAR), low)]
+
+
+_FAR = 1 << 62
+
+
+def _order(span: Span) -> tuple[int, int]:
+    return span.start_char, -span.end_char
 
 
 def text_of(doc: Doc) -> str:
@@ -128,8 +150,18 @@ def unique_spans(spans: list[Span]) -> list[Span]:
 
 
 def sentence_of(span: Span) -> Span:
-    """The sentence holding ``span`` (the whole doc when no sentences are set)."""
-    return span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
+    """The sentence holding the start of ``span`` (the whole doc when no sentences are set),
+    as ``span.sent`` gives it but found by bisection: ``span.sent`` walks the tokens, which
+    makes a long sentence cost its length for every span in it."""
+    doc = span.doc
+    if not doc.has_annotation("SENT_START"):
+        return doc[:]
+    starts = doc.user_data.get("kg_sentence_starts")
+    if starts is None:
+        starts = doc.user_data["kg_sentence_starts"] = [token.i for token in doc if token.is_sent_start]
+    first = starts[bisect.bisect_right(starts, span.start) - 1] if starts and starts[0] <= span.start else 0
+    after = bisect.bisect_right(starts, span.start)
+    return doc[first : starts[after] if after < len(starts) else len(doc)]
 
 
 def relations(doc: Doc) -> list[SpanRelation]:

@@ -14,6 +14,7 @@ jieba.setLogLevel(60)
 
 NAME_CHARS = re.compile(f"[{HAN}0-9A-Za-z]")
 SENTENCE_END = "。!?;\n"
+CLAUSE_ENDS = ",;:" + SENTENCE_END
 
 
 def name_run_start(text: str, end: int, limit: int) -> int:
@@ -79,23 +80,18 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
     return end
 
 
-def sentence_bounds(text: str, at: int) -> tuple[int, int]:
-    """Start and end of the sentence holding ``at``."""
-    start = at
-    while start > 0 and text[start - 1] not in SENTENCE_END:
-        start -= 1
-    end = at
-    while end < len(text) and text[end] not in SENTENCE_END:
-        end += 1
-    return start, end
-
-
-def clause_start(text: str, at: int) -> int:
-    """Start of the clause holding ``at`` (after the last , ; : or sentence end)."""
-    start = at
-    while start > 0 and text[start - 1] not in ",;:" + SENTENCE_END:
+def clause_start(text: str, at: int, reach: int) -> int:
+    """Start of the clause holding ``at`` (after the last , ; : or sentence end), looking back
+    at most ``reach`` characters (so a text without punctuation costs its length once, not per call)."""
+    start, floor = at, max(0, at - reach)
+    while start > floor and text[start - 1] not in CLAUSE_ENDS:
         start -= 1
     return start
+
+
+def opens_clause(text: str, at: int) -> bool:
+    """Whether ``at`` is the start of a clause."""
+    return at == 0 or text[at - 1] in CLAUSE_ENDS
 
 
 def next_word(text: str, at: int, reach: int = 8) -> tuple[str, str] | tuple[()]:
