@@ -33,6 +33,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SDO, SKOS, XSD
 
 from .graph import article_relations, build_graph, node_id
 from .records import Evidence, Extraction
+from .resources import bylines
 from .vocab import GOVKG
 
 DATA = Namespace("https://w3id.org/govkg/id/")
@@ -40,8 +41,8 @@ PREFIXES = {"govkg": GOVKG, "org": ORG, "foaf": FOAF, "skos": SKOS, "prov": PROV
             "schema": SDO, "xsd": XSD, "owl": OWL, "id": DATA}
 CLASSES = {"PER": FOAF.Person, "ORG": ORG.Organization, "PLACE": GOVKG.Place, "PROGRAMME": GOVKG.Programme,
            "HONOUR": GOVKG.Honour, "ARTICLE": GOVKG.Article}
-ROLES = {"reporter": GOVKG.reporter, "correspondent": GOVKG.correspondent, "editor": GOVKG.editor, "photo": GOVKG.photo}
-CREATOR_ROLES = ("reporter", "correspondent")
+ROLES = {role: GOVKG[role] for role in bylines().roles}
+CREATOR_ROLES = bylines().creator_roles
 #: what an IRI path segment may hold unencoded (RFC 3987: ASCII unreserved and sub-delims, ":", "@", ucschar)
 _PATH_CHARS = "A-Za-z0-9\\-._~!$&'()*+,;=:@\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(
     f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 14)) + "\U000e1000-\U000efffd"
@@ -237,7 +238,7 @@ def _statement(rdf: set[Triple], source: str, target: str, kind: str, data: dict
         rdf.add((obj, PROV.qualifiedAttribution, attribution))
         rdf.add((attribution, RDF.type, PROV.Attribution))
         rdf.add((attribution, PROV.agent, subject))
-        rdf.add((attribution, PROV.hadRole, ROLES.get(role, GOVKG.reporter)))
+        rdf.add((attribution, PROV.hadRole, ROLES[bylines().role(role).id]))
         rdf.add((attribution, PROV.wasDerivedFrom, proof))
     else:
         predicate = GOVKG.runs if kind == "RUNS" else _part_of(source, target)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .resources import bylines
+
 ENTITY_TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR")
 
 RELATION_FIELDS: dict[str, tuple[str, ...]] = {
@@ -21,7 +23,8 @@ RELATION_FIELDS: dict[str, tuple[str, ...]] = {
 #: Fields of a relation that name an entity (the others are literals).
 ENTITY_FIELDS = frozenset({"person", "org", "recipient", "honour", "programme", "child", "parent"})
 
-AUTHOR_ROLES = ("reporter", "correspondent", "editor", "photo")
+#: The byline role ids, in the order of ``kg/resources/byline_roles.tsv``.
+AUTHOR_ROLES = tuple(bylines().roles)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from .errors import KgError
 from .files import write_text
 from .graph import KEPT_EVIDENCE, build_graph, evidence_order
 from .records import RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
+from .resources import bylines
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
 TYPE_NAMES = {"PER": "人物", "ORG": "机构", "PLACE": "地方", "PROGRAMME": "工作", "HONOUR": "荣誉", "ARTICLE": "文章"}
@@ -40,7 +41,7 @@ SHAPES = {"PER": "dot", "ORG": "square", "PLACE": "triangle", "PROGRAMME": "diam
 GLYPHS = {"dot": "●", "square": "■", "triangle": "▲", "diamond": "◆", "star": "★", "hexagon": "⬢"}
 RELATIONS = ("POST", "AWARD", "RUNS", "PART_OF", "AUTHOR")
 RELATION_LABELS = {"POST": "任职", "AWARD": "获评", "RUNS": "开展", "PART_OF": "隶属", "AUTHOR": "撰稿"}
-ROLE_LABELS = {"reporter": "记者", "correspondent": "通讯员", "editor": "编辑", "photo": "摄影"}
+ROLE_LABELS = bylines().labels
 
 #: above this many nodes the layout is computed once in Python and frozen
 FREEZE_ABOVE = 500

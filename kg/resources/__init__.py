@@ -158,3 +158,105 @@ def divisions() -> Divisions:
 def surnames() -> frozenset[str]:
     """Chinese surnames (single and double characters) from ``surnames.txt``."""
     return frozenset(read_lines("surnames.txt"))
+
+
+#: Where a byline cue is read: the words of the ``places`` column of ``bylines.tsv``.
+BYLINE_PLACES = ("byline", "dateline", "paper", "field", "credit")
+#: How a byline role is credited: the ``credit`` column of ``byline_roles.tsv``.
+BYLINE_CREDITS = ("creator", "contributor")
+
+
+@dataclass(frozen=True)
+class BylineRole:
+    """A role a news page credits a person with: ``reporter`` (记者), ``editor`` (编辑) …
+
+    ``creator`` says whether the role wrote the article (``dcterms:creator``)
+    rather than contributed to it (``dcterms:contributor``).
+    """
+
+    id: str
+    label: str
+    creator: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Bylines:
+    """The byline roles and the cues that name them (``byline_roles.tsv``, ``bylines.tsv``).
+
+    Every lookup is strict: a cue or role the tables lack raises ``ResourceError``.
+    """
+
+    roles: dict[str, BylineRole]
+    cue_roles: dict[str, str]
+    _places: dict[str, tuple[str, ...]] = field(repr=False)
+
+    @classmethod
+    def from_rows(cls, role_rows: list[dict[str, str]], cue_rows: list[dict[str, str]]) -> Bylines:
+        """Build the tables from rows of ``byline_roles.tsv`` and ``bylines.tsv``, checking every cell."""
+        roles = _byline_roles(role_rows)
+        cue_roles: dict[str, str] = {}
+        places: dict[str, list[str]] = {place: [] for place in BYLINE_PLACES}
+        for row in cue_rows:
+            cue, role = row["cue"], row["role"]
+            where = f"kg/resources/bylines.tsv: cue {cue!r}"
+            if not cue or cue in cue_roles:
+                raise ResourceError(f"{where} is empty or appears twice")
+            if role not in roles:
+                raise ResourceError(f"{where} has unknown role {role!r} (byline_roles.tsv has {', '.join(roles)})")
+            read_in = row["places"].split()
+            if not read_in or not set(read_in) <= set(BYLINE_PLACES):
+                raise ResourceError(f"{where} has places {row['places']!r}, not some of {', '.join(BYLINE_PLACES)}")
+            cue_roles[cue] = role
+            for place in read_in:
+                places[place].append(cue)
+        longest_first = {place: tuple(sorted(cues, key=len, reverse=True)) for place, cues in places.items()}
+        return cls(roles, cue_roles, longest_first)
+
+    def role_of(self, cue: str) -> str:
+        """The role id a cue names (``全媒体记者`` -> ``reporter``)."""
+        try:
+            return self.cue_roles[cue]
+        except KeyError:
+            raise ResourceError(f"byline cue {cue!r} is not in kg/resources/bylines.tsv") from None
+
+    def role(self, role: str) -> BylineRole:
+        """The role with id ``role``."""
+        try:
+            return self.roles[role]
+        except KeyError:
+            known = ", ".join(self.roles)
+            raise ResourceError(f"byline role {role!r} is not in kg/resources/byline_roles.tsv ({known})") from None
+
+    def cues(self, place: str) -> tuple[str, ...]:
+        """The cues read in ``place`` (one of ``BYLINE_PLACES``), longest first."""
+        if place not in self._places:
+            raise ResourceError(f"no byline place {place!r}: the places are {', '.join(BYLINE_PLACES)}")
+        return self._places[place]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Role id -> the label the view shows (``reporter`` -> ``记者``)."""
+        return {role.id: role.label for role in self.roles.values()}
+
+    @property
+    def creator_roles(self) -> tuple[str, ...]:
+        """The ids of the roles that wrote the article (reporters, correspondents)."""
+        return tuple(role.id for role in self.roles.values() if role.creator)
+
+
+def _byline_roles(rows: list[dict[str, str]]) -> dict[str, BylineRole]:
+    roles: dict[str, BylineRole] = {}
+    for row in rows:
+        where = f"kg/resources/byline_roles.tsv: role {row['role']!r}"
+        if not row["role"] or row["role"] in roles or not row["label"]:
+            raise ResourceError(f"{where} is empty, appears twice or has no label")
+        if row["credit"] not in BYLINE_CREDITS:
+            raise ResourceError(f"{where} has credit {row['credit']!r}, not {' or '.join(BYLINE_CREDITS)}")
+        roles[row["role"]] = BylineRole(row["role"], row["label"], row["credit"] == "creator")
+    return roles
+
+
+@functools.cache
+def bylines() -> Bylines:
+    """The byline roles and cues from ``byline_roles.tsv`` and ``bylines.tsv``."""
+    return Bylines.from_rows(read_tsv("byline_roles.tsv"), read_tsv("bylines.tsv"))
