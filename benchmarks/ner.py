@@ -152,7 +152,7 @@ def kg_eval(gold: dict) -> dict[str, dict]:
     from kg.corpus import read_text_file
     from kg.evaluate import evaluate
     from kg.extract import read_article
-    from kg.jsonl import extraction_json
+    from kg.record_io import extraction_json
     from kg.pipeline import make_nlp
     from kg.resolve import resolve
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import jsonl
+from . import record_io
 from .cache import Cache, article_key
 from .corpus import read_articles
 from .export import write_outputs
@@ -115,7 +115,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     try:
         for outcome in extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
                                         jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner):
-            lines.write(jsonl.dumps(outcome.extraction))
+            lines.write(record_io.dumps(outcome.extraction))
             named.append(outcome.nquads)
             add_extraction(graph, outcome.extraction)
             report.articles += 1

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.view_load import offline_context, synthetic_extractions, synthetic_graph
-from kg import jsonl
+from kg import record_io
 from kg.cli import main
 from kg.errors import KgError
 from kg.graph import build_graph
@@ -123,7 +123,7 @@ def test_records_read_back_from_jsonl_rebuild_the_same_graph(tmp_path: Path) -> 
     extractions = synthetic_extractions(200, seed=3)
     graph = build_graph(extractions)
     path = tmp_path / "extractions.jsonl"
-    path.write_text("".join(jsonl.dumps(e) + "\n" for e in extractions), encoding="utf-8")
+    path.write_text("".join(record_io.dumps(e) + "\n" for e in extractions), encoding="utf-8")
     again = build_graph(read_extractions(path))
     assert sorted(graph.nodes(data=True), key=str) == sorted(again.nodes(data=True), key=str)
     assert render_html(graph) == render_html(again)
