@@ -4,9 +4,9 @@ A re-run only processes new or changed articles. The key of an article is a
 hash of everything the extraction reads from it (id, text, header fields);
 the pipeline version is a hash of the package's version, its rule data and
 the code of every extraction stage, so a change to a rule invalidates the
-cache by itself. An entry holds the extraction and the article's RDF named
-graph (N-Quads), as gzip-compressed JSON written atomically; an unreadable
-entry is treated as missing.
+cache by itself. An entry holds the extraction record (``kg.record_io``) and
+the article's RDF named graph (N-Quads), as gzip-compressed JSON written
+atomically; an unreadable entry is treated as missing.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ import json
 import os
 import tempfile
 import zlib
-from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 
 import spacy
 
 from . import __version__
-from .records import Article, Entity, Evidence, Extraction, Mention, Relation
+from .record_io import extraction_from_json, extraction_json
+from .records import Article, Extraction
 
 #: What the extraction depends on, besides the package version and the spaCy version.
 STAGES = ("corpus.py", "normalize.py", "extract.py", "resolve.py", "records.py", "graph.py", "rdf.py", "vocab.py",
-          "pipeline", "resources", "ner", "models")
+          "pipeline", "resources", "ner", "models", "record_io.py")
 #: gzip level of the entries: fast, and N-Quads shrink about tenfold
 COMPRESSION = 1
 
@@ -74,8 +74,8 @@ class Cache:
         """The cached extraction of this very article and its named graph (N-Quads), or None."""
         try:
             data = json.loads(gzip.decompress(self._path(article_key(article)).read_bytes()))
-            return extraction_from_dict(data, article), data["nquads"]
-        except (OSError, ValueError, KeyError, TypeError, EOFError, zlib.error):
+            return extraction_from_json(data, article), data["nquads"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zlib.error):
             return None
 
     def put(self, extraction: Extraction, nquads: str, key: str | None = None) -> None:
@@ -83,31 +83,11 @@ class Cache:
         key: pass the key of the full article when the extraction carries a slim one)."""
         path = self._path(key or article_key(extraction.article))
         path.parent.mkdir(parents=True, exist_ok=True)
-        entry = json.dumps({**extraction_to_dict(extraction), "nquads": nquads}, ensure_ascii=False)
+        entry = json.dumps({**extraction_json(extraction), "nquads": nquads}, ensure_ascii=False)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             stream.write(gzip.compress(entry.encode("utf-8"), compresslevel=COMPRESSION))
         os.replace(temporary, path)
 
 
-def extraction_to_dict(extraction: Extraction) -> dict:
-    """Everything but the article itself (the cache key already pins it down)."""
-    return {
-        "entities": [asdict(e) for e in extraction.entities],
-        "relations": [asdict(r) for r in extraction.relations],
-        "jurisdiction": list(extraction.jurisdiction),
-    }
-
-
-def extraction_from_dict(data: dict, article: Article) -> Extraction:
-    entities = tuple(
-        Entity(e["type"], e["name"], tuple(e["aliases"]), tuple(Mention(**m) for m in e["mentions"])) for e in data["entities"]
-    )
-    relations = tuple(
-        Relation(r["type"], tuple(tuple(pair) for pair in r["args"]), Evidence(**r["evidence"]) if r["evidence"] else None)
-        for r in data["relations"]
-    )
-    return Extraction(article, entities, relations, tuple(data["jurisdiction"]))
-
-
-__all__ = ["Cache", "article_key", "extraction_from_dict", "extraction_to_dict", "pipeline_version"]
+__all__ = ["Cache", "article_key", "pipeline_version"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import GoldError
+from kg.record_io import RecordError, records
 from kg.records import ENTITY_FIELDS, ENTITY_TYPES, RELATION_FIELDS
 
 MODES = ("lenient", "strict")
@@ -154,21 +155,18 @@ def load_gold(folder: str | Path) -> dict[str, dict]:
 
 
 def load_predictions(path: str | Path) -> dict[str, dict]:
-    """Read a JSONL file of extractions (one gold-format object a line), keyed by ``doc``."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise GoldError(f"{path}: cannot read predictions: {err}") from err
+    """Read a JSONL file of extractions (one gold-format object a line), keyed by ``doc``.
+
+    Lines are read as ``kg.record_io`` reads ``extractions.jsonl``, but kept as
+    gold-format objects: only ``doc``, ``entities`` and ``relations`` are scored
+    (other keys, such as a place's ``code``, are ignored).
+    """
     docs: dict[str, dict] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}, line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise GoldError(f"{where}: invalid JSON: {err}") from err
-        _add(docs, obj, where)
+    try:
+        for number, obj in records(path):
+            _add(docs, obj, f"{path}, line {number}")
+    except RecordError as err:
+        raise GoldError(str(err)) from err
     return docs
 
 

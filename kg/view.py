@@ -26,10 +26,11 @@ import pyvis
 from jinja2 import Environment
 from pyvis.network import Network
 
+from . import record_io
 from .errors import KgError
 from .files import write_text
 from .graph import KEPT_EVIDENCE, build_graph, evidence_order
-from .records import RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
+from .records import Evidence, Extraction
 from .resources import bylines
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
@@ -73,33 +74,10 @@ def read_extractions(path: str | Path) -> list[Extraction]:
         path = path / "extractions.jsonl"
     if not path.is_file():
         raise KgError(f"{path}: no such file (give a build folder or its extractions.jsonl; run `kg build` first)")
-    extractions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            extractions.append(_extraction(json.loads(line)))
-        except (ValueError, KeyError, TypeError) as error:
-            raise KgError(f"{path}, line {number}: not an extraction record ({error})") from error
+    extractions = list(record_io.read(path))
     if not extractions:
         raise KgError(f"{path}: no extraction record in the file")
     return extractions
-
-
-def _extraction(record: dict) -> Extraction:
-    meta = record.get("meta", {})
-    article = Article(record["doc"], "", meta.get("source", ""), title=meta.get("title", ""), newspaper=meta.get("newspaper", ""),
-                      page=meta.get("page", ""), date=meta.get("date", ""), encoding=meta.get("encoding", "utf-8"))
-    mentions: dict[tuple[str, str], list[Mention]] = {}
-    for m in record.get("mentions", []):
-        mentions.setdefault((m["type"], m["name"]), []).append(Mention(m["type"], m["text"], m["start"], m["end"], m["rule"]))
-    entities = tuple(Entity(e["type"], e["name"], tuple(e.get("aliases", ())), tuple(mentions.get((e["type"], e["name"]), ())))
-                     for e in record["entities"])
-    relations = []
-    for r in record["relations"]:
-        args = tuple((field, str(r.get(field, ""))) for field in RELATION_FIELDS[r["type"]])
-        relations.append(Relation(r["type"], args, Evidence(**r["evidence"]) if r.get("evidence") else None))
-    return Extraction(article, entities, tuple(relations), tuple(meta.get("jurisdiction", ())))
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:

@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 from kg.build import CACHE_FOLDER, build
-from kg.cache import Cache, article_key, extraction_from_dict, extraction_to_dict
+from kg.cache import Cache, article_key
 from kg.corpus import read_text_file
 from kg.extract import read_article
 from kg.rdf import article_nquads
+from kg.record_io import extraction_from_json, extraction_json
 from kg.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +21,7 @@ SEED = ROOT / "seeds" / "001_6590fda864a470cb.txt"
 def test_an_extraction_survives_the_round_trip_through_json() -> None:
     article = read_text_file(SEED)
     extraction = resolve(read_article(article))
-    assert extraction_from_dict(extraction_to_dict(extraction), article) == extraction
+    assert extraction_from_json(extraction_json(extraction), article) == extraction
 
 
 def test_a_rerun_takes_every_unchanged_article_from_the_cache(tmp_path: Path) -> None:

@@ -1,0 +1,43 @@
+"""The extraction record: a line of ``extractions.jsonl`` reads back into the extraction it was written from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import record_io
+from kg.record_io import RecordError
+from kg.records import Article, Entity, Evidence, Extraction, Mention, Relation
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "output" / "extractions.jsonl"
+ARTICLE = Article("a.txt", "", "in/a.txt", title="标题", date="2021-11-24")
+
+
+def test_every_committed_record_reads_back_into_the_same_line() -> None:
+    lines = COMMITTED.read_text(encoding="utf-8").splitlines()
+    assert lines and all(record_io.dumps(record_io.loads(line)) == line for line in lines)
+
+
+def test_a_line_separator_inside_a_sentence_stays_inside_its_record(tmp_path: Path) -> None:
+    evidence = Evidence("a.txt", 0, 9, "天元区\u2028公安局开展行动", "runs.test")
+    relation = Relation("RUNS", (("org", "天元区公安局"), ("programme", "行动")), evidence)
+    extraction = Extraction(ARTICLE, (Entity("ORG", "天元区公安局"), Entity("PROGRAMME", "行动")), (relation,))
+    path = tmp_path / "extractions.jsonl"
+    path.write_text(record_io.dumps(extraction) + "\n\n" + record_io.dumps(extraction) + "\n", encoding="utf-8")
+    assert list(record_io.read(path)) == [extraction, extraction]
+
+
+@pytest.mark.parametrize(("bad", "problem"), [("{broken", "invalid JSON"), ('["a", "list"]', "not an extraction record"),
+                                              ('{"doc": "b.txt"}', "not an extraction record")])
+def test_a_bad_line_is_named_by_its_number(tmp_path: Path, bad: str, problem: str) -> None:
+    path = tmp_path / "extractions.jsonl"
+    path.write_text(f"{record_io.dumps(Extraction(ARTICLE))}\n\n{bad}\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=rf"extractions\.jsonl, line 3: {problem}"):
+        list(record_io.read(path))
+
+
+def test_a_missing_file_is_a_record_error(tmp_path: Path) -> None:
+    with pytest.raises(RecordError, match="missing.jsonl: cannot read"):
+        list(record_io.read(tmp_path / "missing.jsonl"))
