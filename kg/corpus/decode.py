@@ -62,6 +62,7 @@ MAX_UNDECODABLE_SHARE = 0.01
 SCORE_CHARS = 65_536
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _NEWLINES = re.compile(r"\r\n?")
 _META_CHARSET = re.compile(rb"<meta[^>]{0,300}?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
 
@@ -78,6 +79,16 @@ class Decoded:
 def normalize_newlines(text: str) -> str:
     """Drop a leading BOM and turn ``\\r\\n`` and ``\\r`` into ``\\n``."""
     return _NEWLINES.sub("\n", text.removeprefix("\ufeff"))
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (from a JSON escape such as ``"\\ud800"``; no UTF-8 file
+    holds one) replaced by U+FFFD, one for one."""
+    return LONE_SURROGATE.sub("\ufffd", text)
+
+
+def count_surrogates(text: str) -> int:
+    return len(LONE_SURROGATE.findall(text))
 
 
 def sniff(handle: Reading, source: str, max_bytes: int | None) -> bytes:

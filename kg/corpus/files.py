@@ -14,12 +14,13 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.records import Article, Problem
 
-from .decode import decode_file, sniff, too_big
+from .decode import LONE_SURROGATE, decode_file, replace_surrogates, sniff, too_big
 from .jsonl import jsonl_articles
 from .opening import mode_name, opened, stat_problem
 from .parse import parse_page
@@ -41,7 +42,23 @@ def read_articles(inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_
     read is a ``Problem`` (a symlink loop), as is a dangling link. Files over
     ``max_bytes`` are refused; JSONL files are read a line at a time, and
     each line must be under ``max_bytes``.
+
+    A file name that is not UTF-8 (a GBK name from a Chinese archive) is read,
+    and shown decoded as GB18030 when it is that, else with ``\\xNN`` escapes.
+    An article whose id was already read is skipped, with a ``Problem`` naming both.
     """
+    first_source: dict[str, str] = {}
+    for item in _read_inputs(inputs, max_bytes):
+        item = _shown_safely(item)
+        if isinstance(item, Article):
+            if item.doc in first_source:
+                yield Problem(item.source, f"duplicate id {item.doc!r} (first read from {first_source[item.doc]}): skipped")
+                continue
+            first_source[item.doc] = item.source
+        yield item
+
+
+def _read_inputs(inputs: Iterable[str | Path], max_bytes: int) -> Iterator[Article | Problem]:
     for given in inputs:
         path = Path(given)
         kind = _file_kind(path)
@@ -51,6 +68,35 @@ def read_articles(inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_
             yield from _read_folder(path, max_bytes)
         else:
             yield from _read_file(path, max_bytes)
+
+
+def _shown_safely(item: Article | Problem) -> Article | Problem:
+    """The item with file names that can be written anywhere (see ``display_name``)."""
+    if isinstance(item, Problem):
+        return Problem(display_name(item.source), display_name(item.problem))
+    return replace(item, doc=display_name(item.doc), source=display_name(item.source))
+
+
+def display_name(text: str) -> str:
+    """A path or message as text that any file or terminal takes: the bytes of a name that is not
+    UTF-8 (which Python holds as lone surrogates) read as GB18030 when they are that, name by name,
+    else shown as ``\\xNN``; any other lone surrogate becomes U+FFFD."""
+    if not LONE_SURROGATE.search(text):
+        return text
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:
+        return replace_surrogates(text)
+    return "/".join(_decoded_name(part) for part in raw.split(b"/"))
+
+
+def _decoded_name(raw: bytes) -> str:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def read_text_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:

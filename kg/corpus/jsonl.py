@@ -17,10 +17,16 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.records import Article, Problem
 
-from .decode import SNIFF_BYTES, decode, decode_file, has_bom, sniff, too_big
+from .decode import SNIFF_BYTES, count_surrogates, decode, decode_file, has_bom, replace_surrogates, sniff, too_big
 from .header import find_date
 from .opening import Reading
 from .parse import parse_page
+
+
+#: Header fields a record may give besides ``text``.
+OPTIONAL_FIELDS = ("id", "title", "date", "source")
+#: Longest header field kept (an id, title, date or source name is far shorter).
+MAX_FIELD_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -93,32 +99,79 @@ def _jsonl_records(path: Path, lines: Iterable[_JsonLine]) -> Iterator[Article |
             yield Problem(where, line.problem)
         elif line.text.strip():
             try:
-                yield _jsonl_article(path, line.number, line.text, line.encoding)
+                article, notes = _jsonl_article(path, line.number, line.text, line.encoding)
             except InputError as error:
                 yield Problem(error.source, error.problem)
                 continue
-            if line.note:
-                yield Problem(where, line.note)
+            yield article
+            notes = [line.note, *notes] if line.note else notes
+            if notes:
+                yield Problem(where, f"line {line.number}: " + "; ".join(n.removeprefix(f"line {line.number} ") for n in notes))
     if blank:
         yield Problem(str(path), "empty file")
 
 
-def _jsonl_article(path: Path, number: int, line: str, encoding: str) -> Article:
+def _jsonl_article(path: Path, number: int, line: str, encoding: str) -> tuple[Article, list[str]]:
+    """The article of one JSONL line, and what was left out or repaired in it (one note each)."""
     where = f"{path}:{number}"
+    record = _json_object(line, where, number)
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(where, f'line {number} has no non-empty "text"')
+    notes: list[str] = []
+    text = _repaired(text, "text", notes)
+    field = {key: value for key in OPTIONAL_FIELDS if (value := _optional(record, key, notes))}
+    date = field.get("date", "")
+    if date and not find_date(date):
+        notes.append(f'"date" {_shown(date)} is not a date: left out')
+    article = parse_page(field.get("id", f"{path.name}:{number}"), text, str(path), encoding)
+    given = {"title": field.get("title"), "date": find_date(date), "newspaper": field.get("source")}
+    return replace(article, **{key: value for key, value in given.items() if value}), notes
+
+
+def _json_object(line: str, where: str, number: int) -> dict:
+    """The JSON object on a line, or ``InputError`` saying why it is none."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise InputError(where, f"line {number} is not valid JSON ({error.msg})") from error
+    except RecursionError as error:
+        raise InputError(where, f"line {number} nests arrays or objects too deeply to read") from error
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise InputError(where, f"line {number} cannot be read: {error}") from error
     if not isinstance(record, dict):
         raise InputError(where, f"line {number} is not a JSON object")
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(where, f'line {number} has no non-empty "text"')
-    field = {key: str(record[key]).strip() for key in ("id", "title", "date", "source") if record.get(key)}
-    article = parse_page(field.get("id", f"{path.name}:{number}"), text, str(path), encoding)
-    given = {
-        "title": field.get("title"),
-        "date": find_date(field.get("date", "")) or field.get("date"),
-        "newspaper": field.get("source"),
-    }
-    return replace(article, **{key: value for key, value in given.items() if value})
+    return record
+
+
+def _optional(record: dict, key: str, notes: list[str]) -> str:
+    """A header field of a record as clean text, or ``""`` (with a note) when it is not usable."""
+    value = record.get(key)
+    if value is None or value == "":
+        return ""
+    if key == "id" and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        notes.append(f'"{key}" is {_json_kind(value)}, not a string: left out')
+        return ""
+    if len(value) > MAX_FIELD_CHARS:
+        notes.append(f'"{key}" is {len(value):,} characters long, over {MAX_FIELD_CHARS:,}: left out')
+        return ""
+    return _repaired(value, key, notes).strip()
+
+
+def _repaired(value: str, key: str, notes: list[str]) -> str:
+    """``value`` with lone surrogates (which no UTF-8 file can hold) replaced by U+FFFD, one for one."""
+    count = count_surrogates(value)
+    if count:
+        notes.append(f'{count} lone surrogate{"s" if count > 1 else ""} in "{key}" replaced by U+FFFD')
+    return replace_surrogates(value)
+
+
+def _json_kind(value: object) -> str:
+    kinds = {dict: "an object", list: "an array", bool: "a boolean", int: "a number", float: "a number"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")

@@ -12,7 +12,7 @@ from dataclasses import replace
 from kg.errors import InputError
 from kg.records import Article
 
-from .decode import normalize_newlines
+from .decode import normalize_newlines, replace_surrogates
 from .header import Lines, find_bylines, find_date, header_lines, line_kind, paper_and_page, title
 from .layout import paragraphs
 from .markup import html_text, looks_like_html
@@ -20,7 +20,7 @@ from .markup import html_text, looks_like_html
 
 def parse_article(doc: str, text: str, source: str, encoding: str = "utf-8") -> Article:
     """Build an ``Article`` from decoded text: header, bylines and repaired paragraphs."""
-    text = normalize_newlines(text)
+    text = replace_surrogates(normalize_newlines(text))
     lines = _lines(text)
     kinds = [line_kind(line) for _, line in lines]
     header = header_lines(lines, kinds)
