@@ -146,10 +146,10 @@ def test_folders_are_walked_recursively_in_sorted_order(tmp_path):
         record = json.dumps({"id": "c-1", "text": "正文。"})
         path.write_text(record if relative.endswith(".jsonl") else f"{relative}\n", encoding="utf-8")
     single = tmp_path / "a" / "z.md"
-    *results, ignored, last = read_articles([tmp_path, single])
-    results.append(last)
-    assert [r.doc for r in results] == ["c.txt", "z.md", "b.txt", "c-1", "z.md"]
+    *results, ignored, again = read_articles([tmp_path, single])
+    assert [r.doc for r in results] == ["c.txt", "z.md", "b.txt", "c-1"]
     assert ignored == Problem(str(tmp_path), "ignored 1 other file (.png 1)")
+    assert again == Problem(str(single), f"duplicate id 'z.md' (first read from {single}): skipped")
     assert [r.title for r in results[:3]] == ["a/b/c.txt", "a/z.md", "b.txt"]
     assert results[0].source == str(tmp_path / "a" / "b" / "c.txt")
 
