@@ -43,14 +43,47 @@ class Outcome:
     cached: bool = False
 
 
+@dataclass(frozen=True)
+class Failure:
+    """An article whose extraction raised: it is reported and left out, the run goes on."""
+
+    doc: str
+    source: str
+    error: str
+
+
 def slim(extraction: Extraction) -> Extraction:
     """The extraction without the article's text and paragraphs (kept: its metadata)."""
     return replace(extraction, article=replace(extraction.article, text="", paragraphs=()))
 
 
-def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome]:
+def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome | Failure]:
     """Run the pipeline (with or without the NER model), resolution and RDF conversion on a batch of articles,
-    the pipeline once over all of it (its time is shared out among the articles by their length)."""
+    the pipeline once over all of it (its time is shared out among the articles by their length).
+
+    When that raises, each article runs alone, and one that still raises is a ``Failure``: an error in
+    extraction costs that article, not its batch or the run.
+    """
+    try:
+        return _extract(articles, ner)
+    except Exception:  # noqa: BLE001  (any error of any stage; each article is tried again alone)
+        return [_extract_alone(article, ner) for article in articles]
+
+
+def _extract_alone(article: Article, ner: bool) -> Outcome | Failure:
+    try:
+        return _extract([article], ner)[0]
+    except Exception as error:  # noqa: BLE001
+        return Failure(article.doc, article.source, one_line(error))
+
+
+def one_line(error: BaseException, limit: int = 300) -> str:
+    """``Type: message`` on one line, at most ``limit`` characters."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _extract(articles: list[Article], ner: bool) -> list[Outcome]:
     start = time.perf_counter()
     readings = read_batch(articles, ner=ner)
     per_char = (time.perf_counter() - start) / max(1, sum(len(article.text) for article in articles))
@@ -71,7 +104,7 @@ def default_jobs() -> int:
 
 
 def run(items: Iterable[Article | Outcome], *, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-        ner: bool = True) -> Iterator[Outcome]:
+        ner: bool = True) -> Iterator[Outcome | Failure]:
     """``extract_batch`` over the articles of ``items``, in order, on the chosen executor; an ``Outcome`` among
     them (a cached article) is passed through in its place."""
     if executor == "dask":
@@ -101,7 +134,7 @@ def _done(batch: list) -> bool:
     return isinstance(batch[0], Outcome)
 
 
-def _windowed(submit, items: Iterable[Article | Outcome], workers: int) -> Iterator[Outcome]:
+def _windowed(submit, items: Iterable[Article | Outcome], workers: int) -> Iterator[Outcome | Failure]:
     """Submit batches, keeping at most ``IN_FLIGHT`` batches' worth of articles per worker waiting (known
     outcomes included); yield in order, known outcomes as soon as nothing before them is waiting."""
     pending: deque[tuple[Future | list[Outcome], int]] = deque()
@@ -118,7 +151,7 @@ def _windowed(submit, items: Iterable[Article | Outcome], workers: int) -> Itera
         yield from head if isinstance(head, list) else head.result()
 
 
-def _dask(items: Iterable[Article | Outcome], scheduler: str | None, ner: bool) -> Iterator[Outcome]:
+def _dask(items: Iterable[Article | Outcome], scheduler: str | None, ner: bool) -> Iterator[Outcome | Failure]:
     if not scheduler:
         raise KgError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     try:

@@ -40,3 +40,45 @@ def test_ctrl_c_stops_the_build_with_a_message(tmp_path: Path, monkeypatch: pyte
     result = CliRunner().invoke(main, ["build", str(SEED), "--out", str(tmp_path)])
     assert result.exit_code == 130
     assert "interrupted: every output file is either complete or still the previous version" in result.output
+
+
+def test_an_error_inside_extraction_costs_that_article_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.parallel
+
+    real = kg.parallel.resolve
+
+    def fails_on_one(reading):
+        if reading.article.doc == "001_6590fda864a470cb.txt":
+            raise KeyError("会 同")
+        return real(reading)
+
+    monkeypatch.setattr(kg.parallel, "resolve", fails_on_one)
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))[:3]
+    report = build(seeds, tmp_path / "out", jobs=1, cache=False)
+    assert report.articles == 2
+    [problem] = report.problems
+    assert problem.source == str(seeds[1])
+    assert problem.problem == "extraction failed, article left out: KeyError: '会 同'"
+    docs = [line.split('"', 4)[3] for line in (tmp_path / "out" / "extractions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert docs == [seeds[0].name, seeds[2].name]
+
+
+def test_a_failed_article_fails_the_run_only_under_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.parallel
+
+    real = kg.parallel.resolve
+
+    def fails_on_the_seed(reading):
+        if reading.article.doc == SEED.name:
+            raise ValueError("broken\nrule")
+        return real(reading)
+
+    monkeypatch.setattr(kg.parallel, "resolve", fails_on_the_seed)
+    other = ROOT / "seeds" / "001_6590fda864a470cb.txt"
+    for strict, code in (([], 0), (["--strict"], 1)):
+        result = CliRunner().invoke(main, ["build", str(SEED), str(other), "--out", str(tmp_path / "out"), "--jobs", "1",
+                                           "--no-cache", *strict])
+        assert result.exit_code == code, result.output
+        assert f"{SEED}: extraction failed, article left out: ValueError: broken rule" in result.output
+    result = CliRunner().invoke(main, ["build", str(SEED), "--out", str(tmp_path / "none"), "--jobs", "1", "--no-cache"])
+    assert result.exit_code == 1 and not (tmp_path / "none" / "graph.ttl").exists()
