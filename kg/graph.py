@@ -16,8 +16,7 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
-from .records import Evidence, Extraction, Relation
-from .resources import divisions
+from .records import Entity, Evidence, Extraction, Relation
 
 #: relation type -> (source field, target field)
 ENDPOINTS = {
@@ -73,7 +72,7 @@ def _add_article(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
         node = node_id(entity.type, entity.name)
         if node not in graph:
             graph.add_node(node, type=entity.type, label=entity.name, aliases=set(), articles=set(), mentions=0,
-                           **_division(entity.name) if entity.type == "PLACE" else {})
+                           **_division(entity))
         data = graph.nodes[node]
         data["aliases"].update(entity.aliases)
         data["articles"].add(article.doc)
@@ -103,10 +102,9 @@ def edge_key(relation: str, literals: dict[str, str]) -> str:
     return "|".join([relation, *(f"{k}={v}" for k, v in sorted(literals.items()))])
 
 
-def _division(name: str) -> dict[str, str]:
-    """Division code and level of a place that is a division of China under its full name."""
-    matches = [d for d in divisions().by_name(name) if name in d.names]
-    return {"code": matches[0].code, "level": matches[0].level} if len(matches) == 1 else {}
+def _division(entity: Entity) -> dict[str, str]:
+    """A place's division code and level, as resolution found them (nothing when it has none)."""
+    return {"code": entity.code, "level": entity.level} if entity.code else {}
 
 
 def _endpoints(relation: Relation, types_by_name: dict[str, list[str]], article_node: str) -> tuple[str, str] | None:

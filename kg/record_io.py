@@ -1,7 +1,8 @@
 """The extraction record: one line of ``extractions.jsonl``, and what the cache stores of an extraction.
 
 A record is the gold format (``doc``, ``entities``, ``relations``) plus the
-article's ``meta``, every mention and the evidence of every relation.
+article's ``meta``, every mention and the evidence of every relation; a
+place that is a division of China also carries its ``code`` and ``level``.
 ``dumps`` writes one and ``loads`` reads it back into the same
 ``Extraction`` (the article's text aside), so the build, the cache, the view
 and the evaluation all go through this module.
@@ -37,8 +38,11 @@ def relation_json(relation: Relation) -> dict:
 
 
 def entity_json(entity: Entity) -> dict:
-    """An entity in the gold format."""
-    return {"type": entity.type, "name": entity.name, "aliases": list(entity.aliases)}
+    """An entity in the gold format, with its division code and level when it has them."""
+    out: dict = {"type": entity.type, "name": entity.name, "aliases": list(entity.aliases)}
+    if entity.code:
+        out.update(code=entity.code, level=entity.level)
+    return out
 
 
 def extraction_json(extraction: Extraction) -> dict:
@@ -85,7 +89,8 @@ def _article(doc: str, meta: dict) -> Article:
 
 
 def _entity(data: dict, mentions: tuple[Mention, ...]) -> Entity:
-    return Entity(data["type"], data["name"], tuple(data.get("aliases", ())), mentions)
+    return Entity(data["type"], data["name"], tuple(data.get("aliases", ())), mentions, data.get("code", ""),
+                  data.get("level", ""))
 
 
 def _relation(data: dict) -> Relation:

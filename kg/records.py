@@ -92,12 +92,18 @@ class Mention:
 
 @dataclass(frozen=True)
 class Entity:
-    """A resolved entity of one article: canonical name, aliases, mentions."""
+    """A resolved entity of one article: canonical name, aliases, mentions.
+
+    A place that names one division of China carries its division ``code``
+    and ``level`` (county, city, province); other entities leave them empty.
+    """
 
     type: str
     name: str
     aliases: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    code: str = ""
+    level: str = ""
 
 
 @dataclass(frozen=True)

@@ -226,8 +226,19 @@ def _entities(found: tuple[Found, ...], names: list[str]) -> list[Entity]:
     for (kind, name), items in sorted(groups.items()):
         aliases = sorted({clean(i.mention.text) for i in items} - {name, ""})
         mentions = tuple(sorted({i.mention for i in items}, key=lambda m: (m.start, m.end)))
-        entities.append(Entity(kind, name, tuple(aliases), mentions))
+        entities.append(Entity(kind, name, tuple(aliases), mentions, *_division_facts(kind, name)))
     return entities
+
+
+def _division_facts(kind: str, name: str) -> tuple[str, str]:
+    """Code and level of a place whose name (full or short) is that of one division of China, else empty.
+
+    By the name, not by what each mention was resolved to: the graph has one
+    node per name across articles, so a name several divisions share (鼓楼区)
+    gets no code.
+    """
+    matches = divisions().by_name(name) if kind == "PLACE" else ()
+    return (matches[0].code, matches[0].level) if len(matches) == 1 else ("", "")
 
 
 # relations ----------------------------------------------------------------

@@ -12,6 +12,8 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg.build import build
+from kg.graph import build_graph
+from kg.records import Article, Entity, Extraction
 from kg.vocab import GOVKG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +118,16 @@ def test_trig_holds_one_named_graph_per_article(built: Path) -> None:
 def test_every_format_holds_the_same_triples(built: Path, turtle: rdflib.Graph) -> None:
     for name, fmt in (("graph.nt", "nt"), ("graph.jsonld", "json-ld")):
         assert isomorphic(rdflib.Graph().parse(built / name, format=fmt), turtle), name
+
+
+def test_a_place_node_takes_its_division_from_the_entity() -> None:
+    places = (Entity("PLACE", "天元区", code="430211", level="county"), Entity("PLACE", "株洲市"))
+    graph = build_graph([Extraction(Article("a.txt", "", "a.txt"), places)])
+    assert (graph.nodes["place:天元区"]["code"], graph.nodes["place:天元区"]["level"]) == ("430211", "county")
+    assert "code" not in graph.nodes["place:株洲市"]  # the gazetteer is not asked again
+
+
+def test_a_division_code_and_level_reach_the_rdf(turtle: rdflib.Graph) -> None:
+    rows = turtle.query(PREFIXES + """
+        SELECT ?code ?level WHERE { ?place skos:prefLabel "天元区"@zh ; govkg:divisionCode ?code ; govkg:level ?level }""")
+    assert {(str(code), str(level)) for code, level in rows} == {("430211", "county")}

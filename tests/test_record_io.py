@@ -20,6 +20,16 @@ def test_every_committed_record_reads_back_into_the_same_line() -> None:
     assert lines and all(record_io.dumps(record_io.loads(line)) == line for line in lines)
 
 
+def test_a_place_keeps_its_division_code_and_level() -> None:
+    place = Entity("PLACE", "天元区", ("天元",), (Mention("PLACE", "天元", 0, 2, "place.gazetteer"),), "430211", "county")
+    extraction = Extraction(ARTICLE, (place, Entity("ORG", "天元区公安局")), (), ("天元区",))
+    assert record_io.extraction_json(extraction)["entities"] == [
+        {"type": "PLACE", "name": "天元区", "aliases": ["天元"], "code": "430211", "level": "county"},
+        {"type": "ORG", "name": "天元区公安局", "aliases": []},
+    ]
+    assert record_io.loads(record_io.dumps(extraction)) == extraction
+
+
 def test_a_line_separator_inside_a_sentence_stays_inside_its_record(tmp_path: Path) -> None:
     evidence = Evidence("a.txt", 0, 9, "天元区\u2028公安局开展行动", "runs.test")
     relation = Relation("RUNS", (("org", "天元区公安局"), ("programme", "行动")), evidence)

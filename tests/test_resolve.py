@@ -154,6 +154,16 @@ def test_the_full_place_name_wins_when_the_article_writes_it():
     assert "岳阳" not in names(extraction, "PLACE")
 
 
+def test_a_place_carries_the_code_and_level_of_the_one_division_its_name_is(seed_runs):
+    extraction = seed_runs["000"].extraction
+    assert [(e.name, e.code, e.level) for e in extraction.entities if e.name in ("天元区", "株洲市")] == [
+        ("天元区", "430211", "county"), ("株洲市", "430200", "city")]
+    assert entity(seed_runs["003"].extraction, "PLACE", "株洲").code == "430200"  # the short form of one division
+    assert entity(seed_runs["002"].extraction, "PLACE", "岳阳").code == ""  # 岳阳市 and 岳阳县 share the short form
+    assert entity(seed_runs["002"].extraction, "PLACE", "三门镇").level == ""  # not a division
+    assert not any(e.code or e.level for e in extraction.entities if e.type != "PLACE")
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_far_away_short_form_is_no_place(seed_runs, seed):
     """平安 (平安区, 青海) is seen by the gazetteer in 平安株洲, 平安建设 … and dropped by resolution."""
