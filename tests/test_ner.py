@@ -26,6 +26,7 @@ from kg.ner.data import (
 from kg.ner.model import given_name_chars, load_model, model_path, score
 from kg.ner.train import blank, ship_model, train
 from kg.pipeline import make_nlp
+from kg.pipeline.ner import offer
 from kg.pipeline.spans import ENTITIES, add_candidate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,21 +143,22 @@ def test_score_counts_exact_spans_and_skips_unknown_regions() -> None:
     assert (scores["PER"]["tp"], scores["ORG"]["fp"], scores["ORG"]["fn"], scores["PLACE"]["fp"]) == (1, 1, 1, 0)
 
 
-# -- the combination policy (kg_entities) ---------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chooser() -> Language:
-    """The rule pipeline without the model: candidates are added by hand, then ``kg_entities`` chooses."""
-    return make_nlp(ner=False)
+# -- the combination policy (kg_ner's shape check, then kg_entities) --------------------
 
 
 def choose(nlp: Language, text: str, candidates: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """(label, text, rule) of the chosen spans when only ``candidates`` (label, surface, rule) are offered."""
+    """(label, text, rule) of the chosen spans when only ``candidates`` (label, surface, rule) are offered:
+    the rules' are added as the rule components add them, the model's (rule ``ner.*``) go through
+    ``kg_ner``'s shape check as the model's entities do, then ``kg_entities`` chooses."""
     doc = nlp.make_doc(text)
+    model = []
     for label, surface, rule in candidates:
         start = text.index(surface)
-        add_candidate(doc, start, start + len(surface), label, surface, rule)
+        if rule.startswith("ner."):
+            model.append((start, start + len(surface), label))
+        else:
+            add_candidate(doc, start, start + len(surface), label, surface, rule)
+    doc = offer(doc, model, nlp.get_pipe("kg_ner").shape)
     doc = nlp.get_pipe("kg_entities")(doc)
     return [(s.label_, s.text, s._.kg_rule) for s in doc.spans[ENTITIES]]
 
@@ -189,8 +191,8 @@ def choose(nlp: Language, text: str, candidates: list[tuple[str, str, str]]) -> 
     ("习近平新时代中国特色社会主义思想", [("PLACE", "中国", "ner.PLACE")], []),
     ("株洲日报社", [("PLACE", "株洲", "ner.PLACE")], []),
 ])
-def test_combination_policy(chooser: Language, text: str, candidates: list, chosen: list) -> None:
-    assert choose(chooser, text, candidates) == chosen
+def test_combination_policy(nlp: Language, text: str, candidates: list, chosen: list) -> None:
+    assert choose(nlp, text, candidates) == chosen
 
 
 # -- the shipped model and kg ner ----------------------------------------------------------
