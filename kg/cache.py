@@ -1,16 +1,21 @@
 """A per-article cache of extractions, keyed by content and pipeline version.
 
 A re-run only processes new or changed articles. The key of an article is a
-hash of everything the extraction reads from it (id, text, header fields);
-the pipeline version is a hash of the package's version, its rule data and
-the code of every extraction stage, so a change to a rule invalidates the
-cache by itself. An entry holds the extraction record (``kg.record_io``) and
-the article's RDF named graph (N-Quads), as gzip-compressed JSON written
-atomically; an unreadable entry is treated as missing.
+hash of everything the extraction reads from it (id, text, header fields,
+bylines, paragraphs); the pipeline version is a hash of what turns an
+article into an extraction: the package and spaCy versions, the pipeline's
+spaCy config, every file under ``kg/resources/`` and ``kg/models/``, and the
+source of every ``kg`` module the per-article stages import (found by
+following the imports from ``kg.parallel``), so a change to a rule, a
+lexicon or a new data file invalidates the cache by itself. An entry holds
+the extraction record (``kg.record_io``) and the article's RDF named graph
+(N-Quads), as gzip-compressed JSON written atomically; an unreadable entry
+is treated as missing.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import gzip
 import hashlib
@@ -18,46 +23,125 @@ import json
 import os
 import tempfile
 import zlib
-from importlib import resources
+from collections.abc import Iterator
 from pathlib import Path
 
 import spacy
 
 from . import __version__
+from .pipeline import config_text
 from .record_io import extraction_from_json, extraction_json
 from .records import Article, Extraction
 
-#: What the extraction depends on, besides the package version and the spaCy version.
-STAGES = ("corpus.py", "normalize.py", "extract.py", "resolve.py", "records.py", "graph.py", "rdf.py", "vocab.py",
-          "pipeline", "resources", "ner", "models", "record_io.py")
+#: the package's folder, and the data folders every file of which the version covers
+PACKAGE = Path(__file__).resolve().parent
+RESOURCES = PACKAGE / "resources"
+MODELS = PACKAGE / "models"
+#: where the per-article stages start (the workers' entry point) and the module that writes their entries
+ENTRY_MODULES = ("kg.parallel", "kg.record_io")
 #: gzip level of the entries: fast, and N-Quads shrink about tenfold
 COMPRESSION = 1
 
 
+def pipeline_version(ner: bool = True, *, resources: Path | None = None, models: Path | None = None,
+                     package: Path | None = None) -> str:
+    """A short hash of the code, configuration and data that turn an article into an extraction
+    (``ner``: with the NER model). The roots default to the package's own folders."""
+    package = package or PACKAGE
+    return _version(ner, resources or RESOURCES, models or MODELS, package)
+
+
 @functools.cache
-def pipeline_version() -> str:
-    """A short hash of the code and data that turn an article into an extraction."""
-    digest = hashlib.sha256(f"{__version__} spacy {spacy.__version__}".encode())
-    root = resources.files("kg")
-    for stage in STAGES:
-        for path in sorted(_files(root.joinpath(stage)), key=lambda p: str(p)):
-            digest.update(str(path).rsplit("kg", 1)[-1].encode())
-            digest.update(path.read_bytes())
+def _version(ner: bool, resources: Path, models: Path, package: Path) -> str:
+    """``pipeline_version``, computed once per process for each setting and set of folders."""
+    digest = hashlib.sha256(f"govkg {__version__} spacy {spacy.__version__} ner {ner}\n".encode())
+    digest.update(config_text(ner=ner).encode("utf-8"))
+    for label, root in (("resources", resources), ("models", models)):
+        for path in _data_files(root):
+            digest.update(_named_bytes(f"{label}/{path.relative_to(root).as_posix()}", path))
+    for path in stage_modules(package):
+        digest.update(_named_bytes(f"kg/{path.relative_to(package).as_posix()}", path))
     return digest.hexdigest()[:16]
 
 
-def _files(entry) -> list:
-    if entry.is_file():
-        return [entry]
-    if not entry.is_dir():
-        return []
-    return [f for child in entry.iterdir() if child.name != "__pycache__" for f in _files(child)
-            if not f.name.endswith(".pyc")]
+def _named_bytes(name: str, path: Path) -> bytes:
+    """A file's name and bytes, each prefixed by its length, so that no two sets of files hash alike."""
+    data = path.read_bytes()
+    return f"{len(name)}:{name}{len(data)}:".encode() + data
+
+
+def _data_files(root: Path) -> list[Path]:
+    """Every file under ``root``, recursively and sorted, without Python caches."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
+# -- the modules of the per-article stages ------------------------------------------------------
+
+
+def stage_modules(package: Path | None = None, entries: tuple[str, ...] = ENTRY_MODULES) -> list[Path]:
+    """The source files of the ``kg`` modules that ``entries`` import, directly or not (entries and
+    the packages around them included), sorted; imports are read from the source, not run."""
+    package = package or PACKAGE
+    found: dict[str, Path] = {}
+    todo = list(entries)
+    while todo:
+        name = todo.pop()
+        path = None if name in found else _module_file(package, name)
+        if path is None:
+            continue
+        found[name] = path
+        todo.extend(_parents(name))
+        todo.extend(_imported(path, name))
+    return sorted(found.values())
+
+
+def _module_file(package: Path, name: str) -> Path | None:
+    """The source of module ``name`` (``kg`` or ``kg.…``) under ``package``, or None if it is not a module there."""
+    parts = name.split(".")
+    if parts[0] != "kg":
+        return None
+    base = package.joinpath(*parts[1:])
+    for path in (base / "__init__.py", base.with_suffix(".py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _parents(name: str) -> Iterator[str]:
+    """The packages an import of ``name`` runs first (``kg.a.b`` -> ``kg``, ``kg.a``)."""
+    parts = name.split(".")
+    return (".".join(parts[:end]) for end in range(1, len(parts)))
+
+
+def _imported(path: Path, name: str) -> Iterator[str]:
+    """Every module name an ``import`` in the source could load (anywhere in it: lazy imports too);
+    ``from m import x`` gives ``m`` and ``m.x``, which counts only if it is a module."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package)
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    """The absolute module of ``from … import``, relative imports resolved against ``package``."""
+    if not node.level:
+        return node.module or ""
+    parts = package.split(".")
+    base = ".".join(parts[:len(parts) - node.level + 1])
+    return f"{base}.{node.module}" if node.module else base
+
+
+# -- entries ---------------------------------------------------------------------------------
 
 
 def article_key(article: Article) -> str:
     """A hash of what the extraction reads from the article."""
-    fields = [article.doc, article.text, article.title, article.date, article.newspaper, article.page, article.source]
+    fields = [article.doc, article.text, article.title, article.date, article.newspaper, article.page, article.source,
+              repr(article.bylines), repr(article.paragraphs)]
     return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
 
 
@@ -65,7 +149,7 @@ class Cache:
     """Extractions on disk under ``folder/VERSION/`` (``VERSION-rules`` without the NER model)."""
 
     def __init__(self, folder: str | Path, *, ner: bool = True) -> None:
-        self.folder = Path(folder) / (pipeline_version() + ("" if ner else "-rules"))
+        self.folder = Path(folder) / (pipeline_version(ner) + ("" if ner else "-rules"))
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json.gz"
@@ -90,4 +174,4 @@ class Cache:
         os.replace(temporary, path)
 
 
-__all__ = ["Cache", "article_key", "pipeline_version"]
+__all__ = ["Cache", "article_key", "pipeline_version", "stage_modules"]

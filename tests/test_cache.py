@@ -6,9 +6,12 @@ import gzip
 import shutil
 from pathlib import Path
 
+import pytest
+
+import kg.cache
 from kg.build import CACHE_FOLDER, build
-from kg.cache import Cache, article_key
-from kg.corpus import read_text_file
+from kg.cache import Cache, article_key, pipeline_version, stage_modules
+from kg.corpus import read_articles, read_text_file
 from kg.extract import read_article
 from kg.rdf import article_nquads
 from kg.record_io import extraction_from_json, extraction_json
@@ -61,3 +64,75 @@ def test_a_damaged_cache_entry_is_ignored(tmp_path: Path) -> None:
 def test_the_cache_is_not_used_when_turned_off(tmp_path: Path) -> None:
     report = build([SEED], tmp_path, cache=False)
     assert report.articles == 1 and not (tmp_path / CACHE_FOLDER).exists()
+
+
+# -- the pipeline version --------------------------------------------------------------------
+
+
+@pytest.fixture
+def resources_copy(tmp_path: Path) -> Path:
+    """A copy of the package's resource folder (the pipeline itself still reads the packaged one)."""
+    return Path(shutil.copytree(kg.cache.RESOURCES, tmp_path / "resources-a", ignore=shutil.ignore_patterns("__pycache__")))
+
+
+def changed_copy(folder: Path, target: Path) -> Path:
+    """A copy of ``folder`` with one line of one resource file changed."""
+    copy = Path(shutil.copytree(folder, target))
+    path = copy / "stopwords.txt"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[-1] = lines[-1].rstrip("\n") + "甲\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    return copy
+
+
+def test_a_copy_of_the_resources_gives_the_same_version_and_ner_its_own(resources_copy: Path) -> None:
+    assert pipeline_version(resources=resources_copy) == pipeline_version()
+    assert pipeline_version(True) != pipeline_version(False)
+
+
+def test_one_changed_resource_line_makes_every_cache_entry_stale(resources_copy: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kg.cache, "RESOURCES", resources_copy)
+    seeds = ROOT / "seeds"
+    first, second = (build([seeds], tmp_path / "out", ner=False) for _ in range(2))
+    assert (first.cached, second.cached) == (0, first.articles)
+    changed = changed_copy(resources_copy, tmp_path / "resources-b")
+    assert pipeline_version(False, resources=changed) != pipeline_version(False, resources=resources_copy)
+    monkeypatch.setattr(kg.cache, "RESOURCES", changed)
+    cache = Cache(tmp_path / "out" / CACHE_FOLDER, ner=False)
+    assert all(cache.get(article) is None for article in read_articles([seeds]))
+    assert build([seeds], tmp_path / "out", ner=False).cached == 0
+
+
+def test_a_new_resource_file_changes_the_version(resources_copy: Path, tmp_path: Path) -> None:
+    added = Path(shutil.copytree(resources_copy, tmp_path / "resources-b"))
+    (added / "more").mkdir()
+    (added / "more" / "new_words.txt").write_text("新词\n", encoding="utf-8")
+    assert pipeline_version(resources=added) != pipeline_version(resources=resources_copy)
+
+
+def test_the_stage_modules_are_found_by_following_the_imports_of_the_workers() -> None:
+    names = {path.relative_to(kg.cache.PACKAGE).as_posix() for path in stage_modules()}
+    assert {"__init__.py", "parallel.py", "extract.py", "normalize.py", "resolve.py", "rdf.py", "graph.py", "records.py",
+            "record_io.py", "pipeline/__init__.py", "resources/__init__.py", "ner/model.py"} <= names
+    assert not names & {"cli.py", "build.py", "cache.py", "view.py", "serve.py", "export.py", "evaluate.py", "ner/train.py"}
+
+
+def test_the_import_walk_follows_relative_absolute_and_lazy_imports(tmp_path: Path) -> None:
+    package = tmp_path / "kg"
+    sources = {
+        "__init__.py": "",
+        "parallel.py": "from .a import run\nimport json\n",
+        "a.py": "from . import b\n\ndef run():\n    from kg.sub.c import x\n",
+        "b.py": "",
+        "sub/__init__.py": "",
+        "sub/c.py": "from ..d import y\n",
+        "d.py": "",
+        "unused.py": "",
+        "record_io.py": "",
+    }
+    for name, text in sources.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text, encoding="utf-8")
+    found = {path.relative_to(package).as_posix() for path in stage_modules(package)}
+    assert found == set(sources) - {"unused.py"}
