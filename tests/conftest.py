@@ -1,7 +1,19 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules.
+
+The suite runs on a fresh clone with nothing beside it: data the tests need is
+committed under ``tests/fixtures/`` (see its README). Data a user will not have
+(the full NER training sets, ``gold-dev``, the news corpus in ``../shared``)
+and tools outside the package (Debian's Chromium) are asked for through
+``shared_path`` and ``chromium_executable``, which skip the test and say why.
+CI sets ``KG_REQUIRE_ALL=1`` (``.ci/run``): there every skip fails instead,
+with the same reason, so a test cannot stop running unnoticed.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +21,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.build import build
 from kg.corpus import read_text_file
 from kg.extract import reading_from_doc
 from kg.normalize import TextMap, assemble
@@ -16,7 +29,85 @@ from kg.pipeline import shared_nlp
 from kg.records import Article, Extraction, Reading
 from kg.resolve import resolve
 
-SEED_DIR = Path(__file__).resolve().parents[1] / "seeds"
+ROOT = Path(__file__).resolve().parents[1]
+SEED_DIR = ROOT / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE_ALL = "KG_REQUIRE_ALL"
+
+
+# -- what a fresh clone lacks: skip and say why, or fail under KG_REQUIRE_ALL=1 --
+
+
+def everything_required() -> bool:
+    """Whether skips are failures (``KG_REQUIRE_ALL=1``, as ``.ci/run`` sets it)."""
+    return os.environ.get(REQUIRE_ALL) == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Under ``KG_REQUIRE_ALL=1`` a skipped test fails, with the reason it gave for skipping."""
+    outcome = yield
+    report = outcome.get_result()
+    if everything_required() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"{reason.removeprefix('Skipped: ')} ({REQUIRE_ALL}=1: every test must run)"
+
+
+@pytest.fixture(scope="session")
+def shared_path() -> Callable[..., Path]:
+    """``shared_path("gold-dev", "gold")``: that path in ``../shared``, or a skip that says it is not there."""
+
+    def find(*parts: str) -> Path:
+        path = SHARED.joinpath(*parts)
+        if not path.exists():
+            pytest.skip(f"needs ../shared/{'/'.join(parts)} beside the checkout (development data a clone does not have)")
+        return path
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> Path:
+    """Debian's Chromium, which the browser tests drive through Playwright (nothing is downloaded)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs {CHROMIUM} (apt-get install chromium; .ci/run installs it)")
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip("needs Playwright (pip install -e '.[test]')")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def gold_dir() -> Path:
+    """The seeds' gold files (a committed copy of ``../shared/gold``)."""
+    return FIXTURES / "gold"
+
+
+@pytest.fixture(scope="session")
+def ner_data() -> Path:
+    """The first 30 records of each NER training file, in the layout ``kg train-ner`` reads."""
+    return FIXTURES / "ner"
+
+
+# -- the seeds' build, once per session (test_build, test_rdf, test_cache, test_cli) --
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the README's build command makes (``kg build seeds/ --out DIR`` from the repository root,
+    one process, with its cache in ``DIR/.kg-cache``). Shared by every test that reads a build:
+    copy it before changing anything in it."""
+    out = tmp_path_factory.mktemp("seeds-build")
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        report = build(["seeds/"], out)
+    finally:
+        os.chdir(here)
+    assert report.articles == 5 and not report.problems
+    return out
 
 
 # -- shared pipeline and seed readings (test_normalize, test_pipeline, test_resolve) --

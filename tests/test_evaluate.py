@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,6 @@ from kg.evaluate import (
     normalize_name,
 )
 
-GOLD_DIR = Path("/work/shared/gold")
 DOC = "000_fa77a8a22d1f7229.txt"
 
 
@@ -272,15 +271,25 @@ def test_micro_average_adds_counts_across_types_and_documents() -> None:
     assert report.micro("entities", "strict") == Counts(tp=3, fp=3, fn=2)
 
 
-def test_gold_scores_perfectly_against_itself() -> None:
-    if not GOLD_DIR.is_dir():
-        pytest.skip("shared gold folder is absent")
-    gold = load_gold(GOLD_DIR)
+def test_gold_scores_perfectly_against_itself(gold_dir: Path) -> None:
+    gold = load_gold(gold_dir)
     report = evaluate(gold, gold)
     for section in ("entities", "relations"):
         for mode in ("lenient", "strict"):
             assert report.micro(section, mode).f1 == 1.0
     assert report.titles.total > 0 and report.titles.value == 1.0
+
+
+def test_the_development_gold_loads_and_scores_perfectly_against_itself(shared_path: Callable[..., Path]) -> None:
+    gold = load_gold(shared_path("gold-dev", "gold"))
+    assert len(gold) == 20
+    report = evaluate(gold, gold)
+    assert all(report.micro(section, "strict").f1 == 1.0 for section in ("entities", "relations"))
+
+
+def test_the_gold_fixture_is_a_copy_of_the_shared_gold(gold_dir: Path, shared_path: Callable[..., Path]) -> None:
+    shared = shared_path("gold")
+    assert {p.name: p.read_bytes() for p in gold_dir.glob("*.json")} == {p.name: p.read_bytes() for p in shared.glob("*.json")}
 
 
 # -- report ------------------------------------------------------------------

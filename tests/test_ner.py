@@ -1,14 +1,17 @@
 """The NER model (``kg.ner``): data conversion, the combination policy, ``kg ner``, a tiny training run.
 
 The converter is checked on real lines of both training files, artefacts
-included; the policy on hand-made candidates; ``kg ner`` on real sentences;
-and one training run of a few dozen sentences so the training path cannot
-rot. No test retrains the shipped model.
+included (the first 30 records of each, committed in ``tests/fixtures/ner``;
+the full files, where ``../shared/data/ner`` is beside the checkout); the
+policy on hand-made candidates; ``kg ner`` on real sentences; and one training
+run of a few dozen sentences (``slow``) so the training path cannot rot. No
+test retrains the shipped model.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 import socket
 import tomllib
 from fnmatch import fnmatch
@@ -21,7 +24,8 @@ from spacy.language import Language
 
 from kg.cli import main
 from kg.ner.data import (
-    NerDataError, Sentence, bmes_sentence, cluener_sentence, division_like, is_dev, make_doc, read_bmes, read_cluener,
+    ConversionReport, NerDataError, Sentence, bmes_sentence, cluener_sentence, division_like, is_dev, make_doc, read_bmes, read_cluener,
+    sentences,
 )
 from kg.ner.model import given_name_chars, load_model, model_path, score
 from kg.ner.train import blank, ship_model, train
@@ -30,7 +34,6 @@ from kg.pipeline.ner import offer
 from kg.pipeline.spans import ENTITIES, add_candidate
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "ner"
 MAX_MODEL_MB = 25
 
 
@@ -74,8 +77,8 @@ def test_collapse_keeps_the_other_entities_in_place() -> None:
     assert [sentence.text[s:e] for s, e, _ in sentence.ents] == ["尚慕杰"]
 
 
-def test_read_bmes_reads_the_real_file_head_and_rejects_a_bad_line(tmp_path: Path) -> None:
-    head = (DATA / "renmin1998" / "train.bmes").read_text(encoding="utf-8").split("\n\n")[:3]
+def test_read_bmes_reads_the_real_file_head_and_rejects_a_bad_line(ner_data: Path, tmp_path: Path) -> None:
+    head = (ner_data / "renmin1998" / "train.bmes").read_text(encoding="utf-8").split("\n\n")[:3]
     path = tmp_path / "head.bmes"
     path.write_text("\n\n".join(head) + "\n", encoding="utf-8")
     fragments = list(read_bmes(path))
@@ -88,8 +91,8 @@ def test_read_bmes_reads_the_real_file_head_and_rejects_a_bad_line(tmp_path: Pat
 # -- CLUENER2020 ----------------------------------------------------------------------
 
 
-def test_cluener_record_zero_maps_company_to_org_and_name_to_per() -> None:
-    record = json.loads((DATA / "cluener2020" / "train.json").open(encoding="utf-8").readline())
+def test_cluener_record_zero_maps_company_to_org_and_name_to_per(ner_data: Path) -> None:
+    record = json.loads((ner_data / "cluener2020" / "train.json").open(encoding="utf-8").readline())
     sentence = cluener_sentence(record)
     assert [(sentence.text[s:e], label) for s, e, label in sentence.ents] == [("浙商银行", "ORG"), ("叶老桂", "PER")]
 
@@ -244,37 +247,48 @@ def test_kg_ner_names_a_missing_model(tmp_path: Path) -> None:
     assert result.exit_code != 0 and "no NER model here" in result.output
 
 
+# -- the full training files (where ../shared/data/ner is beside the checkout) -----------------
+
+
+@pytest.mark.parametrize("name", ["cluener2020/train.json", "renmin1998/train.bmes"])
+def test_the_fixtures_are_the_head_of_the_training_files(ner_data: Path, shared_path: Callable[..., Path], name: str) -> None:
+    head = (ner_data / name).read_bytes()
+    with shared_path("data", "ner", name).open("rb") as stream:
+        assert stream.read(len(head)) == head
+
+
+@pytest.mark.slow
+def test_the_full_training_files_convert_with_the_counts_that_kg_ner_readme_states(shared_path: Callable[..., Path]) -> None:
+    report = ConversionReport()
+    kept = sum(1 for _ in sentences(shared_path("data", "ner"), report))
+    assert {key: report.counts[key] for key in (
+        "cluener2020 read", "cluener2020 unknown spans", "renmin1998 read", "renmin1998 collapsed",
+        "renmin1998 dropped: doubled name", "renmin1998 dropped: tags", "renmin1998 dropped: duplicate text")} == {
+        "cluener2020 read": 10_748, "cluener2020 unknown spans": 2_811, "renmin1998 read": 30_339, "renmin1998 collapsed": 303,
+        "renmin1998 dropped: doubled name": 165, "renmin1998 dropped: tags": 0, "renmin1998 dropped: duplicate text": 1_837}
+    assert kept == 10_748 + 30_339 - 165 - 1_837
+
+
 # -- a tiny training run ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def tiny_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The first 30 records of each training file, in the layout ``kg train-ner`` reads."""
-    data = tmp_path_factory.mktemp("ner-data")
-    (data / "cluener2020").mkdir()
-    (data / "renmin1998").mkdir()
-    with (DATA / "cluener2020" / "train.json").open(encoding="utf-8") as stream:
-        (data / "cluener2020" / "train.json").write_text("".join(next(stream) for _ in range(30)), encoding="utf-8")
-    fragments = (DATA / "renmin1998" / "train.bmes").read_text(encoding="utf-8").split("\n\n")[:30]
-    (data / "renmin1998" / "train.bmes").write_text("\n\n".join(fragments) + "\n", encoding="utf-8")
-    return data
 
 
 TINY = {"training.max_epochs": 1, "training.eval_frequency": 20}
 
 
-def test_a_tiny_training_run_trains_scores_and_ships(tiny_data: Path, tmp_path: Path) -> None:
-    report = train(tiny_data, tmp_path / "run", overrides=TINY)
+@pytest.mark.slow
+def test_a_tiny_training_run_trains_scores_and_ships(ner_data: Path, tmp_path: Path) -> None:
+    report = train(ner_data, tmp_path / "run", overrides=TINY)
     assert report.conversion.counts["cluener2020 read"] == 30 and report.conversion.counts["renmin1998 read"] == 30
     assert set(report.scores) == {"all", "cluener2020", "renmin1998"}
     assert json.loads((tmp_path / "run" / "dev-scores.json").read_text())["all"]["micro"]["f1"] == report.scores["all"]["micro"]["f1"]
     shipped = ship_model(report.model, tmp_path / "shipped")
     assert spacy.load(shipped).pipe_names == ["ner"]
     assert json.loads((shipped / "meta.json").read_text(encoding="utf-8"))["name"] == "govkg_ner"
-    training_text = "".join(p.read_text(encoding="utf-8") for p in tiny_data.rglob("train.*"))
+    training_text = "".join(p.read_text(encoding="utf-8") for p in ner_data.rglob("train.*"))
     assert given_name_chars(shipped) and given_name_chars(shipped) <= set(training_text)
 
 
-def test_training_is_reproducible(tiny_data: Path, tmp_path: Path) -> None:
-    weights = [(train(tiny_data, tmp_path / name, overrides=TINY).model / "ner" / "model").read_bytes() for name in ("a", "b")]
+@pytest.mark.slow
+def test_training_is_reproducible(ner_data: Path, tmp_path: Path) -> None:
+    weights = [(train(ner_data, tmp_path / name, overrides=TINY).model / "ner" / "model").read_bytes() for name in ("a", "b")]
     assert weights[0] == weights[1]

@@ -3,7 +3,10 @@
 The browser tests drive Debian's ``/usr/bin/chromium`` through Playwright (no
 browser is downloaded) with a fresh profile and every request that is not
 ``file://`` aborted and recorded; they are skipped, with the reason, when
-Chromium or Playwright is missing (``.ci/run`` installs both).
+Chromium or Playwright is missing (``chromium_executable`` in ``conftest.py``;
+``.ci/run`` installs both and fails instead of skipping). They, the notebook
+and the graphs above 500 nodes (the frozen layout, the 5,000-node cap) are
+``slow``.
 """
 
 from __future__ import annotations
@@ -31,12 +34,7 @@ from kg.view import (COLOURS, FREEZE_ABOVE, SHAPES, frozen_layout, load_graph, n
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "output"
-CHROMIUM = Path("/usr/bin/chromium")
 EVIL = "<img src=x onerror=alert(1)>"
-
-needs_browser = pytest.mark.skipif(
-    not CHROMIUM.exists() or importlib.util.find_spec("playwright") is None,
-    reason="needs /usr/bin/chromium (apt-get install chromium) and Playwright (pip install -e '.[test]')")
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +146,7 @@ def test_small_graphs_use_physics_and_large_ones_a_frozen_layout(seeds: nx.Multi
     assert large["frozen"] and all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in large["nodes"])
 
 
+@pytest.mark.slow
 def test_the_frozen_layout_is_deterministic_and_spreads_the_nodes() -> None:
     graph = nx.Graph(synthetic_graph(800))
     first = frozen_layout(graph)
@@ -157,6 +156,7 @@ def test_the_frozen_layout_is_deterministic_and_spreads_the_nodes() -> None:
     assert xs[-1] - xs[0] > 1000
 
 
+@pytest.mark.slow
 def test_a_5000_node_graph_renders_in_bounded_time() -> None:
     graph = synthetic_graph(5000)
     started = time.perf_counter()
@@ -238,10 +238,8 @@ class Session:
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, list[str]]]:
+def chromium(chromium_executable: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, list[str]]]:
     """A headless Chromium with a fresh profile that may load file:// URLs only."""
-    if not CHROMIUM.exists() or importlib.util.find_spec("playwright") is None:
-        pytest.skip("needs /usr/bin/chromium and Playwright")
     with offline_context(tmp_path_factory.mktemp("chromium-profile"), args=("--headless",)) as (context, blocked):
         context.set_default_timeout(30_000)
         yield context, blocked
@@ -263,7 +261,7 @@ def seeds_page(seeds: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory)
     return path
 
 
-@needs_browser
+@pytest.mark.slow
 def test_the_harness_sees_and_blocks_a_request_to_another_host(browser: Session, tmp_path: Path) -> None:
     page = tmp_path / "leak.html"
     page.write_text('<!DOCTYPE html><img src="https://example.org/x.png"><script>window.govkg = {ready: true}</script>', encoding="utf-8")
@@ -275,7 +273,7 @@ def test_the_harness_sees_and_blocks_a_request_to_another_host(browser: Session,
     assert browser.blocked == ["https://example.org/x.png"] and browser.failed == ["https://example.org/x.png"]
 
 
-@needs_browser
+@pytest.mark.slow
 def test_the_seeds_page_draws_every_node_and_edge_offline(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
     browser.open(seeds_page)
     assert browser.js("govkg.drawn()") == {"nodes": seeds.number_of_nodes(), "edges": seeds.number_of_edges()}
@@ -294,7 +292,7 @@ def test_the_seeds_page_draws_every_node_and_edge_offline(browser: Session, seed
     browser.assert_offline_and_clean(seeds_page)
 
 
-@needs_browser
+@pytest.mark.slow
 def test_the_canvas_shows_each_type_in_its_colour(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
     browser.open(seeds_page)
     for kind in ("PER", "ORG", "PLACE", "PROGRAMME"):
@@ -307,7 +305,7 @@ def test_the_canvas_shows_each_type_in_its_colour(browser: Session, seeds: nx.Mu
         assert all(abs(a - b) <= 40 for a, b in zip(pixel[:3], expected)), (kind, node, pixel)
 
 
-@needs_browser
+@pytest.mark.slow
 def test_search_finds_a_node_by_alias_and_focuses_it(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
     browser.open(seeds_page)
     browser.page.fill("#query", "区委政法委")
@@ -325,7 +323,7 @@ def test_search_finds_a_node_by_alias_and_focuses_it(browser: Session, seeds: nx
     browser.assert_offline_and_clean(seeds_page)
 
 
-@needs_browser
+@pytest.mark.slow
 def test_type_and_relation_checkboxes_hide_and_show(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
     browser.open(seeds_page)
     programmes = {n for n, d in seeds.nodes(data=True) if d["type"] == "PROGRAMME"}
@@ -340,7 +338,7 @@ def test_type_and_relation_checkboxes_hide_and_show(browser: Session, seeds: nx.
     browser.assert_offline_and_clean(seeds_page)
 
 
-@needs_browser
+@pytest.mark.slow
 def test_clicking_a_node_highlights_its_neighbourhood(browser: Session, seeds: nx.MultiDiGraph, seeds_page: Path) -> None:
     browser.open(seeds_page)
     hub = "org:天元区公安局"
@@ -360,7 +358,7 @@ def test_clicking_a_node_highlights_its_neighbourhood(browser: Session, seeds: n
     browser.assert_offline_and_clean(seeds_page)
 
 
-@needs_browser
+@pytest.mark.slow
 def test_markup_in_a_name_shows_as_text_in_the_tooltip(browser: Session, tmp_path: Path) -> None:
     page = tmp_path / "evil.html"
     page.write_text(render_html(_evil_graph()), encoding="utf-8")
@@ -379,7 +377,7 @@ def test_markup_in_a_name_shows_as_text_in_the_tooltip(browser: Session, tmp_pat
     browser.assert_offline_and_clean(page)
 
 
-@needs_browser
+@pytest.mark.slow
 def test_a_focused_page_opens_on_its_entity(browser: Session, tmp_path: Path) -> None:
     out = tmp_path / "focus.html"
     assert CliRunner().invoke(main, ["view", str(OUTPUT), "--focus", "醴陵市委", "--depth", "1", "--out", str(out)]).exit_code == 0
@@ -389,7 +387,7 @@ def test_a_focused_page_opens_on_its_entity(browser: Session, tmp_path: Path) ->
     browser.assert_offline_and_clean(out)
 
 
-@needs_browser
+@pytest.mark.slow
 def test_a_5000_node_graph_opens_and_stays_responsive(browser: Session, tmp_path: Path) -> None:
     graph = synthetic_graph(5000)
     page = tmp_path / "large.html"
@@ -413,6 +411,7 @@ def test_a_5000_node_graph_opens_and_stays_responsive(browser: Session, tmp_path
 # -- the notebook ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("nbclient") is None or importlib.util.find_spec("ipykernel") is None,
                     reason="needs nbclient and ipykernel (pip install -e '.[test]')")
 def test_the_notebook_runs_end_to_end() -> None:
@@ -429,6 +428,7 @@ def test_the_notebook_runs_end_to_end() -> None:
 
 
 
+@pytest.mark.slow
 def test_a_graph_above_the_cap_shows_its_most_connected_nodes_and_says_so() -> None:
     import networkx as nx
 
@@ -464,6 +464,7 @@ def test_a_graph_with_too_many_edges_keeps_every_nodes_strongest_then_the_heavie
     assert len(dropped) == 5 and all(hub.edges[edge]["weight"] == 1 for edge in dropped)
 
 
+@pytest.mark.slow
 def test_a_large_page_draws_edge_labels_only_for_the_highlighted_neighbourhood() -> None:
     import networkx as nx
 
