@@ -24,12 +24,14 @@ def one_process(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return outputs(out)
 
 
+@pytest.mark.slow
 def test_a_process_pool_gives_byte_identical_outputs(one_process: dict[str, bytes], tmp_path: Path) -> None:
     report = build([SEEDS], tmp_path, cache=False, jobs=2)
     assert report.articles == 5
     assert outputs(tmp_path) == one_process
 
 
+@pytest.mark.slow
 def test_the_dask_executor_gives_byte_identical_outputs(one_process: dict[str, bytes], tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -43,6 +45,7 @@ def test_dask_without_a_scheduler_is_a_clear_error(tmp_path: Path) -> None:
         build([SEEDS], tmp_path, cache=False, executor="dask")
 
 
+@pytest.mark.slow
 def test_cached_and_fresh_articles_come_back_in_input_order(tmp_path: Path) -> None:
     from kg.build import extract_articles
     from kg.cache import Cache
@@ -63,6 +66,7 @@ def test_without_the_ner_model_the_rules_alone_build_the_graph(tmp_path: Path) -
     assert any(p.name.endswith("-rules") for p in (tmp_path / CACHE_FOLDER).iterdir())
 
 
+@pytest.mark.slow
 def test_a_batch_of_articles_reads_as_each_article_alone() -> None:
     from kg.corpus import read_text_file
     from kg.extract import read_article, read_batch

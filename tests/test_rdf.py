@@ -11,7 +11,6 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.build import build
 from kg.graph import build_graph
 from kg.records import Article, Entity, Extraction
 from kg.vocab import GOVKG
@@ -28,10 +27,9 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("rdf")
-    build([ROOT / "seeds"], out)
-    return out
+def built(seeds_build: Path) -> Path:
+    """The seeds' build (``seeds_build`` in conftest.py, shared by the session)."""
+    return seeds_build
 
 
 @pytest.fixture(scope="module")
