@@ -25,6 +25,23 @@ def main() -> None:
     and honours from Chinese local-governance news."""
 
 
+def _workers(jobs: int | None, executor: str, scheduler: str | None) -> int:
+    """The local worker processes for ``kg build``, once ``--jobs``, ``--executor`` and ``--scheduler`` agree:
+    local processes take ``--jobs`` (default: all cores) and no scheduler; Dask takes a scheduler and no ``--jobs``
+    (the cluster's workers do the work)."""
+    if executor == "dask":
+        if jobs is not None:
+            raise click.BadOptionUsage("jobs", "--jobs counts local processes; with --executor dask the cluster's "
+                                               "workers do the work (drop --jobs)")
+        if not scheduler:
+            raise click.BadOptionUsage("scheduler", "--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+        return 1
+    if scheduler:
+        raise click.BadOptionUsage("scheduler", f"--scheduler is the Dask scheduler; add --executor dask "
+                                                f"(or drop --scheduler to run on {executor} processes)")
+    return jobs or default_jobs()
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
@@ -32,9 +49,10 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Re-extract every article (the cache is OUT/.kg-cache).")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Refuse larger files.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any input was skipped.")
-@click.option("--jobs", "jobs", default=None, type=click.IntRange(1), help="Worker processes (default: all cores).")
+@click.option("--jobs", "jobs", default=None, type=click.IntRange(1),
+              help="Worker processes, with --executor local (default: all cores).")
 @click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
-              help="Where the per-article stages run: local processes or a Dask cluster.")
+              help="Where the per-article stages run: local processes or a Dask cluster (needs --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, with --executor dask (tcp://host:8786).")
 @click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.option("--no-ner", is_flag=True, help="Rules only, without the trained NER model (much faster, fewer persons found).")
@@ -48,12 +66,14 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
     Example: kg build seeds/ --out output/
     """
 
+    jobs = _workers(jobs, executor, scheduler)
+
     def warn(problem: Problem) -> None:
         click.echo(f"warning: {problem.source}: {problem.problem}", err=True)
 
     try:
         report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes,
-                                   jobs=jobs or default_jobs(), executor=executor, scheduler=scheduler, ner=not no_ner)
+                                   jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:

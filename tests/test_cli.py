@@ -1,25 +1,101 @@
-"""The `kg` command line: help for every command, exit codes, clear messages."""
+"""The `kg` command line: documented in the README, help for every command, exit codes, clear messages.
+
+The documentation tests follow sqlite-utils' ``tests/test_docs.py``: the
+README's command table and Measured figures are read back and compared with
+what click and ``kg eval`` say, so a new command or option, or a changed
+score, fails until the README says it.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT.parent / "shared" / "gold"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# -- the README's command table, and its Measured figures -----------------------------------------
+
+
+def readme_rows() -> dict[str, str]:
+    """The rows of the README's table ``| command | what it does |``, by command name (``kg NAME …``)."""
+    table = README.split("\n| command | what it does |\n", 1)[1].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.splitlines()[1:]:  # after the | --- | --- | line
+        match = re.match(r"\| `kg ([a-z-]+)[ `]", line)
+        assert match, f"a row of the command table that does not start with `kg COMMAND`: {line}"
+        rows[match.group(1)] = line
+    return rows
+
+
+def documented_words() -> list[tuple[str, str]]:
+    """(command, word) for every argument (``GRAPH``) and long option (``--out``) of every command."""
+    words = []
+    for name, command in sorted(main.commands.items()):
+        for param in command.params:
+            if isinstance(param, click.Argument):
+                words.append((name, param.human_readable_name))
+            else:
+                words += [(name, opt) for opt in param.opts + param.secondary_opts if opt.startswith("--")]
+    return words
+
+
+def test_the_command_table_has_one_row_per_command() -> None:
+    assert sorted(readme_rows()) == sorted(main.commands)
+
+
+@pytest.mark.parametrize(("command", "word"), documented_words(), ids=[" ".join(w) for w in documented_words()])
+def test_the_command_table_names_every_argument_and_option(command: str, word: str) -> None:
+    row = readme_rows().get(command, "").split("` |", 1)[0]  # the synopsis cell
+    assert row, f"README's command table has no row for `kg {command}`"
+    assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", row), f"README's `kg {command}` row lacks {word}"
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))
-def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: str) -> None:
+def test_every_command_has_help_with_an_example(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: kg " + command in result.output.replace("\n", " ")
-    assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_measured_scores_are_what_kg_eval_prints_for_the_committed_build(gold_dir: Path) -> None:
+    """README "## Measured": `kg eval` of output/extractions.jsonl against the seeds' gold (tests/fixtures/gold)."""
+    section = README.split("\n## Measured\n", 1)[1].split("\n## ", 1)[0]
+    result = CliRunner().invoke(main, ["eval", str(gold_dir), "--pred", str(ROOT / "output" / "extractions.jsonl"), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    stated = {row[0]: row[1:] for row in re.findall(r"^\| (entities|relations) \| ([\d.]+) \| ([\d.]+) \|$", section, re.M)}
+    assert stated == {kind: (f"{scores[kind]['lenient']['micro']['f1']:.3f}", f"{scores[kind]['strict']['micro']['f1']:.3f}")
+                      for kind in ("entities", "relations")}
+    title = scores["post_title"]
+    assert f"POST title accuracy {title['accuracy']:.3f} ({title['correct']}/{title['matched']})" in section
+    assert f"{scores['docs']} gold articles" in section
+
+
+# -- kg build: executors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:8786", "--jobs", "2"], "--jobs counts local processes"),
+    (["--executor", "dask"], "--executor dask needs --scheduler ADDRESS"),
+    (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler is the Dask scheduler; add --executor dask"),
+    (["--executor", "local", "--scheduler", "tcp://127.0.0.1:8786", "--jobs", "2"], "add --executor dask"),
+])
+def test_build_refuses_executor_options_that_do_not_go_together(options: list[str], message: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "--out", str(tmp_path / "out"), *options])
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "out").exists()
+
+
+# -- commands at work ---------------------------------------------------------------------------
 
 
 def test_build_warns_about_a_bad_file_and_exits_zero(tmp_path: Path) -> None:
@@ -39,13 +115,11 @@ def test_build_fails_clearly_when_no_article_could_be_read(tmp_path: Path) -> No
     assert "empty.txt" in result.output and "no article could be read" in result.output
 
 
-@pytest.mark.skipif(not GOLD.is_dir(), reason="../shared/gold is not beside the checkout")
-def test_eval_prints_a_table_and_json(tmp_path: Path) -> None:
+def test_eval_prints_a_table_and_json(gold_dir: Path, seeds_build: Path) -> None:
     runner = CliRunner()
-    assert runner.invoke(main, ["build", str(ROOT / "seeds"), "--out", str(tmp_path)]).exit_code == 0
-    table = runner.invoke(main, ["eval", str(GOLD), "--pred", str(tmp_path / "extractions.jsonl")])
+    table = runner.invoke(main, ["eval", str(gold_dir), "--pred", str(seeds_build / "extractions.jsonl")])
     assert table.exit_code == 0 and "micro" in table.output and "POST title accuracy" in table.output
-    scores = json.loads(runner.invoke(main, ["eval", str(GOLD), "--pred", str(tmp_path / "extractions.jsonl"), "--json"]).output)
+    scores = json.loads(runner.invoke(main, ["eval", str(gold_dir), "--pred", str(seeds_build / "extractions.jsonl"), "--json"]).output)
     assert scores["docs"] == 3 and scores["entities"]["lenient"]["micro"]["f1"] > 0.85
 
 
