@@ -24,6 +24,7 @@ from .corpus import read_articles
 from .export import write_outputs
 from .files import StagedLines
 from .graph import add_extraction, finish_graph
+from .outdir import OutputFolder
 from .parallel import Failure, Outcome, run, slim
 from .records import Article, Extraction, Problem
 
@@ -116,11 +117,20 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     def cached(_: Extraction) -> None:
         report.cached += 1
 
-    store = Cache(Path(out) / CACHE_FOLDER, ner=ner) if cache else None
+    with OutputFolder(out) as folder:
+        _build_into(folder, inputs, report, problem, cached, cache, max_bytes, jobs, executor, scheduler, ner)
+    return report
+
+
+def _build_into(folder: OutputFolder, inputs: Iterable[str | Path], report: BuildReport,
+                problem: Callable[[Problem], None], cached: Callable[[Extraction], None], cache: bool, max_bytes: int,
+                jobs: int, executor: str, scheduler: str | None, ner: bool) -> None:
+    """Extract into ``folder``'s staging folder and, when any article was read, swap the outputs in."""
+    store = Cache(folder.out / CACHE_FOLDER, ner=ner) if cache else None
     clock = time.perf_counter()
     graph = nx.MultiDiGraph()
-    lines = StagedLines(Path(out) / "extractions.jsonl")
-    named = StagedLines(Path(out) / "graph.nq")
+    lines = StagedLines(folder.staging / "extractions.jsonl")
+    named = StagedLines(folder.staging / "graph.nq")
     try:
         for outcome in extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
                                         jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner):
@@ -137,15 +147,16 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     if not report.articles:
         lines.discard()
         named.discard()
-        _remove_empty(Path(out))
-        return report
+        _remove_empty(folder.out)
+        return
     clock = time.perf_counter()
     finish_graph(graph)
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = graph.number_of_edges()
-    report.outputs = write_outputs(lines, named, graph, Path(out), seconds=report.seconds)
-    return report
+    written = write_outputs(lines, named, graph, folder.staging, seconds=report.seconds)
+    folder.commit()
+    report.outputs = [folder.out / path.name for path in written]
 
 
 def _remove_empty(folder: Path) -> None:

@@ -76,8 +76,10 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
                                    jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner)
     except KgError as error:
         raise click.ClickException(str(error)) from error
+    except OSError as error:  # a read-only or full disk: the previous outputs are left as they were
+        raise click.ClickException(f"{out}: cannot write the outputs: {error.strerror or error}") from error
     except KeyboardInterrupt:
-        click.echo("interrupted: every output file is either complete or still the previous version", err=True)
+        click.echo("interrupted: the output folder holds the previous set of files", err=True)
         sys.exit(130)
     skipped = len(report.problems)
     click.echo(f"read {report.articles} article(s) ({report.cached} from cache), skipped {skipped}; "

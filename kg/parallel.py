@@ -12,7 +12,9 @@ article's RDF named graph (N-Quads text) travel.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -29,6 +31,7 @@ EXECUTORS = ("local", "dask")
 #: Articles a worker takes at a time, and batches in flight per worker.
 BATCH = 8
 IN_FLIGHT = 4
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,14 @@ def _extract(articles: list[Article], ner: bool) -> list[Outcome]:
     return outcomes
 
 
+def die_with_parent() -> None:
+    """Have the kernel end this worker when the build that started it dies (Linux), even by ``kill -9``."""
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere a worker ends when it next finds its queue closed
+
+
 def default_jobs() -> int:
     """All the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -114,7 +125,7 @@ def run(items: Iterable[Article | Outcome], *, jobs: int = 1, executor: str = "l
     elif jobs <= 1:
         yield from (o for batch in _batches(items) for o in (batch if _done(batch) else extract_batch(batch, ner)))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
             yield from _windowed(lambda fn, batch: pool.submit(fn, batch, ner), items, jobs)
 
 

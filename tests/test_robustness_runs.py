@@ -39,7 +39,7 @@ def test_ctrl_c_stops_the_build_with_a_message(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr("kg.cli.build_graph_files", interrupted)
     result = CliRunner().invoke(main, ["build", str(SEED), "--out", str(tmp_path)])
     assert result.exit_code == 130
-    assert "interrupted: every output file is either complete or still the previous version" in result.output
+    assert "interrupted: the output folder holds the previous set of files" in result.output
 
 
 def test_an_error_inside_extraction_costs_that_article_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
