@@ -44,6 +44,7 @@ def test_build_writes_every_output(seeds_build: Path) -> None:
                      "graph.nt", "graph.trig", "graph.ttl"]
 
 
+@pytest.mark.slow
 def test_the_same_input_gives_byte_identical_outputs(seeds_build: Path, tmp_path: Path) -> None:
     build_seeds(tmp_path)
     for path in seeds_build.glob("graph.*"):

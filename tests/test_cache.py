@@ -27,6 +27,7 @@ def test_an_extraction_survives_the_round_trip_through_json() -> None:
     assert extraction_from_json(extraction_json(extraction), article) == extraction
 
 
+@pytest.mark.slow
 def test_a_rerun_takes_every_unchanged_article_from_the_cache(tmp_path: Path) -> None:
     corpus = tmp_path / "in"
     shutil.copytree(ROOT / "seeds", corpus)
@@ -37,6 +38,7 @@ def test_a_rerun_takes_every_unchanged_article_from_the_cache(tmp_path: Path) ->
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").glob("graph.*")} == outputs
 
 
+@pytest.mark.slow
 def test_a_changed_or_new_article_is_processed_again(tmp_path: Path) -> None:
     corpus = tmp_path / "in"
     shutil.copytree(ROOT / "seeds", corpus)
@@ -90,6 +92,7 @@ def test_a_copy_of_the_resources_gives_the_same_version_and_ner_its_own(resource
     assert pipeline_version(True) != pipeline_version(False)
 
 
+@pytest.mark.slow
 def test_one_changed_resource_line_makes_every_cache_entry_stale(resources_copy: Path, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kg.cache, "RESOURCES", resources_copy)

@@ -57,6 +57,7 @@ def test_cached_and_fresh_articles_come_back_in_input_order(tmp_path: Path) -> N
     assert docs == sorted(p.name for p in SEEDS.iterdir())
 
 
+@pytest.mark.slow
 def test_without_the_ner_model_the_rules_alone_build_the_graph(tmp_path: Path) -> None:
     from kg.build import CACHE_FOLDER
 

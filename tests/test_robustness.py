@@ -269,6 +269,7 @@ def test_jsonl_in_gbk(tmp_path: Path) -> None:
 # -- size -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_article_over_10_mb_is_read(tmp_path: Path) -> None:
     text = SEED.read_text(encoding="utf-8")
     path = tmp_path / "long.txt"

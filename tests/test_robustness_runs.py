@@ -42,6 +42,7 @@ def test_ctrl_c_stops_the_build_with_a_message(tmp_path: Path, monkeypatch: pyte
     assert "interrupted: the output folder holds the previous set of files" in result.output
 
 
+@pytest.mark.slow
 def test_an_error_inside_extraction_costs_that_article_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.parallel
 
@@ -63,6 +64,7 @@ def test_an_error_inside_extraction_costs_that_article_only(tmp_path: Path, monk
     assert docs == [seeds[0].name, seeds[2].name]
 
 
+@pytest.mark.slow
 def test_a_failed_article_fails_the_run_only_under_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.parallel
 

@@ -281,6 +281,7 @@ def test_server_binds_to_loopback_by_default(store: Store) -> None:
         server.server_close()
 
 
+@pytest.mark.slow
 def test_slow_query_times_out_with_503(store: Store) -> None:
     with running(make_server(store, timeout=0.05)) as endpoint:
         reply = get(endpoint, SLOW)
@@ -296,6 +297,7 @@ def test_requests_are_logged_not_printed(url: str, caplog: pytest.LogCaptureFixt
     assert capfd.readouterr().err == ""
 
 
+@pytest.mark.slow
 def test_the_endpoint_stays_up_under_200_concurrent_queries() -> None:
     """A bounded burst on loopback: every query answers 200 and the server still answers afterwards."""
     from concurrent.futures import ThreadPoolExecutor
