@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -37,24 +38,33 @@ QUOTES = re.compile("[“”‘’\"'「」『』《》\\s]")
 class Jurisdiction:
     """The article's places: the division each gazetteer hit means, and the dominant ones per level."""
 
-    hits: list[tuple[int, Division, bool]]
+    hits: list[tuple[int, Division, bool]]  # in text order
     dominant: dict[str, Division]
     home: str
 
+    def __post_init__(self) -> None:
+        self._full = {division.name for _, division, short in self.hits if not short}
+        self._short = {division.code for _, division, short in self.hits if short}
+        self._at: dict[int, Division] = {}
+        for at, division, _ in self.hits:
+            self._at.setdefault(at, division)
+        self._starts = [at for at, _, _ in self.hits]
+
     def named_full(self) -> set[str]:
         """Divisions the article writes out in full (株洲市, not just 株洲)."""
-        return {division.name for _, division, short in self.hits if not short}
+        return self._full
 
     def division_at(self, start: int) -> Division | None:
-        for at, division, _ in self.hits:
-            if at == start:
-                return division
-        return None
+        return self._at.get(start)
+
+    def hits_between(self, start: int, end: int) -> list[tuple[int, Division, bool]]:
+        """The hits at offsets in ``[start, end)``, in text order."""
+        return self.hits[bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)]
 
     def place_name(self, division: Division) -> str:
         """How the article names a division as a place: full if it writes it in full, else its short form."""
-        written_short = any(short and d.code == division.code for _, d, short in self.hits)
-        if division.name in self.named_full() or not written_short:
+        written_short = division.code in self._short
+        if division.name in self._full or not written_short:
             return division.name
         return division.short
 
@@ -178,9 +188,9 @@ def _fill(inner: str, start: int, text: str, jurisdiction: Jurisdiction) -> str:
         division = jurisdiction.division_named(inner)
         return division.name if division is not None else inner
     level, suffix = LEVEL_SUFFIX[inner]
-    paragraph = text.rfind("\n\n", 0, start)
-    near = [d for at, d, _ in jurisdiction.hits
-            if max(paragraph, start - PARAGRAPH_REACH) <= at < start and d.level == level and d.name.endswith(suffix)]
+    reach = max(0, start - PARAGRAPH_REACH)
+    floor = max(text.rfind("\n\n", reach, start), start - PARAGRAPH_REACH)
+    near = [d for _, d, _ in jurisdiction.hits_between(floor, start) if d.level == level and d.name.endswith(suffix)]
     if inner in "区县" and near:
         return near[-1].name
     chosen = jurisdiction.dominant.get(level)
@@ -193,10 +203,14 @@ def _merge_unchained(found: tuple[Found, ...], names: list[str], actor: str) -> 
     """A department named alone (反扒大队, 执法监督室) belongs to the org that ends
     with it, else to the article's main actor when that is an organisation."""
     orgs = {n for f, n in zip(found, names) if f.mention.type == "ORG" and not f.unchained}
+    ending_with: dict[str, list[str]] = {}
+    for org in orgs:
+        for cut in range(1, len(org)):
+            ending_with.setdefault(org[cut:], []).append(org)
     merged = []
     for item, name in zip(found, names):
         if item.unchained:
-            longer = sorted(o for o in orgs if o.endswith(name) and o != name)
+            longer = sorted(ending_with.get(name, ()))
             name = longer[0] if longer else (actor + name if actor in orgs else name)
         merged.append(name)
     return merged
