@@ -126,7 +126,10 @@ def _build_into(folder: OutputFolder, inputs: Iterable[str | Path], report: Buil
                 problem: Callable[[Problem], None], cached: Callable[[Extraction], None], cache: bool, max_bytes: int,
                 jobs: int, executor: str, scheduler: str | None, ner: bool) -> None:
     """Extract into ``folder``'s staging folder and, when any article was read, swap the outputs in."""
-    store = Cache(folder.out / CACHE_FOLDER, ner=ner) if cache else None
+    def invalid(path: Path, why: str) -> None:
+        problem(Problem(str(path), f"invalid cache entry ({why}): extracted again"))
+
+    store = Cache(folder.out / CACHE_FOLDER, ner=ner, on_invalid=invalid) if cache else None
     clock = time.perf_counter()
     graph = nx.MultiDiGraph()
     lines = StagedLines(folder.staging / "extractions.jsonl")

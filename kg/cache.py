@@ -23,14 +23,16 @@ import json
 import os
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import spacy
 
 from . import __version__
 from .pipeline import config_text
-from .record_io import extraction_from_json, extraction_json
+from .errors import KgError
+from .record_io import RecordError, extraction_from_json, extraction_json
 from .records import Article, Extraction
 
 #: the package's folder, and the data folders every file of which the version covers
@@ -146,21 +148,42 @@ def article_key(article: Article) -> str:
 
 
 class Cache:
-    """Extractions on disk under ``folder/VERSION/`` (``VERSION-rules`` without the NER model)."""
+    """Extractions on disk under ``folder/VERSION/`` (``VERSION-rules`` without the NER model).
 
-    def __init__(self, folder: str | Path, *, ner: bool = True) -> None:
+    Every entry is checked when read: its size once decompressed (at most ``MAX_BYTES_PER_CHAR``
+    per character of the article, so a gzip bomb is not inflated), its record (``check_record``)
+    and its N-Quads, which must parse. An entry that fails is reported to ``on_invalid`` (its path
+    and what is wrong) and counts as missing, so the article is extracted again and the entry replaced.
+    """
+
+    def __init__(self, folder: str | Path, *, ner: bool = True,
+                 on_invalid: Callable[[Path, str], None] = lambda path, problem: None) -> None:
         self.folder = Path(folder) / (pipeline_version(ner) + ("" if ner else "-rules"))
+        self.on_invalid = on_invalid
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json.gz"
 
     def get(self, article: Article) -> tuple[Extraction, str] | None:
         """The cached extraction of this very article and its named graph (N-Quads), or None."""
+        path = self._path(article_key(article))
         try:
-            data = json.loads(gzip.decompress(self._path(article_key(article)).read_bytes()))
-            return extraction_from_json(data, article), data["nquads"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zlib.error):
+            data = _inflate(path, MAX_BYTES_PER_CHAR * len(article.text) + MIN_LIMIT)
+            entry = json.loads(data)
+            nquads = entry.get("nquads") if isinstance(entry, dict) else None
+            if not isinstance(nquads, str):
+                raise InvalidEntry("no N-Quads text")
+            extraction = extraction_from_json(entry, article)
+            _check_nquads(nquads)
+        except FileNotFoundError:
             return None
+        except (OSError, EOFError, zlib.error) as error:
+            self.on_invalid(path, f"cannot be read: {error}")
+            return None
+        except (ValueError, RecursionError, RecordError, InvalidEntry) as error:  # JSON errors are ValueErrors
+            self.on_invalid(path, str(error))
+            return None
+        return extraction, nquads
 
     def put(self, extraction: Extraction, nquads: str, key: str | None = None) -> None:
         """Store an extraction and its named graph under ``key`` (by default its article's
@@ -174,4 +197,30 @@ class Cache:
         os.replace(temporary, path)
 
 
-__all__ = ["Cache", "article_key", "pipeline_version", "stage_modules"]
+class InvalidEntry(KgError):
+    """A cache entry that is not what the cache writes."""
+
+
+#: An entry may inflate to this many bytes per character of its article (the seeds need about 12), plus MIN_LIMIT.
+MAX_BYTES_PER_CHAR = 64
+MIN_LIMIT = 1 << 20
+
+
+def _inflate(path: Path, limit: int) -> bytes:
+    """The decompressed bytes of a gzip file, refusing to inflate past ``limit``."""
+    with gzip.open(path, "rb") as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidEntry(f"inflates to over {limit:,} bytes")
+    return data
+
+
+def _check_nquads(text: str) -> None:
+    try:
+        for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+            pass
+    except SyntaxError as error:
+        raise InvalidEntry(f"its N-Quads do not parse: {error}") from error
+
+
+__all__ = ["Cache", "InvalidEntry", "article_key", "pipeline_version", "stage_modules"]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import KgError
-from .records import RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
+from .records import ENTITY_TYPES, RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
 
 #: the article fields a record keeps under ``meta`` (its text stays behind)
 META_FIELDS = ("source", "title", "newspaper", "page", "date", "encoding")
@@ -69,10 +69,9 @@ def dumps(extraction: Extraction) -> str:
 
 
 def extraction_from_json(record: dict, article: Article | None = None) -> Extraction:
-    """The extraction a record holds. Its article is ``article`` when given (the cache has the
-    full one), else the one ``doc`` and ``meta`` describe, without text."""
-    if not isinstance(record, dict):
-        raise TypeError(f"expected a JSON object, got {type(record).__name__}")
+    """The extraction a record holds, once ``check_record`` has found it well formed. Its article is
+    ``article`` when given (the cache has the full one), else the one ``doc`` and ``meta`` describe, without text."""
+    check_record(record)
     meta = record.get("meta", {})
     mentions: dict[tuple[str, str], list[Mention]] = {}
     for m in record.get("mentions", []):
@@ -81,6 +80,78 @@ def extraction_from_json(record: dict, article: Article | None = None) -> Extrac
     relations = tuple(_relation(r) for r in record["relations"])
     article = _article(record["doc"], meta) if article is None else article
     return Extraction(article, entities, relations, tuple(meta.get("jurisdiction", ())))
+
+
+#: the fields of each part of a record and their JSON types (int: a non-negative integer)
+ENTITY_KEYS = {"type": str, "name": str, "aliases": list, "code": str, "level": str}
+MENTION_KEYS = {"type": str, "name": str, "text": str, "start": int, "end": int, "rule": str}
+EVIDENCE_KEYS = {"doc": str, "start": int, "end": int, "sentence": str, "rule": str}
+REQUIRED = {"type", "name", "text", "start", "end", "rule", "doc", "sentence"}
+
+
+def check_record(record: object) -> None:
+    """Raise ``RecordError`` saying where ``record`` departs from the record format: a missing
+    field, a value of the wrong type, an unknown entity or relation type, offsets out of order."""
+    where = "the record"
+    _typed(record, dict, where)
+    assert isinstance(record, dict)
+    _typed(record.get("doc"), str, "doc")
+    meta = record.get("meta", {})
+    _typed(meta, dict, "meta")
+    for name in META_FIELDS:
+        if name in meta:
+            _typed(meta[name], str, f"meta.{name}")
+    for index, name in enumerate(_items(meta, "jurisdiction", "meta.jurisdiction")):
+        _typed(name, str, f"meta.jurisdiction[{index}]")
+    for index, entity in enumerate(_items(record, "entities", "entities", required=True)):
+        _part(entity, ENTITY_KEYS, f"entities[{index}]", ENTITY_TYPES)
+        for number, alias in enumerate(entity.get("aliases", [])):
+            _typed(alias, str, f"entities[{index}].aliases[{number}]")
+    for index, mention in enumerate(_items(record, "mentions", "mentions")):
+        _part(mention, MENTION_KEYS, f"mentions[{index}]", ENTITY_TYPES)
+    for index, relation in enumerate(_items(record, "relations", "relations", required=True)):
+        _relation_ok(relation, f"relations[{index}]")
+
+
+def _items(parent: dict, key: str, where: str, *, required: bool = False) -> list:
+    if key not in parent and not required:
+        return []
+    _typed(parent.get(key), list, where)
+    return parent[key]
+
+
+def _part(part: object, keys: dict[str, type], where: str, types: tuple[str, ...]) -> None:
+    """An entity, mention or evidence: a dict with the fields of ``keys`` (those in ``REQUIRED`` present)."""
+    _typed(part, dict, where)
+    assert isinstance(part, dict)
+    for key, kind in keys.items():
+        if key in part or key in REQUIRED:
+            _typed(part.get(key), kind, f"{where}.{key}")
+    if "type" in keys and part["type"] not in types:
+        raise RecordError(f"{where}.type: unknown type {part['type']!r}")
+    if "start" in keys and not part["start"] <= part["end"]:
+        raise RecordError(f"{where}: start {part['start']} after end {part['end']}")
+
+
+def _relation_ok(relation: object, where: str) -> None:
+    _typed(relation, dict, where)
+    assert isinstance(relation, dict)
+    kind = relation.get("type")
+    if kind not in RELATION_FIELDS:
+        raise RecordError(f"{where}.type: unknown relation type {kind!r}")
+    for field in RELATION_FIELDS[kind]:
+        if field in relation:
+            _typed(relation[field], str, f"{where}.{field}")
+    if relation.get("evidence") is not None:
+        _part(relation["evidence"], EVIDENCE_KEYS, f"{where}.evidence", ())
+
+
+def _typed(value: object, kind: type, where: str) -> None:
+    """``value`` is of JSON type ``kind`` (an int: not a boolean, not negative)."""
+    if isinstance(value, kind) and not (kind is int and (isinstance(value, bool) or value < 0)):
+        return
+    shown = "missing" if value is None else f"{type(value).__name__} {str(value)[:40]!r}"
+    raise RecordError(f"{where}: expected {'a non-negative integer' if kind is int else kind.__name__}, got {shown}")
 
 
 def _article(doc: str, meta: dict) -> Article:
@@ -95,7 +166,7 @@ def _entity(data: dict, mentions: tuple[Mention, ...]) -> Entity:
 
 def _relation(data: dict) -> Relation:
     args = tuple((field, str(data.get(field, ""))) for field in RELATION_FIELDS[data["type"]])
-    return Relation(data["type"], args, Evidence(**data["evidence"]) if data.get("evidence") else None)
+    return Relation(data["type"], args, Evidence(**{k: data["evidence"][k] for k in EVIDENCE_KEYS}) if data.get("evidence") else None)
 
 
 def loads(line: str, article: Article | None = None) -> Extraction:
@@ -129,5 +200,5 @@ def read(path: str | Path) -> Iterator[Extraction]:
     for number, record in records(path):
         try:
             yield extraction_from_json(record)  # type: ignore[arg-type]  (checked there)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except RecordError as error:
             raise RecordError(f"{path}, line {number}: not an extraction record ({error!s})") from error

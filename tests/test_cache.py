@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,59 @@ def test_the_import_walk_follows_relative_absolute_and_lazy_imports(tmp_path: Pa
         (package / name).write_text(text, encoding="utf-8")
     found = {path.relative_to(package).as_posix() for path in stage_modules(package)}
     assert found == set(sources) - {"unused.py"}
+
+
+# -- entries are checked when read ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cached_seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """A build of one seed with the rules alone, and its one cache entry as JSON."""
+    out = tmp_path_factory.mktemp("cached") / "out"
+    build([SEED], out, jobs=1, ner=False)
+    [entry] = (out / CACHE_FOLDER).rglob("*.json.gz")
+    return out, json.loads(gzip.decompress(entry.read_bytes()))
+
+
+def rebuilt_with(entry_bytes: bytes, cached_seed: tuple[Path, dict], tmp_path: Path) -> tuple[list[str], Path]:
+    """Rebuild after putting ``entry_bytes`` in place of the entry: the problems reported, and the entry path."""
+    out = tmp_path / "out"
+    shutil.copytree(cached_seed[0], out)
+    [entry] = (out / CACHE_FOLDER).rglob("*.json.gz")
+    entry.write_bytes(entry_bytes)
+    report = build([SEED], out, jobs=1, ner=False)
+    assert (report.articles, report.cached) == (1, 0)
+    again = build([SEED], out, jobs=1, ner=False)  # the entry was replaced by a good one
+    assert (again.cached, again.problems) == (1, [])
+    return [f"{p.source}: {p.problem}" for p in report.problems], entry
+
+
+@pytest.mark.parametrize(("damage", "reason"), [
+    (lambda e: {**e, "entities": [{"type": "PER", "name": 7, "aliases": []}]}, "entities[0].name: expected str, got int '7'"),
+    (lambda e: {**e, "relations": [{"type": "BOSS_OF"}]}, "relations[0].type: unknown relation type 'BOSS_OF'"),
+    (lambda e: {**e, "mentions": [{**e["mentions"][0], "start": 9, "end": 2}]}, "mentions[0]: start 9 after end 2"),
+    (lambda e: {**e, "nquads": "<a> <b> <c"}, "its N-Quads do not parse"),
+    (lambda e: {k: v for k, v in e.items() if k != "nquads"}, "no N-Quads text"),
+    (lambda e: [e], "no N-Quads text"),
+])
+def test_an_entry_of_the_wrong_shape_is_named_and_extracted_again(cached_seed: tuple[Path, dict], tmp_path: Path,
+                                                                 damage, reason: str) -> None:
+    damaged = json.dumps(damage(cached_seed[1]), ensure_ascii=False).encode("utf-8")
+    problems, entry = rebuilt_with(gzip.compress(damaged), cached_seed, tmp_path)
+    [problem] = problems
+    assert problem.startswith(f"{entry}: invalid cache entry (") and reason in problem and problem.endswith("extracted again")
+
+
+def test_a_gzip_bomb_is_refused_without_being_inflated(cached_seed: tuple[Path, dict], tmp_path: Path) -> None:
+    bomb = gzip.compress(b"\0" * 30_000_000, compresslevel=9)  # 30 MB in about 30 KB
+    problems, entry = rebuilt_with(bomb, cached_seed, tmp_path)
+    assert "inflates to over" in problems[0]
+    entry.write_bytes(bomb)
+    article = read_text_file(SEED)
+    seen: list[str] = []
+    cache = Cache(tmp_path / "out" / CACHE_FOLDER, ner=False, on_invalid=lambda path, why: seen.append(why))
+    tracemalloc.start()
+    assert cache.get(article) is None
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert seen[0].startswith("inflates to over") and peak < 5_000_000
