@@ -25,7 +25,7 @@ from .export import write_outputs
 from .files import StagedLines
 from .graph import add_extraction, finish_graph
 from .outdir import OutputFolder
-from .parallel import Failure, Outcome, run, slim
+from .parallel import Outcome, run, slim
 from .records import Article, Extraction, Problem
 
 
@@ -80,9 +80,9 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
             clock = time.perf_counter()
 
     for outcome in run(items(), jobs=jobs, executor=executor, scheduler=scheduler, ner=ner):
-        if isinstance(outcome, Failure):
+        if isinstance(outcome, Problem):  # the article's extraction failed
             keys.popleft()
-            on_problem(Problem(_where(outcome), f"extraction failed, article left out: {outcome.error}"))
+            on_problem(outcome)
             continue
         if not outcome.cached:
             seconds["nlp"] += outcome.nlp_seconds
@@ -92,11 +92,6 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
             if cache is not None:
                 cache.put(outcome.extraction, outcome.nquads, key)
         yield outcome
-
-
-def _where(failure: Failure) -> str:
-    """The file of a failed article, and its id when the file holds several (JSONL)."""
-    return failure.source if failure.source.endswith(failure.doc) else f"{failure.source} ({failure.doc})"
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,

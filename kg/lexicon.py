@@ -159,6 +159,11 @@ class Lexicon:
         return {role: frozenset(words) for role, words in groups.items()}
 
     @functools.cache  # noqa: B019
+    def cue_re(self, name: str, role: str) -> re.Pattern[str]:
+        """The cues of one role of a cue file as a regex that prefers the longest."""
+        return re.compile(alternation(self.cues(name)[role]))
+
+    @functools.cache  # noqa: B019
     def kept_cues(self, name: str) -> frozenset[str]:
         """Cues of a cue file marked ``keep`` (a name ending in one is kept whole)."""
         return frozenset(row["cue"] for row in self.tsv(name) if row.get("keep") == "1")

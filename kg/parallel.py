@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from .errors import KgError
 from .extract import read_batch
 from .rdf import article_nquads
-from .records import Article, Extraction
+from .records import Article, Extraction, Problem
 from .resolve import resolve
 
 EXECUTORS = ("local", "dask")
@@ -46,26 +46,17 @@ class Outcome:
     cached: bool = False
 
 
-@dataclass(frozen=True)
-class Failure:
-    """An article whose extraction raised: it is reported and left out, the run goes on."""
-
-    doc: str
-    source: str
-    error: str
-
-
 def slim(extraction: Extraction) -> Extraction:
     """The extraction without the article's text and paragraphs (kept: its metadata)."""
     return replace(extraction, article=replace(extraction.article, text="", paragraphs=()))
 
 
-def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome | Failure]:
+def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome | Problem]:
     """Run the pipeline (with or without the NER model), resolution and RDF conversion on a batch of articles,
     the pipeline once over all of it (its time is shared out among the articles by their length).
 
-    When that raises, each article runs alone, and one that still raises is a ``Failure``: an error in
-    extraction costs that article, not its batch or the run.
+    When that raises, each article runs alone, and one that still raises becomes a ``Problem`` naming it:
+    an error in extraction costs that article, not its batch or the run.
     """
     try:
         return _extract(articles, ner)
@@ -73,11 +64,12 @@ def extract_batch(articles: list[Article], ner: bool = True) -> list[Outcome | F
         return [_extract_alone(article, ner) for article in articles]
 
 
-def _extract_alone(article: Article, ner: bool) -> Outcome | Failure:
+def _extract_alone(article: Article, ner: bool) -> Outcome | Problem:
     try:
         return _extract([article], ner)[0]
     except Exception as error:  # noqa: BLE001
-        return Failure(article.doc, article.source, one_line(error))
+        where = article.source if article.source.endswith(article.doc) else f"{article.source} ({article.doc})"
+        return Problem(where, f"extraction failed, article left out: {one_line(error)}")
 
 
 def one_line(error: BaseException, limit: int = 300) -> str:
@@ -115,7 +107,7 @@ def default_jobs() -> int:
 
 
 def run(items: Iterable[Article | Outcome], *, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-        ner: bool = True) -> Iterator[Outcome | Failure]:
+        ner: bool = True) -> Iterator[Outcome | Problem]:
     """``extract_batch`` over the articles of ``items``, in order, on the chosen executor; an ``Outcome`` among
     them (a cached article) is passed through in its place."""
     if executor == "dask":
@@ -145,7 +137,7 @@ def _done(batch: list) -> bool:
     return isinstance(batch[0], Outcome)
 
 
-def _windowed(submit, items: Iterable[Article | Outcome], workers: int) -> Iterator[Outcome | Failure]:
+def _windowed(submit, items: Iterable[Article | Outcome], workers: int) -> Iterator[Outcome | Problem]:
     """Submit batches, keeping at most ``IN_FLIGHT`` batches' worth of articles per worker waiting (known
     outcomes included); yield in order, known outcomes as soon as nothing before them is waiting."""
     pending: deque[tuple[Future | list[Outcome], int]] = deque()
@@ -162,7 +154,7 @@ def _windowed(submit, items: Iterable[Article | Outcome], workers: int) -> Itera
         yield from head if isinstance(head, list) else head.result()
 
 
-def _dask(items: Iterable[Article | Outcome], scheduler: str | None, ner: bool) -> Iterator[Outcome | Failure]:
+def _dask(items: Iterable[Article | Outcome], scheduler: str | None, ner: bool) -> Iterator[Outcome | Problem]:
     if not scheduler:
         raise KgError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     try:

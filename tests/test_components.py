@@ -18,7 +18,7 @@ from spacy.language import Language
 import kg.pipeline  # noqa: F401  (registers the factories)
 from kg.lexicon import Lexicon
 from kg.pipeline import CONFIG, config_text
-from kg.pipeline.ner import SpanShape, offer
+from kg.pipeline.ner_candidates import SpanShape, offer
 from kg.pipeline.spans import CANDIDATES
 from kg.resources import ResourceError
 

@@ -9,7 +9,7 @@ import functools
 import spacy
 from spacy.language import Language
 
-from . import entities, honours, ner, orgs, persons, places, programmes, relations  # noqa: F401  (registers factories)
+from . import entities, honours, ner_candidates, orgs, persons, places, programmes, relations  # noqa: F401  (registers factories)
 
 COMPONENTS = ("kg_places", "kg_orgs", "kg_persons", "kg_programmes", "kg_honours", "kg_entities", "kg_relations")
 #: The model component, placed just before ``kg_entities`` (the rule components never see its spans).

@@ -20,13 +20,21 @@ from .spans import register_extensions
 
 
 class RuleComponent:
-    """A pipeline component whose data comes from a lexicon folder."""
+    """A pipeline component whose data comes from a lexicon folder.
 
-    def __init__(self, nlp: Language, name: str, *, resources: str | None = None) -> None:
+    Its settings (the keyword arguments: resource file names and limits, as in
+    the factory's config) become attributes of the same names; each subclass
+    declares them with their types.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, resources: str | None = None, **settings: object) -> None:
         register_extensions()
+        self.nlp = nlp
         self.name = name
         self.resources = resources
         self._lexicon: Lexicon | None = None
+        for key, value in settings.items():
+            setattr(self, key, value)
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None) -> None:

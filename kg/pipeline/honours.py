@@ -18,7 +18,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.lexicon import HAN, Lexicon, alternation
+from kg.lexicon import HAN, Lexicon
 
 from .component import RuleComponent
 from .spans import SpanIndex, add_candidate, candidates, text_of
@@ -33,18 +33,12 @@ HOLDERS = ("ORG", "PER", "PLACE")
 class HonourRecognizer(RuleComponent):
     """Finds honours after award verbs and before their recipients."""
 
-    def __init__(self, nlp: Language, name: str = "kg_honours", *, resources: str | None = None,
-                 cues: str = "honour_cues.tsv", max_name: int = 30, max_clause: int = 400) -> None:
-        super().__init__(nlp, name, resources=resources)
-        self.cues_file = cues
-        self.max_name = max_name
-        self.max_clause = max_clause
+    cues: str  #: the file of award verbs, marker words and closing words
+    max_name: int  #: the longest honour name
+    max_clause: int  #: how far back a recipient is looked for
 
     def load(self, lexicon: Lexicon) -> None:
-        groups = lexicon.cues(self.cues_file)
-        self.verbs = re.compile(alternation(groups["verb"]))
-        self.markers = re.compile(alternation(groups["marker"]))
-        self.suffixes = re.compile(alternation(groups["suffix"]))
+        self.verbs, self.markers, self.suffixes = (lexicon.cue_re(self.cues, role) for role in ("verb", "marker", "suffix"))
 
     def __call__(self, doc: Doc) -> Doc:
         self.holders = SpanIndex([s for s in candidates(doc) if s.label_ in HOLDERS])

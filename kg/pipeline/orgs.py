@@ -34,16 +34,13 @@ class Link:
 class OrgRecognizer(RuleComponent):
     """Finds organisation chains around head words."""
 
-    def __init__(self, nlp: Language, name: str = "kg_orgs", *, resources: str | None = None,
-                 heads: str = "org_heads.tsv", long_prefix: int = 12, max_run: int = 40) -> None:
-        super().__init__(nlp, name, resources=resources)
-        self.heads_file = heads
-        self.long_prefix = long_prefix
-        self.max_run = max_run
+    heads: str  #: the file of organisation head words
+    long_prefix: int  #: a head whose modifier may be this long takes it only after the last 的
+    max_run: int  #: the longest run of name characters before a head
 
     def load(self, lexicon: Lexicon) -> None:
-        self.heads = lexicon.org_heads(self.heads_file)
-        self.head_re = re.compile(alternation(list(self.heads)))
+        self.head_table = lexicon.org_heads(self.heads)
+        self.head_re = re.compile(alternation(list(self.head_table)))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -54,7 +51,7 @@ class OrgRecognizer(RuleComponent):
         full_places = {end: span for end, span in places.items() if not span._.kg_meta.get("short")}
         last: Link | None = None
         for match in self.head_re.finditer(text):
-            head = self.heads[match.group()]
+            head = self.head_table[match.group()]
             if text[match.end() : match.end() + 1] and text[match.end()] in head.not_after:
                 continue
             parent = last if last and last.end == match.start() else None

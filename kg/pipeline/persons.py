@@ -29,16 +29,13 @@ from .text import person_name_at
 class PersonRecognizer(RuleComponent):
     """Finds persons by their titles and records their posts."""
 
-    def __init__(self, nlp: Language, name: str = "kg_persons", *, resources: str | None = None,
-                 titles: str = "titles.tsv", max_card_name: int = 4, max_title_line: int = 24) -> None:
-        super().__init__(nlp, name, resources=resources)
-        self.titles_file = titles
-        self.max_card_name = max_card_name
-        self.max_title_line = max_title_line
+    titles: str  #: the file of official titles
+    max_card_name: int  #: the longest name on a name card's first line
+    max_title_line: int  #: the longest line of titles under it
 
     def load(self, lexicon: Lexicon) -> None:
-        self.titles = lexicon.titles(self.titles_file)
-        self.title_re = re.compile(alternation(list(self.titles)))
+        self.title_table = lexicon.titles(self.titles)
+        self.title_re = re.compile(alternation(list(self.title_table)))
         self.name_after_title = re.compile("|".join(lexicon.words("name_after_title")))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -58,7 +55,7 @@ class PersonRecognizer(RuleComponent):
         for match in self.title_re.finditer(text):
             if chain and text[chain[-1][2] : match.start()] not in ("、", ""):
                 chain = []
-            chain.append((self.titles[match.group()], match.start(), match.end()))
+            chain.append((self.title_table[match.group()], match.start(), match.end()))
             end = person_name_at(text, match.end(), self.lexicon)
             if end == match.end():
                 continue
@@ -89,7 +86,7 @@ class PersonRecognizer(RuleComponent):
             match = self.title_re.search(text, start, start + len(line))
             if not match or match.end() != start + len(line) or len(line) > self.max_title_line:
                 break
-            chain.append((self.titles[match.group()], match.start(), match.end()))
+            chain.append((self.title_table[match.group()], match.start(), match.end()))
         return chain
 
     def _name_then_title(self, doc: Doc) -> None:
@@ -99,7 +96,7 @@ class PersonRecognizer(RuleComponent):
                 start = match.start() - size
                 if start >= 0 and person_name_at(text, start, self.lexicon) == match.start():
                     person = add_candidate(doc, start, match.start(), "PER", text[start:match.start()], "per.name_title")
-                    title = self.titles.get(match.group())
+                    title = self.title_table.get(match.group())
                     if person is not None and title and title.post:
                         self._posts(doc, person, [(title, match.start(), match.end())], "post.name_title")
                     break

@@ -26,18 +26,14 @@ from .text import name_run_start, trim_modifier
 class PlaceRecognizer(RuleComponent):
     """Finds division names and head-word localities."""
 
-    def __init__(self, nlp: Language, name: str = "kg_places", *, resources: str | None = None,
-                 heads: str = "place_heads.tsv", max_run: int = 12) -> None:
-        super().__init__(nlp, name, resources=resources)
-        self.vocab, self.make_doc = nlp.vocab, nlp.make_doc
-        self.heads_file = heads
-        self.max_run = max_run
+    heads: str  #: the file of locality head words
+    max_run: int  #: the longest run of name characters before a head
 
     def load(self, lexicon: Lexicon) -> None:
-        self.matcher = PhraseMatcher(self.vocab)
-        self.matcher.add("PLACE", [self.make_doc(n) for n in sorted(lexicon.place_names)])
-        self.heads = lexicon.place_heads(self.heads_file)
-        self.head_re = re.compile(alternation(list(self.heads)))
+        self.matcher = PhraseMatcher(self.nlp.vocab)
+        self.matcher.add("PLACE", [self.nlp.make_doc(n) for n in sorted(lexicon.place_names)])
+        self.head_table = lexicon.place_heads(self.heads)
+        self.head_re = re.compile(alternation(list(self.head_table)))
         #: 我市, 本县 …: the paper's own division, resolved against the article's jurisdiction.
         self.self_reference = re.compile(
             f"[{lexicon.chars('self_reference_pronoun')}]([{lexicon.chars('self_reference')}])"
@@ -70,7 +66,7 @@ class PlaceRecognizer(RuleComponent):
         ends = {end for _, end in full}
         starts_of = {end: start for start, end, _ in divisions_found}
         for match in self.head_re.finditer(text):
-            head, head_start = self.heads[match.group()], match.start()
+            head, head_start = self.head_table[match.group()], match.start()
             before = bisect.bisect_right(full_starts, head_start) - 1
             if (before >= 0 and head_start < full[before][1]) or text[match.end():match.end() + 1] in head.not_after:
                 continue  # inside a division's full name, or part of a common word

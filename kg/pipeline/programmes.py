@@ -46,24 +46,18 @@ class Quote:
 class ProgrammeRecognizer(RuleComponent):
     """Finds programme names by quotes, head words, lists and plan titles."""
 
-    def __init__(self, nlp: Language, name: str = "kg_programmes", *, resources: str | None = None,
-                 cues: str = "programme_cues.tsv", max_list_item: int = 12, max_head_modifier: int = 10,
-                 max_run: int = 20, max_clause: int = 400) -> None:
-        super().__init__(nlp, name, resources=resources)
-        self.cues_file = cues
-        self.max_list_item = max_list_item
-        self.max_head_modifier = max_head_modifier
-        self.max_run = max_run
-        self.max_clause = max_clause
+    cues: str  #: the file of programme heads, launch verbs, collective nouns and rejected words
+    max_list_item: int  #: the longest item of a listed programme
+    max_head_modifier: int  #: the longest modifier before a programme head
+    max_run: int  #: the longest run of name characters before a head
+    max_clause: int  #: how far back a launch verb is looked for
 
     def load(self, lexicon: Lexicon) -> None:
-        groups = lexicon.cues(self.cues_file)
-        self.heads = re.compile(alternation(groups["head"]))
-        self.own_heads = re.compile(alternation(groups["own_head"]))
+        groups = lexicon.cues(self.cues)
+        self.heads, self.own_heads, self.reject = (lexicon.cue_re(self.cues, role) for role in ("head", "own_head", "reject"))
         self.verbs = re.compile(f"(?:{alternation(groups['verb'])})(?:了|的)?$")
         self.collective = re.compile(f"等(?:一批|一系列|系列)?(?:{alternation(groups['collective'])})")
-        self.reject = re.compile(alternation(groups["reject"]))
-        self.kept = lexicon.kept_cues(self.cues_file) & groups["head"]
+        self.kept = lexicon.kept_cues(self.cues) & groups["head"]
         self.head_after_gap = re.compile(f"[{HAN}]{{1,6}}活动")
         self.brand = re.compile(f"(?:{alternation(groups['verb'])})([{HAN}]{{2,6}}?)品牌")
 

@@ -114,18 +114,17 @@ def offer(doc: Doc, ents: list[Ent], shape: SpanShape) -> Doc:
 class ModelCandidates(RuleComponent):
     """Offers the NER model's entities as candidate spans."""
 
-    def __init__(self, nlp: Language, name: str = "kg_ner", *, resources: str | None = None, model: str | None = None,
-                 batch_size: int = 64, org_heads: str = "org_heads.tsv", place_heads: str = "place_heads.tsv") -> None:
-        super().__init__(nlp, name, resources=resources)
-        self.model_path = model
-        self.batch_size = batch_size
-        self.heads = {"org_heads": org_heads, "place_heads": place_heads}
-        self.model: Language | None = None
+    model_path: str | None  #: the model's folder (None: the shipped one)
+    batch_size: int  #: texts the model tags at once
+    org_heads: str  #: the files of head words a model ORG or PLACE must end in
+    place_heads: str
+    model: Language | None = None
 
     def load(self, lexicon: Lexicon) -> None:
-        """Load the model at ``model`` (default: the shipped one) and the shape check."""
+        """Load the model at ``model_path`` (default: the shipped one) and the shape check."""
         self.model = load_model(self.model_path)
-        self.shape = SpanShape(lexicon, given_name_chars(self.model_path), **self.heads)
+        self.shape = SpanShape(lexicon, given_name_chars(self.model_path), org_heads=self.org_heads,
+                               place_heads=self.place_heads)
 
     def _loaded(self) -> Language:
         if self.model is None:
@@ -149,5 +148,5 @@ class ModelCandidates(RuleComponent):
                                   "org_heads": "org_heads.tsv", "place_heads": "place_heads.tsv"})
 def make_model_candidates(nlp: Language, name: str, resources: str | None, model: str | None, batch_size: int,
                           org_heads: str, place_heads: str) -> ModelCandidates:
-    return ModelCandidates(nlp, name, resources=resources, model=model, batch_size=batch_size,
+    return ModelCandidates(nlp, name, resources=resources, model_path=model, batch_size=batch_size,
                            org_heads=org_heads, place_heads=place_heads)
