@@ -30,7 +30,7 @@ from kg.ner.data import (
 from kg.ner.model import given_name_chars, load_model, model_path, score
 from kg.ner.train import blank, ship_model, train
 from kg.pipeline import make_nlp
-from kg.pipeline.ner import offer
+from kg.pipeline.ner_candidates import offer
 from kg.pipeline.spans import ENTITIES, add_candidate
 
 ROOT = Path(__file__).resolve().parent.parent
