@@ -91,7 +91,7 @@ def ner_data() -> Path:
     return FIXTURES / "ner"
 
 
-# -- the seeds' build, once per session (test_build, test_rdf, test_cache, test_cli) --
+# -- the seeds' build, once per session (test_build, test_rdf, test_cli) --
 
 
 @pytest.fixture(scope="session")
