@@ -94,12 +94,9 @@ def ner_data() -> Path:
 # -- the seeds' build, once per session (test_build, test_rdf, test_cli) --
 
 
-@pytest.fixture(scope="session")
-def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What the README's build command makes (``kg build seeds/ --out DIR`` from the repository root,
-    one process, with its cache in ``DIR/.kg-cache``). Shared by every test that reads a build:
-    copy it before changing anything in it."""
-    out = tmp_path_factory.mktemp("seeds-build")
+def build_seeds(out: Path) -> Path:
+    """What the README's build command does (``kg build seeds/ --out OUT`` from the repository root,
+    one process, with its cache in ``OUT/.kg-cache``)."""
     here = os.getcwd()
     os.chdir(ROOT)
     try:
@@ -108,6 +105,24 @@ def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         os.chdir(here)
     assert report.articles == 5 and not report.problems
     return out
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds' build, shared by every test that reads one: copy it before changing anything in it."""
+    return build_seeds(tmp_path_factory.mktemp("seeds-build"))
+
+
+@pytest.fixture(scope="session")
+def seeds_builder() -> Callable[[Path], Path]:
+    """``build_seeds``, for a test that builds the seeds again (into a folder of its own)."""
+    return build_seeds
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, Article]:
+    """The five seed articles as read from their files, by number: ``seeds["000"]``."""
+    return {path.name[:3]: read_text_file(path) for path in sorted(SEED_DIR.glob("*.txt"))}
 
 
 # -- shared pipeline and seed readings (test_normalize, test_pipeline, test_resolve) --

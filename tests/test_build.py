@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import networkx as nx
@@ -20,18 +19,6 @@ ENTITY_FLOOR = 0.85
 RELATION_FLOOR = 0.70
 
 
-def build_seeds(out: Path) -> None:
-    """What the README's main command does: `kg build seeds/ --out output/`, from the repo root
-    (as the session's ``seeds_build`` in conftest.py)."""
-    here = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        report = build(["seeds/"], out)
-    finally:
-        os.chdir(here)
-    assert report.articles == 5 and not report.problems
-
-
 def test_seed_scores_stay_above_the_floor(seeds_build: Path, gold_dir: Path) -> None:
     report = evaluate(load_gold(gold_dir), load_predictions(seeds_build / "extractions.jsonl"))
     assert report.micro("entities", "lenient").f1 >= ENTITY_FLOOR
@@ -45,8 +32,8 @@ def test_build_writes_every_output(seeds_build: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_same_input_gives_byte_identical_outputs(seeds_build: Path, tmp_path: Path) -> None:
-    build_seeds(tmp_path)
+def test_the_same_input_gives_byte_identical_outputs(seeds_build: Path, seeds_builder, tmp_path: Path) -> None:
+    seeds_builder(tmp_path)
     for path in seeds_build.glob("graph.*"):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
     assert (tmp_path / "extractions.jsonl").read_bytes() == (seeds_build / "extractions.jsonl").read_bytes()

@@ -22,12 +22,6 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
 
 
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, Article]:
-    """The five seed articles by number: ``seeds["000"]``."""
-    return {name[:3]: read_text_file(SEEDS / name) for name in SEED_NAMES}
-
-
 def credits(article: Article) -> list[tuple[str, str]]:
     return [(byline.role, byline.name) for byline in article.bylines]
 

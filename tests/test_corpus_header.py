@@ -8,19 +8,13 @@ from pathlib import Path
 import pytest
 
 from kg import rdf, records, view
-from kg.corpus import BODY_MIN_CHARS, paragraph_text, parse_article, read_text_file
+from kg.corpus import BODY_MIN_CHARS, paragraph_text, parse_article
 from kg.records import Article
 from kg.resources import BYLINE_PLACES, Bylines, ResourceError, bylines
 from kg.vocab import GOVKG
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
-
-
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, Article]:
-    """The five seed articles by number: ``seeds["000"]``."""
-    return {name[:3]: read_text_file(SEEDS / name) for name in SEED_NAMES}
 
 
 def credits(article: Article) -> list[tuple[str, str]]:

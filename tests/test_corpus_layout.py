@@ -6,17 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.corpus import JOIN_MIN_CHARS, paragraph_text, parse_article, read_text_file
+from kg.corpus import JOIN_MIN_CHARS, paragraph_text, parse_article
 from kg.records import Article
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
-
-
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, Article]:
-    """The five seed articles by number: ``seeds["000"]``."""
-    return {name[:3]: read_text_file(SEEDS / name) for name in SEED_NAMES}
 
 
 def texts(article: Article) -> list[str]:
