@@ -14,7 +14,7 @@ from .parallel import EXECUTORS, default_jobs
 from .build import build as build_graph_files
 from .errors import KgError
 from .evaluate import evaluate, format_report, load_gold, load_predictions
-from .query import STORES, QueryError, Store, named_queries, resolve_query
+from .query import STORES, Store, named_queries, resolve_query
 from .records import Problem
 
 
@@ -156,9 +156,18 @@ def query(query: str | None, graph: Path, output_format: str, params: tuple[str,
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a query may run (then its worker is killed), and a request may wait for a free worker.")
 @click.option("--store", type=click.Choice(STORES), default="oxigraph", show_default=True, help="SPARQL engine.")
-def serve(graph: Path, host: str, port: int, timeout: float, store: str) -> None:
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64), help="Queries that run at once, each in its own process.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows (or triples) of an answer; the header X-Truncated says when there were more.")
+@click.option("--query-memory", default=256, show_default=True, type=click.IntRange(16), metavar="MB",
+              help="Memory a query's worker may take beyond the loaded graph.")
+@click.option("--cors", metavar="ORIGIN", help="Let pages from ORIGIN (e.g. http://localhost:3000) read answers; no other page can.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (for a server reached by name; repeatable).")
+def serve(graph: Path, host: str, port: int, timeout: float, store: str, workers: int, max_rows: int, query_memory: int,
+          cors: str | None, allow_hosts: tuple[str, ...]) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page.
 
     Example: kg serve output/graph.ttl --port 8000  (then open http://127.0.0.1:8000/)
@@ -168,10 +177,11 @@ def serve(graph: Path, host: str, port: int, timeout: float, store: str) -> None
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         loaded = Store(graph, store=store)
-    except QueryError as error:
+        run_server(loaded, host=host, port=port, timeout=timeout, workers=workers, max_rows=max_rows, memory_mb=query_memory,
+                   cors=cors, allow_hosts=allow_hosts,
+                   on_ready=lambda url: click.echo(f"SPARQL endpoint at {url} ({len(loaded)} triples); Ctrl-C stops it"))
+    except KgError as error:
         raise click.ClickException(str(error)) from error
-    run_server(loaded, host=host, port=port, timeout=timeout,
-               on_ready=lambda url: click.echo(f"SPARQL endpoint at {url} ({len(loaded)} triples); Ctrl-C stops it"))
 
 
 @main.command()

@@ -3,8 +3,15 @@
 ``open_store(path, store="oxigraph")`` loads Turtle, TriG, N-Triples or JSON-LD
 into pyoxigraph (the default: fastest on large graphs, see docs/rdf-stores.md)
 or rdflib's memory store. ``Store.query`` runs a SPARQL query (never an
-update) and returns an ``Answer`` that renders as a table, CSV or JSON, or
-serialises to the SPARQL results formats for the HTTP endpoint.
+update) and returns an ``Answer`` that renders as a table, CSV or JSON;
+``Store.serialize`` writes at most ``max_rows`` of it in a SPARQL results
+format for the HTTP endpoint.
+
+Every query first passes ``kg.sparql_guard.check_query`` (size, nesting,
+updates, SERVICE, LOAD, FROM), and runs on a thread with a deep stack
+(``DEEP_STACK``): both engines recurse once per nesting level or chained
+operator, and pyoxigraph would overflow a default 8 MiB stack (and kill the
+process) on a long enough chain that is still under the size limit.
 """
 
 from __future__ import annotations
@@ -12,15 +19,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.plugins.sparql
 
 from .errors import KgError
+from .sparql_guard import MAX_QUERY_BYTES, QueryRefused, check_query, is_update
+from .sparql_results import Serialized, negotiate, serialize
+
+__all__ = ["Answer", "QueryError", "QueryRefused", "Store", "is_update", "negotiate", "named_queries", "resolve_query"]
 
 STORES = ("oxigraph", "rdflib")
 #: file suffix -> (oxigraph format, rdflib format)
@@ -31,15 +49,12 @@ FORMATS = {
     ".nq": (ox.RdfFormat.N_QUADS, "nquads"),
     ".jsonld": (ox.RdfFormat.JSON_LD, "json-ld"),
 }
-#: results media type -> (oxigraph results format, rdflib results format)
-RESULT_TYPES = {
-    "application/sparql-results+json": (ox.QueryResultsFormat.JSON, "json"),
-    "application/sparql-results+xml": (ox.QueryResultsFormat.XML, "xml"),
-    "text/csv": (ox.QueryResultsFormat.CSV, "csv"),
-    "text/tab-separated-values": (ox.QueryResultsFormat.TSV, "tsv"),
-}
-GRAPH_TYPES = {"text/turtle": (ox.RdfFormat.TURTLE, "turtle"), "application/n-triples": (ox.RdfFormat.N_TRIPLES, "nt")}
-UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\b[^{]*?)?\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I | re.S)
+DEEP_STACK = 256 * 1024 * 1024  #: bytes of stack (address space, touched only as used) a query runs on
+DEEP_THREAD = "sparql-deep-stack"
+RECURSION_LIMIT = 20_000  #: Python frames rdflib may use on that stack (its parser recurses per nesting level)
+QUERY_SUFFIXES = (".rq", ".sparql")
+# rdflib would fetch (or open) the IRI of FROM / FROM NAMED; the guard admits only loaded graphs, which need no loading
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
 class QueryError(KgError):
@@ -113,91 +128,91 @@ class Store:
     def __len__(self) -> int:
         return len(self.graph)
 
+    @cached_property
+    def graph_names(self) -> frozenset[str]:
+        """The IRIs of the loaded named graphs (one per article in a TriG build): what FROM may name."""
+        if self.name == "oxigraph":
+            names = (graph.value for graph in self.graph.named_graphs() if isinstance(graph, ox.NamedNode))
+        else:
+            names = (str(graph.identifier) for graph in self.graph.graphs() if graph.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+        return frozenset(names)
+
     def query(self, text: str) -> Answer:
         """Run a SPARQL query (never an update) and collect its answer."""
-        result = self._run(text)
-        if self.name == "oxigraph":
-            if isinstance(result, ox.QueryBoolean):
-                return Answer("ask", boolean=bool(result))
-            if isinstance(result, ox.QueryTriples):
-                return Answer("graph", ["subject", "predicate", "object"], [[str(t) for t in triple] for triple in result])
-            variables = [v.value for v in result.variables]
-            return Answer("select", variables, [[_ox_text(solution[v]) for v in variables] for solution in result])
-        if result.type == "ASK":
-            return Answer("ask", boolean=bool(result.askAnswer))
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            return Answer("graph", ["subject", "predicate", "object"], [[str(t) for t in triple] for triple in result])
-        variables = [str(v) for v in result.vars]
-        return Answer("select", variables, [[str(value) if value is not None else "" for value in row] for row in result])
+        return on_deep_stack(lambda: _answer(self._run(text)))
 
-    def serialize(self, text: str, accept: str) -> tuple[bytes, str]:
-        """Run a query and serialise its answer in the first acceptable format.
+    def serialize(self, text: str, accept: str, max_rows: int) -> Serialized:
+        """Run a query and write at most ``max_rows`` of its answer in the format ``accept`` prefers.
 
-        Returns the bytes and their media type: SPARQL results (JSON, XML, CSV,
-        TSV) for SELECT and ASK, Turtle or N-Triples for CONSTRUCT and DESCRIBE.
+        SPARQL results (JSON, XML, CSV, TSV) for SELECT and ASK, Turtle or
+        N-Triples for CONSTRUCT and DESCRIBE.
         """
-        result = self._run(text)
-        graph = isinstance(result, ox.QueryTriples) if self.name == "oxigraph" else result.type in ("CONSTRUCT", "DESCRIBE")
-        table = GRAPH_TYPES if graph else RESULT_TYPES
-        offered = [m for m in table if not (_is_ask(result) and m in ("text/csv", "text/tab-separated-values"))]
-        media_type = negotiate(accept, offered)
-        ox_format, rdflib_format = table[media_type]
-        if self.name == "oxigraph":
-            return result.serialize(format=ox_format), media_type
-        return result.serialize(format=rdflib_format, encoding="utf-8"), media_type
+        return on_deep_stack(lambda: serialize(self._run(text), accept, max_rows))
 
     def _run(self, text: str) -> object:
-        if is_update(text):
-            raise QueryError("updates are not allowed: this store is read-only")
+        own_dataset = check_query(text, self.graph_names)
         try:
-            if self.name == "oxigraph":
-                return self.graph.query(text, use_default_graph_as_union=True)
+            if self.name == "oxigraph":  # the default graph is every graph, unless FROM says otherwise
+                return self.graph.query(text, use_default_graph_as_union=not own_dataset)
             return self.graph.query(text)
         except (SyntaxError, ValueError, TypeError) as error:
             raise QueryError(f"malformed query: {error}") from error
+        except RecursionError as error:
+            raise QueryError("the query is nested too deeply for the rdflib store") from error
         except Exception as error:  # rdflib's parser raises pyparsing errors
             if type(error).__name__ in ("ParseException", "ParseSyntaxException"):
                 raise QueryError(f"malformed query: {error}") from error
             raise
 
 
-def _is_ask(result: object) -> bool:
-    return isinstance(result, ox.QueryBoolean) or getattr(result, "type", "") == "ASK"
+def _answer(result: object) -> Answer:
+    if isinstance(result, ox.QueryBoolean) or getattr(result, "type", "") == "ASK":
+        return Answer("ask", boolean=bool(result) if isinstance(result, ox.QueryBoolean) else bool(result.askAnswer))
+    if isinstance(result, ox.QueryTriples) or getattr(result, "type", "") in ("CONSTRUCT", "DESCRIBE"):
+        return Answer("graph", ["subject", "predicate", "object"], [[str(t) for t in triple] for triple in result])
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        return Answer("select", variables, [[_ox_text(solution[v]) for v in variables] for solution in result])
+    variables = [str(v) for v in result.vars]
+    return Answer("select", variables, [[str(value) if value is not None else "" for value in row] for row in result])
 
 
-def negotiate(accept: str, offered: list[str]) -> str:
-    """The offered media type the Accept header prefers (the first offered one by default)."""
-    ranked = []
-    for position, part in enumerate((accept or "").split(",")):
-        media, _, params = part.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranked.append((-quality, position, media.strip().lower()))
-    for _, _, media in sorted(ranked):
-        for offer in offered:
-            if media in (offer, "*/*") or (media.endswith("/*") and offer.startswith(media[:-1])):
-                return offer
-    return offered[0]
+def on_deep_stack(work: Callable[[], object]) -> object:
+    """Run ``work`` on a thread with a ``DEEP_STACK`` stack and return (or raise) what it does.
+
+    While it runs, the Python recursion limit is ``RECURSION_LIMIT`` (the limit is
+    process-wide: it is put back afterwards), so that rdflib's parser can use that
+    stack. On such a thread already, runs ``work`` there.
+    """
+    if threading.current_thread().name == DEEP_THREAD:
+        return work()
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed to the caller
+            outcome["error"] = error
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+    try:
+        previous = threading.stack_size(DEEP_STACK)
+        try:
+            thread = threading.Thread(target=target, name=DEEP_THREAD, daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+        thread.join()
+    finally:
+        sys.setrecursionlimit(limit)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")
 
 
 def _ox_text(term: object) -> str:
     return "" if term is None else str(term.value)
-
-
-def is_update(text: str) -> bool:
-    """True when the text is a SPARQL Update (INSERT, DELETE, DROP, CLEAR, LOAD …), not a query."""
-    return bool(UPDATE.search(_strip_comments(text)))
-
-
-def _strip_comments(text: str) -> str:
-    """The text with IRIs, strings and comments blanked, so only keywords remain."""
-    return re.sub(r"#[^\n]*", "", re.sub(r"<[^>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", '""', text))
 
 
 # named queries ------------------------------------------------------------
@@ -236,11 +251,50 @@ def named_queries() -> dict[str, NamedQuery]:
 
 
 def resolve_query(query_or_file: str, params: dict[str, str]) -> str:
-    """A named query (bound), a file's text, or the query itself."""
+    """A named query (bound), a query file's text, or the query itself.
+
+    An argument that names an existing path must be a readable regular file
+    (a directory, a FIFO or a device is an error, and is never opened); one
+    ending in .rq or .sparql that names nothing is an error too.
+    """
     named = named_queries()
     if query_or_file in named:
         return named[query_or_file].bind(params)
     path = Path(query_or_file)
-    if path.suffix in (".rq", ".sparql") and path.is_file():
-        return path.read_text(encoding="utf-8")
+    if _exists(path):
+        return read_query_file(path)
+    if path.suffix in QUERY_SUFFIXES:
+        raise QueryError(f"{path}: no such query file")
     return query_or_file
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):  # a query text too long for a file name, or with a NUL
+        return False
+
+
+def read_query_file(path: Path) -> str:
+    """The UTF-8 text of a query file, refused when it is not a readable regular file under the size limit."""
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise QueryError(f"{path}: is a directory, not a query file")
+        if not stat.S_ISREG(mode):
+            raise QueryError(f"{path}: not a regular file ({_file_kind(mode)}), not a query file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_QUERY_BYTES + 1)
+    except OSError as error:
+        raise QueryError(f"{path}: cannot read the query file: {error.strerror or error}") from error
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryError(f"{path}: the query file is over the limit of {MAX_QUERY_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{path}: the query file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})") from error
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {stat.S_ISFIFO: "a FIFO", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device"}
+    return next((name for test, name in kinds.items() if test(mode)), "an unknown kind")
