@@ -267,7 +267,9 @@ def train_ner(data_dir: Path, out: Path, ship: bool, epochs: int | None) -> None
 @click.option("--endpoint", required=True, metavar="URL", help="The store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store.")
 @click.option("--graph-iri", "graph_iri", metavar="IRI", help="Load into this named graph (default: the default graph).")
 @click.option("--replace", is_flag=True, help="Replace the target graph (HTTP PUT) instead of adding to it (POST).")
-def push(graph: Path, endpoint: str, graph_iri: str | None, replace: bool) -> None:
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds to connect, and to wait for the store while sending and for its answer.")
+def push(graph: Path, endpoint: str, graph_iri: str | None, replace: bool, timeout: float) -> None:
     """Load a built graph into an external SPARQL store (SPARQL 1.1 Graph Store Protocol).
 
     A .trig file keeps one named graph per article; .ttl, .nt and .jsonld go to
@@ -278,7 +280,7 @@ def push(graph: Path, endpoint: str, graph_iri: str | None, replace: bool) -> No
     from .push import push as push_graph
 
     try:
-        result = push_graph(graph, endpoint, graph=graph_iri, replace=replace)
+        result = push_graph(graph, endpoint, graph=graph_iri, replace=replace, timeout=timeout)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"pushed {graph} ({result.bytes:,} bytes) to {result.url}: HTTP {result.status}")

@@ -6,11 +6,20 @@ graph or to ``graph=IRI``; a TriG or N-Quads file is a dataset and is sent
 without a graph parameter (its named graphs arrive as named graphs). With
 ``replace`` the target graph is replaced (HTTP PUT), otherwise the triples are
 added (POST). The file is streamed, not read into memory.
+
+The store is trusted with nothing: connecting, each send and the whole answer
+must each take under ``timeout`` seconds; only 200, 201 or 204 without an HTML
+page counts as done (a redirect is not followed); at most ``MAX_ANSWER`` bytes
+of its answer are read, and control characters and terminal escape sequences
+are removed from anything of it that is shown.
 """
 
 from __future__ import annotations
 
 import http.client
+import re
+import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -25,7 +34,13 @@ MEDIA_TYPES = {
     ".nq": "application/n-quads",
 }
 DATASETS = (".trig", ".nq")
-TIMEOUT = 600.0
+TIMEOUT = 30.0  #: seconds to connect, for each send, and for the whole answer
+MAX_ANSWER = 64 * 1024  #: bytes of the store's answer read (an error message is cut there)
+DONE = (200, 201, 204)  #: the Graph Store Protocol's answers to a successful POST or PUT
+#: ANSI/VT escape sequences: CSI (ESC [ or 0x9B), OSC (ESC ] … BEL or ESC \), and two-character ESC sequences
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?")
+#: control characters, and the bidirectional overrides that reorder what a terminal shows
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 class PushError(KgError):
@@ -69,12 +84,55 @@ def push(path: str | Path, endpoint: str, *, graph: str | None = None, replace: 
         with path.open("rb") as body:
             connection.request("PUT" if replace else "POST", target or "/", body=body,
                                headers={"Content-Type": MEDIA_TYPES[path.suffix], "Content-Length": str(size)})
+            sock = connection.sock  # the response reads from it; each read gets what is left of the time
             response = connection.getresponse()
-            message = response.read().decode("utf-8", "replace").strip()
+            answer = _read_answer(response, sock, time.monotonic() + timeout)
+    except TimeoutError as error:
+        raise PushError(f"{endpoint}: the store did not answer within {timeout:g} s (--timeout)") from error
+    except http.client.HTTPException as error:
+        raise PushError(f"{endpoint}: the answer is not HTTP: {printable(str(error))}") from error
     except OSError as error:
         raise PushError(f"{endpoint}: cannot reach the store: {error}") from error
     finally:
         connection.close()
-    if response.status >= 300:
-        raise PushError(f"{url}: the store answered {response.status} {response.reason}: {message[:500]}")
+    _check_answer(url, response, answer)
     return PushResult(response.status, url, size)
+
+
+def _read_answer(response: http.client.HTTPResponse, sock: socket.socket, deadline: float) -> bytes:
+    """At most ``MAX_ANSWER`` bytes of the answer, all before ``deadline`` (a store that trickles times out)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < MAX_ANSWER:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the answer took too long")
+        sock.settimeout(left)
+        chunk = response.read1(MAX_ANSWER - total)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _check_answer(url: str, response: http.client.HTTPResponse, answer: bytes) -> None:
+    """Refuse any answer but the Graph Store Protocol's success: 200, 201 or 204, not an HTML page."""
+    status, reason = response.status, printable(response.reason or "", 80)
+    if 300 <= status < 400:
+        location = printable(response.getheader("Location") or "nowhere", 200)
+        raise PushError(f"{url}: the store answered {status} {reason}, a redirect to {location}: not followed "
+                        "(give the store's own Graph Store address as --endpoint)")
+    if status in DONE and response.getheader("Content-Type", "").split(";")[0].strip().lower() != "text/html":
+        return
+    cut = " (cut)" if len(answer) >= MAX_ANSWER else ""
+    message = printable(answer.decode("utf-8", "replace"))
+    if status in DONE:
+        raise PushError(f"{url}: the store answered {status} {reason} with an HTML page, not as a Graph Store: {message}{cut}")
+    raise PushError(f"{url}: the store answered {status} {reason}: {message}{cut}")
+
+
+def printable(text: str, limit: int = 500) -> str:
+    """``text`` safe for a terminal: escape sequences and control characters gone, one line, at most ``limit`` characters."""
+    flat = " ".join(CONTROLS.sub(" ", ESCAPES.sub("", text)).split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,3 +94,120 @@ def test_the_target_follows_the_graph_store_protocol() -> None:
     assert target_url("http://h/store", ".trig", None) == "http://h/store"
     with pytest.raises(PushError):
         target_url("http://h/store", ".trig", "urn:x")
+
+
+# -- a store that misbehaves (issue 12) -----------------------------------------
+
+
+class FakeStore:
+    """A loopback TCP server whose answer to each request is ``respond(connection)``; it records bytes it sent."""
+
+    def __init__(self, respond) -> None:
+        self.respond = respond
+        self.sent = 0
+        self.stop = threading.Event()
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.05)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/store"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(5)
+                try:
+                    self._read_request(connection)
+                    self.respond(self, connection)
+                except OSError:  # the client gave up: what this store is for
+                    pass
+
+    @staticmethod
+    def _read_request(connection: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += connection.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+        while len(body) < length:
+            body += connection.recv(65536)
+
+    def send(self, connection: socket.socket, data: bytes) -> None:
+        connection.sendall(data)
+        self.sent += len(data)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(10)
+        self.socket.close()
+
+
+@contextmanager
+def fake_store(respond) -> Iterator[FakeStore]:
+    store = FakeStore(respond)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def answer(status: str, body: bytes = b"", **headers: str) -> callable:
+    lines = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", *(f"{k.replace('_', '-')}: {v}" for k, v in headers.items())]
+    return lambda store, connection: store.send(connection, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+
+
+def test_a_store_that_hangs_times_out_after_timeout() -> None:
+    with fake_store(lambda store, connection: store.stop.wait(10)) as store:
+        started = time.perf_counter()
+        result = CliRunner().invoke(main, ["push", str(OUTPUT / "graph.ttl"), "--endpoint", store.url, "--timeout", "0.5"])
+        elapsed = time.perf_counter() - started
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {store.url}: the store did not answer within 0.5 s (--timeout)"
+    assert elapsed < 3
+
+
+def test_a_huge_error_body_is_read_no_further_than_the_cap() -> None:
+    def flood(store: FakeStore, connection: socket.socket) -> None:
+        store.send(connection, b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 300000000\r\n\r\n")
+        chunk = b"x" * 65536
+        while store.sent < 300_000_000 and not store.stop.is_set():
+            store.send(connection, chunk)
+
+    with fake_store(flood) as store:
+        with pytest.raises(PushError) as caught:
+            push(OUTPUT / "graph.ttl", store.url, timeout=5)
+        time.sleep(0.2)
+    message = str(caught.value)
+    assert "answered 500 Internal Server Error" in message and message.endswith("… (cut)")
+    assert len(message) < 700
+    assert store.sent < 20_000_000  # the client read 64 KB and hung up; the store could not push 300 MB
+
+
+def test_escape_sequences_from_the_store_are_not_printed() -> None:
+    hostile = b"\x1b]0;owned\x07\x1b[2J\x1b[31mred\x1b[0m\r\nfake prompt $ \xc2\x9b1m\x00\x08\xe2\x80\xaeevil"
+    with fake_store(answer("400 Bad\x1b[5mRequest", hostile, Content_Type="text/plain")) as store:
+        result = CliRunner().invoke(main, ["push", str(OUTPUT / "graph.ttl"), "--endpoint", store.url])
+    assert result.exit_code == 1
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]", result.output)
+    assert "red fake prompt $ evil" in result.output
+
+
+@pytest.mark.parametrize(("respond", "message"), [
+    (answer("302 Found", Location="http://127.0.0.1:9/elsewhere"), "a redirect to http://127.0.0.1:9/elsewhere: not followed"),
+    (answer("200 OK", b"<html><body>Welcome</body></html>", Content_Type="text/html; charset=utf-8"), "with an HTML page, not as a Graph Store"),
+    (answer("202 Accepted"), "answered 202 Accepted"),
+])
+def test_only_a_graph_store_success_counts(respond, message: str) -> None:
+    with fake_store(respond) as store:
+        with pytest.raises(PushError, match=re.escape(message)):
+            push(OUTPUT / "graph.ttl", store.url, timeout=5)
+
+
+@pytest.mark.parametrize("status", ["204 No Content", "201 Created", "200 OK"])
+def test_a_graph_store_success_is_reported(status: str) -> None:
+    with fake_store(answer(status)) as store:
+        assert push(OUTPUT / "graph.ttl", store.url, timeout=5).status == int(status[:3])
