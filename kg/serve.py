@@ -82,6 +82,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.options = options
         self.hosts = allowed_hosts(address[0], options.allow_hosts)
         self.page = resources.files("kg").joinpath("templates", "sparql.html").read_bytes()
+        store.graph_names  # noqa: B018 - read now: once threads run, only forked workers touch the store
         self.pool = QueryPool(store, workers=options.workers, timeout=options.timeout,
                               memory_mb=options.memory_mb, max_rows=options.max_rows)
 
