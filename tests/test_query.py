@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -167,11 +168,19 @@ def test_a_query_file_that_is_not_utf8_is_a_one_line_error(tmp_path: Path) -> No
     assert result.output.strip() == f"Error: {path}: the query file is not UTF-8 (byte 0xe9 at offset 21)"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_query_file_is_an_error(tmp_path: Path) -> None:
+def test_an_unreadable_query_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.rq"
     path.write_text("ASK {}", encoding="utf-8")
     path.chmod(0)
+    if os.geteuid() == 0:  # root reads any file: open it as another user would
+        real_open = Path.open
+
+        def refused(self: Path, *args, **kwargs):
+            if self == path:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+            return real_open(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", refused)
     result = kg_query(str(path))
     assert result.exit_code == 1
     assert "cannot read the query file: Permission denied" in result.output
