@@ -212,6 +212,17 @@ def test_posts(read, sentence, expected):
         ("炎陵县公安局沔渡派出所所长钟平熊获评“全国优秀人民警察”。", "钟平熊", "per.title"),
         # 在 ends a name: 彭露, not 彭露在
         ("群丰镇新塘社区网格员彭露在集市宣传反诈电话。", "彭露", "per.title"),
+        # a name ends where the next word starts (issue 13's sentences and the corpus's)
+        ("检察长马丽通报了有关情况。", "马丽", "per.title"),
+        ("检察长罗斌出席会议。", "罗斌", "per.title"),
+        ("北京市委书记尹力参加活动。", "尹力", "per.title"),
+        ("县委书记王建设立了工作专班。", "王建", "per.title"),
+        # ... unless the dictionary knows the whole name, and a word that only looks like one does not cut it
+        ("国家主席习近平复信老挝人民革命党中央总书记。", "习近平", "per.title"),
+        ("乡卫生院院长于斌等人违规。", "于斌", "per.title"),
+        ("张祥发等7人获评第三届炎陵县道德模范。", "张祥发", "per.honour_list"),
+        # a surname that ends a function word starts no name: 杨帆, not 于杨帆
+        ("区委关于杨帆同志任职的通知。", "杨帆", "per.name_title"),
     ],
 )
 def test_persons(read, sentence, person, rule):

@@ -63,10 +63,14 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
 
     A name is a surname from the lexicon followed by one or two given-name
     characters; a given character that usually follows a name (在, 获, 说 …)
-    ends it, and an anonymised name (游某) is none.
+    ends it, and an anonymised name (游某) is none. A name ends where the text
+    says so: a word of the dictionary (not a proper name) that starts at the
+    second given character is the next word (马丽|通报, 罗斌|出席), unless the
+    dictionary knows the whole name as a person's (习近平|复信), and a surname
+    that ends a function word (关|于杨帆) starts no name.
     """
     match = lexicon.surname_re.match(text, start)
-    if not match:
+    if not match or _ends_a_word(text, start, lexicon):
         return start
     end = match.end()
     given = 0
@@ -77,7 +81,28 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
         return start
     if end < len(text) and text[end] in lexicon.chars("anonymous"):
         return start
+    if given == 2 and _starts_a_word(text, end - 1, lexicon) and not _known_name(text[start:end]):
+        return end - 1
     return end
+
+
+def _known_name(name: str) -> bool:
+    """Whether jieba's dictionary (not its guesses) has ``name`` as a person's name (习近平/nrfg)."""
+    return posseg.dt.word_tag_tab.get(name, "").startswith("nr")
+
+
+def _starts_a_word(text: str, at: int, lexicon: Lexicon) -> bool:
+    """Whether a dictionary word of two or more characters that is not a proper name starts at ``at``
+    (and goes on with no character that ends a name by itself: jieba has 发等 as a word)."""
+    word = next_word(text, at)
+    return (bool(word) and len(word[0]) >= 2 and not word[1].startswith(lexicon.words("proper_tags"))
+            and word[0][1] not in lexicon.name_stopchars)
+
+
+def _ends_a_word(text: str, at: int, lexicon: Lexicon) -> bool:
+    """Whether the character at ``at`` ends a function word with the one before it (关于, 对于)."""
+    words = _cut(text[at - 1 : at + 1]) if at > 0 else ()
+    return len(words) == 1 and words[0][1] in lexicon.words("function_pos")
 
 
 def clause_start(text: str, at: int, reach: int) -> int:
