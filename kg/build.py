@@ -112,26 +112,25 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     def cached(_: Extraction) -> None:
         report.cached += 1
 
-    with OutputFolder(out) as folder:
-        _build_into(folder, inputs, report, problem, cached, cache, max_bytes, jobs, executor, scheduler, ner)
-    return report
-
-
-def _build_into(folder: OutputFolder, inputs: Iterable[str | Path], report: BuildReport,
-                problem: Callable[[Problem], None], cached: Callable[[Extraction], None], cache: bool, max_bytes: int,
-                jobs: int, executor: str, scheduler: str | None, ner: bool) -> None:
-    """Extract into ``folder``'s staging folder and, when any article was read, swap the outputs in."""
     def invalid(path: Path, why: str) -> None:
         problem(Problem(str(path), f"invalid cache entry ({why}): extracted again"))
 
-    store = Cache(folder.out / CACHE_FOLDER, ner=ner, on_invalid=invalid) if cache else None
+    with OutputFolder(out) as folder:
+        store = Cache(folder.out / CACHE_FOLDER, ner=ner, on_invalid=invalid) if cache else None
+        outcomes = extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
+                                    jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner)
+        _write(folder, outcomes, report)
+    return report
+
+
+def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport) -> None:
+    """Stream the outcomes into ``folder``'s staging folder and, when any article was read, swap the outputs in."""
     clock = time.perf_counter()
     graph = nx.MultiDiGraph()
     lines = StagedLines(folder.staging / "extractions.jsonl")
     named = StagedLines(folder.staging / "graph.nq")
     try:
-        for outcome in extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
-                                        jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner):
+        for outcome in outcomes:
             lines.write(record_io.dumps(outcome.extraction))
             named.append(outcome.nquads)
             add_extraction(graph, outcome.extraction)
