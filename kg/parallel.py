@@ -17,8 +17,9 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
 from .errors import KgError
@@ -68,8 +69,13 @@ def _extract_alone(article: Article, ner: bool) -> Outcome | Problem:
     try:
         return _extract([article], ner)[0]
     except Exception as error:  # noqa: BLE001
-        where = article.source if article.source.endswith(article.doc) else f"{article.source} ({article.doc})"
-        return Problem(where, f"extraction failed, article left out: {one_line(error)}")
+        return left_out(article, one_line(error))
+
+
+def left_out(article: Article, why: str) -> Problem:
+    """The problem of an article whose extraction failed: its file, and its id when the file holds several."""
+    where = article.source if article.source.endswith(article.doc) else f"{article.source} ({article.doc})"
+    return Problem(where, f"extraction failed, article left out: {why}")
 
 
 def one_line(error: BaseException, limit: int = 300) -> str:
@@ -117,8 +123,54 @@ def run(items: Iterable[Article | Outcome], *, jobs: int = 1, executor: str = "l
     elif jobs <= 1:
         yield from (o for batch in _batches(items) for o in (batch if _done(batch) else extract_batch(batch, ner)))
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
-            yield from _windowed(lambda fn, batch: pool.submit(fn, batch, ner), items, jobs)
+        pool = _Pool(jobs, ner)
+        try:
+            yield from _windowed(pool.submit, items, jobs, pool.collect)
+        finally:
+            pool.close()
+
+
+class _Pool:
+    """A local process pool that outlives a worker's death (a crash in native code, the kernel's OOM killer):
+    the batches the broken pool held run again article by article in a new pool, and an article that
+    kills its worker once more becomes a ``Problem``."""
+
+    def __init__(self, jobs: int, ner: bool) -> None:
+        self.jobs, self.ner = jobs, ner
+        self.generation = 0
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent)
+
+    def submit(self, batch: list[Article]) -> tuple[Future, int]:
+        return self.pool.submit(extract_batch, batch, self.ner), self.generation
+
+    def collect(self, submitted: tuple[Future, int], batch: list[Article]) -> list[Outcome | Problem]:
+        future, generation = submitted
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._renew(generation)
+            return [self._alone(article) for article in batch]
+
+    def _alone(self, article: Article) -> Outcome | Problem:
+        future, generation = self.submit([article])
+        try:
+            return future.result()[0]
+        except BrokenProcessPool:
+            self._renew(generation)
+            return left_out(article, "its worker process died")
+
+    def _renew(self, generation: int) -> None:
+        """A new pool, unless the broken one was already replaced."""
+        if generation == self.generation:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new()
+            self.generation += 1
+
+    def close(self) -> None:
+        self.pool.shutdown()
 
 
 def _batches(items: Iterable[Article | Outcome]) -> Iterator[list[Article] | list[Outcome]]:
@@ -137,21 +189,24 @@ def _done(batch: list) -> bool:
     return isinstance(batch[0], Outcome)
 
 
-def _windowed(submit, items: Iterable[Article | Outcome], workers: int) -> Iterator[Outcome | Problem]:
+def _windowed(submit: Callable[[list[Article]], object], items: Iterable[Article | Outcome], workers: int,
+              collect: Callable[[object, list[Article]], list] = lambda future, batch: future.result(),
+              ) -> Iterator[Outcome | Problem]:
     """Submit batches, keeping at most ``IN_FLIGHT`` batches' worth of articles per worker waiting (known
-    outcomes included); yield in order, known outcomes as soon as nothing before them is waiting."""
-    pending: deque[tuple[Future | list[Outcome], int]] = deque()
+    outcomes included); yield in order, known outcomes as soon as nothing before them is waiting.
+    ``collect(submitted, batch)`` waits for a submitted batch's outcomes."""
+    pending: deque[tuple[object, list]] = deque()
     waiting = 0
     for batch in _batches(items):
-        pending.append((batch if _done(batch) else submit(extract_batch, batch), len(batch)))
+        pending.append((batch if _done(batch) else submit(batch), batch))
         waiting += len(batch)
-        while pending and (isinstance(pending[0][0], list) or waiting >= workers * IN_FLIGHT * BATCH):
-            head, size = pending.popleft()
-            waiting -= size
-            yield from head if isinstance(head, list) else head.result()
+        while pending and (_done(pending[0][1]) or waiting >= workers * IN_FLIGHT * BATCH):
+            head, batch_of_head = pending.popleft()
+            waiting -= len(batch_of_head)
+            yield from batch_of_head if _done(batch_of_head) else collect(head, batch_of_head)
     while pending:
-        head, _ = pending.popleft()
-        yield from head if isinstance(head, list) else head.result()
+        head, batch_of_head = pending.popleft()
+        yield from batch_of_head if _done(batch_of_head) else collect(head, batch_of_head)
 
 
 def _dask(items: Iterable[Article | Outcome], scheduler: str | None, ner: bool) -> Iterator[Outcome | Problem]:
@@ -163,4 +218,4 @@ def _dask(items: Iterable[Article | Outcome], scheduler: str | None, ner: bool) 
         raise KgError("--executor dask needs the dask extra: pip install 'govkg[dask]'") from error
     with Client(scheduler, set_as_default=False) as client:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        yield from _windowed(lambda fn, batch: client.submit(fn, batch, ner, pure=False), items, workers)
+        yield from _windowed(lambda batch: client.submit(extract_batch, batch, ner, pure=False), items, workers)

@@ -84,3 +84,26 @@ def test_a_failed_article_fails_the_run_only_under_strict(tmp_path: Path, monkey
         assert f"{SEED}: extraction failed, article left out: ValueError: broken rule" in result.output
     result = CliRunner().invoke(main, ["build", str(SEED), "--out", str(tmp_path / "none"), "--jobs", "1", "--no-cache"])
     assert result.exit_code == 1 and not (tmp_path / "none" / "graph.ttl").exists()
+
+
+@pytest.mark.slow
+def test_an_article_that_kills_its_worker_costs_that_article_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash in native code (here: the worker kills itself) breaks the process pool; the run goes on."""
+    import os
+    import signal
+
+    import kg.parallel
+
+    real = kg.parallel.resolve
+
+    def dies_on_one(reading):
+        if reading.article.doc == "002_e73098e6a7d1a423.txt":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(reading)
+
+    monkeypatch.setattr(kg.parallel, "resolve", dies_on_one)  # the pool's forked workers inherit it
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    report = build(seeds, tmp_path / "out", jobs=2, cache=False, ner=False)
+    assert report.articles == 4
+    [problem] = report.problems
+    assert (problem.source, problem.problem) == (str(seeds[2]), "extraction failed, article left out: its worker process died")
