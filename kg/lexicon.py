@@ -87,8 +87,9 @@ class Lexicon:
         except KeyError:
             raise ResourceError(f"{WORD_CLASSES}: no class {name!r}") from None
 
+    @functools.cache  # noqa: B019  (one Lexicon per folder and process: nothing leaks)
     def chars(self, name: str) -> str:
-        """The members of a class of single characters, as one string (for ``in`` tests)."""
+        """The members of a class of single characters, as one string (for ``in`` tests), joined once."""
         return "".join(self.words(name))
 
     # -- shared lexicons ----------------------------------------------------------------------
