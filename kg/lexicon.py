@@ -18,7 +18,6 @@ from pathlib import Path
 from kg.resources import Divisions, ResourceError, divisions, read_lines, read_tsv, surnames
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-HAN_RE = re.compile(f"[{HAN}]")
 
 #: Files every lexicon folder holds; component-specific files are named in each component's config.
 DIVISIONS, SURNAMES, STOPWORDS, NAME_STOPCHARS, ADDRESS_FORMS, WORD_CLASSES = (
@@ -176,4 +175,4 @@ def lexicon(folder: str | None = None) -> Lexicon:
     return Lexicon(folder)
 
 
-__all__ = ["HAN", "HAN_RE", "Lexicon", "OrgHead", "PlaceHead", "Title", "alternation", "lexicon"]
+__all__ = ["HAN", "Lexicon", "OrgHead", "PlaceHead", "Title", "alternation", "lexicon"]
