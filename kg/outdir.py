@@ -107,13 +107,18 @@ def recover(out: Path, staging: Path) -> None:
     if not staging.exists():
         (out / CARRIED).unlink(missing_ok=True)
         return
+    _put_back(staging, out)
+    (out / CARRIED).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _put_back(staging: Path, out: Path) -> None:
+    """Move the entries the journal says were carried out of ``out`` back into it (those still in ``staging``)."""
     journal = staging / CARRIED
     names = journal.read_text(encoding="utf-8").split("\n") if journal.exists() else []
     for name in filter(None, names):
         if (staging / name).exists() and not (out / name).exists():
             os.rename(staging / name, out / name)
-    (out / CARRIED).unlink(missing_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -133,9 +138,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _move_each(staging: Path, out: Path, names: set[str]) -> None:
     """The fallback: carried entries back, then each staged entry over its old self."""
-    for name in (staging / CARRIED).read_text(encoding="utf-8").split("\n"):
-        if name:
-            os.rename(staging / name, out / name)
+    _put_back(staging, out)
     for name in sorted(names):
         target = out / name
         if target.is_dir() and not target.is_symlink():
