@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
-from .errors import KgError
+from .errors import KgError, printable
 from .extract import read_batch
 from .rdf import article_nquads
 from .records import Article, Extraction, Problem
@@ -33,6 +33,8 @@ EXECUTORS = ("local", "dask")
 BATCH = 8
 IN_FLIGHT = 4
 _PR_SET_PDEATHSIG = 1
+#: The longest extraction error shown (on one line, without control characters)
+ERROR_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -69,19 +71,13 @@ def _extract_alone(article: Article, ner: bool) -> Outcome | Problem:
     try:
         return _extract([article], ner)[0]
     except Exception as error:  # noqa: BLE001
-        return left_out(article, one_line(error))
+        return left_out(article, printable(f"{type(error).__name__}: {error}", ERROR_CHARS))
 
 
 def left_out(article: Article, why: str) -> Problem:
     """The problem of an article whose extraction failed: its file, and its id when the file holds several."""
     where = article.source if article.source.endswith(article.doc) else f"{article.source} ({article.doc})"
     return Problem(where, f"extraction failed, article left out: {why}")
-
-
-def one_line(error: BaseException, limit: int = 300) -> str:
-    """``Type: message`` on one line, at most ``limit`` characters."""
-    text = " ".join(f"{type(error).__name__}: {error}".split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _extract(articles: list[Article], ner: bool) -> list[Outcome]:

@@ -17,14 +17,13 @@ are removed from anything of it that is shown.
 from __future__ import annotations
 
 import http.client
-import re
 import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from .errors import KgError
+from .errors import KgError, printable
 
 MEDIA_TYPES = {
     ".ttl": "text/turtle",
@@ -37,10 +36,6 @@ DATASETS = (".trig", ".nq")
 TIMEOUT = 30.0  #: seconds to connect, for each send, and for the whole answer
 MAX_ANSWER = 64 * 1024  #: bytes of the store's answer read (an error message is cut there)
 DONE = (200, 201, 204)  #: the Graph Store Protocol's answers to a successful POST or PUT
-#: ANSI/VT escape sequences: CSI (ESC [ or 0x9B), OSC (ESC ] … BEL or ESC \), and two-character ESC sequences
-ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?")
-#: control characters, and the bidirectional overrides that reorder what a terminal shows
-CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 class PushError(KgError):
@@ -132,7 +127,3 @@ def _check_answer(url: str, response: http.client.HTTPResponse, answer: bytes) -
     raise PushError(f"{url}: the store answered {status} {reason}: {message}{cut}")
 
 
-def printable(text: str, limit: int = 500) -> str:
-    """``text`` safe for a terminal: escape sequences and control characters gone, one line, at most ``limit`` characters."""
-    flat = " ".join(CONTROLS.sub(" ", ESCAPES.sub("", text)).split())
-    return flat if len(flat) <= limit else flat[:limit] + "…"
