@@ -20,6 +20,8 @@ BODY_MIN_CHARS = 40
 #: Telephone/date/editor lines are at most this long.
 INFO_MAX_CHARS = 100
 TITLE_HEADING_LEVELS = 2
+#: A dateline opens one of the first body lines (the title and a subtitle may come before it).
+DATELINE_LINES = 3
 #: A photo credit (``记者 周圆 摄``) is looked for in this many last characters of a line.
 PHOTO_CREDIT_CHARS = 40
 
@@ -32,12 +34,13 @@ def _cues(place: str) -> str:
 
 
 _HAN = r"\u4e00-\u9fff"
-_PAPER = rf"[{_HAN}]{{1,8}}?(?:日报|晚报|时报|早报|商报|周报|报)"
+#: A newspaper or a news site (株洲日报, 浙江在线, 央视网, 中国新闻网).
+_PAPER = rf"[{_HAN}]{{1,8}}?(?:日报|晚报|时报|早报|商报|周报|报|在线|新闻网|网|电视台)"
 #: A cue before names; a dateline's 讯 may be glued to some (本报讯记者张三), and is not part of the cue.
 _LEAD = rf"(?:讯(?={_cues('dateline')}))?"
 _CUE = rf"{_LEAD}(?:{_cues('byline')})"
 _CREDIT = _cues("credit")
-_STOP = rf"{_CUE}|{_CREDIT}"
+_STOP = rf"{_CUE}|{_CREDIT}|{_cues('field')}"
 _NAME = rf"(?:(?!{_STOP})[{_HAN}]){{2,4}}(?=(?:{_STOP})|[^{_HAN}]|$)"
 _NAMES = rf"{_NAME}(?:(?:\s*[、，,]\s*|[ \t\u3000]+){_NAME})*"
 
@@ -48,8 +51,16 @@ _BYLINE_PREFIX = re.compile(
 _SEGMENT = re.compile(
     rf"\s*{_LEAD}(?P<cue>{_cues('byline')})(?P<sep>[ \t\u3000]*[/／:：]?[ \t\u3000]*)(?P<names>{_NAMES})"
 )
-#: ``本报讯（记者 周圆）…``: a byline in brackets at the start of the first paragraph.
-_DATELINE = re.compile(rf"^\s*(?:本报|(?P<paper>{_PAPER}))?讯\s*[（(](?P<inner>[^（()）]{{2,60}})[）)]")
+#: ``本报讯（记者 周圆）…``, ``浙江在线01月23日讯 (浙江日报记者 周圆)``, ``央视网消息（新闻联播）：``:
+#: the dateline opening the first paragraph, with a byline or a column in brackets.
+_DATELINE = re.compile(
+    rf"^\s*(?:本报|(?![据从经])(?P<paper>{_PAPER}))?(?:\s*(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日)?(?:讯|消息)"
+    rf"(?:\s*[（(](?P<inner>[^（()）]{{2,60}})[）)])?"
+)
+#: ``来源：株洲日报``: the page names the medium it took the article from.
+_SOURCE = re.compile(rf"来源\s*[:：]\s*(?P<paper>{_PAPER})(?![{_HAN}])")
+#: ``（文/图 周圆）``: a byline in brackets closing a line.
+_BRACKETED = re.compile(r"[（(](?P<inner>[^（()）]{2,40})[）)]\s*$")
 _FIELD = rf"(?P<cue>{_cues('field')})\s*[:：]"
 _FIELD_SEGMENT = re.compile(rf"{_FIELD}\s*(?P<names>{_NAMES})")
 _PHOTO_TAIL = re.compile(
@@ -89,7 +100,8 @@ def line_kind(line: str) -> str:
     if _PAPER_LINE.match(line):
         return "paper"
     if len(line) <= INFO_MAX_CHARS and (
-        _FIELD_CUE.search(line) or _DATE_LINE.match(line) or (_PHONE.search(line) and find_date(line))
+        _FIELD_CUE.search(line) or _SOURCE.search(line) or _DATE_LINE.match(line)
+        or (_PHONE.search(line) and find_date(line))
     ):
         return "info"
     if _byline_segments(line) is not None or _photo_credit(line, whole_line=True):
@@ -110,14 +122,19 @@ def header_lines(lines: Lines, kinds: list[str]) -> Lines:
 
 
 def paper_and_page(lines: Lines, kinds: list[str], header: Lines) -> tuple[str, str]:
-    """The newspaper and page of a ``株洲日报 A3`` line, else the newspaper a byline or dateline names."""
+    """The newspaper and page of a ``株洲日报 A3`` line, else the medium a dateline, a
+    ``来源:`` field or a byline names (the dateline's first: it is the publisher's own)."""
     for _, line in header:
         if match := _PAPER_LINE.match(line):
             return match["paper"], match["page"]
-    for (_, line), kind in zip(lines, kinds):
-        match = (_BYLINE_PREFIX if kind == "byline" else _DATELINE).match(line.strip())
-        if match and match["paper"]:
-            return match["paper"], ""
+    opening = [line for (_, line), kind in zip(lines, kinds) if kind == "body"][:DATELINE_LINES]
+    fields = [line for (_, line), kind in zip(lines, kinds) if kind == "info"]
+    bylined = [line for (_, line), kind in zip(lines, kinds) if kind == "byline"]
+    for pattern, candidates in ((_DATELINE, opening), (_SOURCE, fields), (_BYLINE_PREFIX, bylined)):
+        for line in candidates:
+            match = pattern.search(line) if pattern is _SOURCE else pattern.match(line.strip())
+            if match and match["paper"]:
+                return match["paper"], ""
     return "", ""
 
 
@@ -153,7 +170,9 @@ def _credit_runs(line: str, kind: str) -> list[tuple[str, int, int]]:
         runs = _byline_segments(line) or []
     elif kind == "info":
         runs = [(m["cue"], m.start("names"), m.end("names")) for m in _FIELD_SEGMENT.finditer(line)]
-    elif kind == "body" and (frame := _DATELINE.match(line)):
+    elif kind == "body" and (frame := _DATELINE.match(line)) and frame["inner"]:
+        runs = _byline_segments(line, frame.start("inner"), frame.end("inner"), framed=True) or []
+    if kind in ("byline", "body") and not runs and (frame := _BRACKETED.search(line)):
         runs = _byline_segments(line, frame.start("inner"), frame.end("inner"), framed=True) or []
     if kind in ("byline", "body") and not runs and (credit := _photo_credit(line)):
         runs = [credit]
