@@ -91,6 +91,7 @@ class EvalReport:
     entities: Mapping[str, Mapping[str, Counts]]
     relations: Mapping[str, Mapping[str, Counts]]
     titles: Accuracy
+    statuses: Accuracy = Accuracy()
 
     def micro(self, section: str, mode: str) -> Counts:
         """Counts of one section and mode added over all types."""
@@ -105,8 +106,8 @@ class EvalReport:
                        "micro": self.micro(section, mode).to_dict()}
                 for mode in MODES
             }
-        out["post_title"] = {"correct": self.titles.correct, "matched": self.titles.total,
-                             "accuracy": self.titles.value}
+        for key, accuracy in (("post_title", self.titles), ("post_status", self.statuses)):
+            out[key] = {"correct": accuracy.correct, "matched": accuracy.total, "accuracy": accuracy.value}
         return out
 
 
@@ -181,6 +182,7 @@ class _Gold:
     slots: tuple[tuple[str, frozenset[str]], ...]
     optional: bool
     title: str = ""
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ class _Pred:
     type: str
     values: tuple[str, ...]
     title: str = ""
+    status: str = ""
 
 
 def _fits(strict: bool) -> Callable[[_Pred, _Gold], bool]:
@@ -242,6 +245,11 @@ def _field(item: Mapping, key: str) -> str:
     return normalize_name(str(item.get(key) or ""))
 
 
+def _status(relation: Mapping) -> str:
+    """A POST's status; a missing one reads as ``current`` (annotation guidelines, convention 7)."""
+    return str(relation.get("status") or "current") if relation.get("type") == "POST" else ""
+
+
 def _gold_entities(doc: Mapping) -> list[_Gold]:
     golds = []
     for e in doc.get("entities", []):
@@ -259,7 +267,7 @@ def _gold_relations(doc: Mapping, entities: list[_Gold]) -> list[_Gold]:
         named = [by_name[v] for v in values if v in by_name]
         slots = tuple((v, by_name[v].slots[0][1] if v in by_name else frozenset({v})) for v in values)
         optional = bool(r.get("optional")) or any(g.optional for g in named)
-        golds.append(_Gold(r["type"], slots, optional, _field(r, "title")))
+        golds.append(_Gold(r["type"], slots, optional, _field(r, "title"), _status(r)))
     return golds
 
 
@@ -274,17 +282,17 @@ def _pred_entities(doc: Mapping) -> list[_Pred]:
 
 def _pred_relations(doc: Mapping) -> list[_Pred]:
     relations = [(str(r.get("type")), r) for r in doc.get("relations", [])]
-    return _unique([_Pred(t, tuple(_field(r, f) for f in _entity_fields(t)), _field(r, "title"))
+    return _unique([_Pred(t, tuple(_field(r, f) for f in _entity_fields(t)), _field(r, "title"), _status(r))
                     for t, r in relations])
 
 
-def _score_doc(gold: Mapping, pred: Mapping) -> tuple[dict[tuple[str, str, str], Counts], Accuracy]:
-    """Counts keyed by (section, mode, type), and POST title accuracy, for one document."""
+def _score_doc(gold: Mapping, pred: Mapping) -> tuple[dict[tuple[str, str, str], Counts], Accuracy, Accuracy]:
+    """Counts keyed by (section, mode, type), and POST title and status accuracy, for one document."""
     entities = _gold_entities(gold)
     sections = {"entities": (entities, _pred_entities(pred)),
                 "relations": (_gold_relations(gold, entities), _pred_relations(pred))}
     counts: dict[tuple[str, str, str], Counts] = {}
-    titles = Accuracy()
+    titles = statuses = Accuracy()
     for section, (golds, preds) in sections.items():
         for type_ in sorted({g.type for g in golds} | {p.type for p in preds}):
             typed_golds = [g for g in golds if g.type == type_]
@@ -293,7 +301,8 @@ def _score_doc(gold: Mapping, pred: Mapping) -> tuple[dict[tuple[str, str, str],
                 counts[section, mode, type_], pairs = _score(typed_preds, typed_golds, mode == "strict")
                 if (section, mode, type_) == ("relations", "lenient", "POST"):
                     titles = Accuracy(sum(p.title == g.title for p, g in pairs), len(pairs))
-    return counts, titles
+                    statuses = Accuracy(sum(p.status == g.status for p, g in pairs), len(pairs))
+    return counts, titles, statuses
 
 
 def _table(counts: Mapping[tuple[str, str, str], Counts], section: str,
@@ -306,14 +315,15 @@ def _table(counts: Mapping[tuple[str, str, str], Counts], section: str,
 def evaluate(gold: Mapping[str, Mapping], predicted: Mapping[str, Mapping]) -> EvalReport:
     """Score ``predicted`` against ``gold`` (both doc -> gold-format dict); only gold docs count."""
     counts: dict[tuple[str, str, str], Counts] = {}
-    titles = Accuracy()
+    titles = statuses = Accuracy()
     for doc in sorted(gold):
-        doc_counts, doc_titles = _score_doc(gold[doc], predicted.get(doc, {}))
+        doc_counts, doc_titles, doc_statuses = _score_doc(gold[doc], predicted.get(doc, {}))
         for key, value in doc_counts.items():
             counts[key] = counts.get(key, Counts()) + value
         titles += doc_titles
+        statuses += doc_statuses
     return EvalReport(len(gold), _table(counts, "entities", ENTITY_TYPES),
-                      _table(counts, "relations", tuple(RELATION_FIELDS)), titles)
+                      _table(counts, "relations", tuple(RELATION_FIELDS)), titles, statuses)
 
 
 # -- report ------------------------------------------------------------------
@@ -339,6 +349,6 @@ def format_report(report: EvalReport) -> str:
     lines = [f"documents scored: {report.docs}", ""]
     for section in SECTIONS:
         lines += [*_section_lines(report, section), ""]
-    t = report.titles
-    lines.append(f"POST title accuracy: {t.value:.3f} ({t.correct}/{t.total} matched POSTs)")
+    for label, accuracy in (("title", report.titles), ("status", report.statuses)):
+        lines.append(f"POST {label} accuracy: {accuracy.value:.3f} ({accuracy.correct}/{accuracy.total} matched POSTs)")
     return "\n".join(line.rstrip() for line in lines)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 from .normalize import TextMap, assemble
 from .pipeline import shared_nlp
 from .pipeline.spans import CANDIDATES, ENTITIES, SUBJECTS
-from .records import Article, Evidence, Found, FoundRelation, Mention, Reading
+from .records import RELATION_FIELDS, Article, Evidence, Found, FoundRelation, Mention, Reading
 
 
 #: Longest text given to spaCy at once; a longer article is read in paragraph-aligned chunks.
@@ -99,7 +99,8 @@ def _evidence(article: Article, textmap: TextMap, sentence: Span, rule: str) -> 
 
 def _relation(article: Article, textmap: TextMap, relation, index: dict) -> FoundRelation | None:
     args: list[tuple[str, int | str]] = []
-    for field, value in relation.args.items():
+    for field in RELATION_FIELDS[relation.type]:
+        value = relation.args.get(field, "")
         if isinstance(value, str):
             args.append((field, value))
             continue

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
-from .records import Entity, Evidence, Extraction, Relation
+from .records import EDGE_FIELDS, Entity, Evidence, Extraction, Relation
 
 #: relation type -> (source field, target field)
 ENDPOINTS = {
@@ -93,7 +93,7 @@ def article_relations(extraction: Extraction) -> Iterator[tuple[str, str, str, d
     for relation in extraction.relations:
         ends = _endpoints(relation, types_by_name, article_node)
         if ends:
-            literals = {field: value for field, value in relation.args if field in ("title", "year", "role")}
+            literals = {field: value for field, value in relation.args if field in EDGE_FIELDS}
             yield ends[0], ends[1], relation.type, literals, relation.evidence
 
 

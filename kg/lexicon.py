@@ -50,6 +50,7 @@ class Title:
     post: str
     place_org: str
     default_org: str
+    on_place: str = ""  #: "1" for a government head, whose post is on the place (副省长 -> 湖北省)
 
 
 @dataclass(frozen=True)

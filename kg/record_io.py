@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import KgError
-from .records import ENTITY_TYPES, RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
+from .records import ENTITY_TYPES, OPTIONAL_FIELDS, RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
 
 #: the article fields a record keeps under ``meta`` (its text stays behind)
 META_FIELDS = ("source", "title", "newspaper", "page", "date", "encoding")
@@ -31,7 +31,7 @@ class RecordError(KgError):
 def relation_json(relation: Relation) -> dict:
     """A relation in the gold format, with its evidence."""
     out: dict = {"type": relation.type}
-    out.update({field: value for field, value in relation.args if value or field not in ("year", "title")})
+    out.update({field: value for field, value in relation.args if value or field not in OPTIONAL_FIELDS})
     if relation.evidence is not None:
         out["evidence"] = dict(vars(relation.evidence))  # flat: no need for asdict's deep copy
     return out

@@ -13,7 +13,7 @@ from .resources import bylines
 ENTITY_TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR")
 
 RELATION_FIELDS: dict[str, tuple[str, ...]] = {
-    "POST": ("person", "org", "title"),
+    "POST": ("person", "org", "title", "status", "date"),
     "AWARD": ("recipient", "honour", "year"),
     "RUNS": ("org", "programme"),
     "PART_OF": ("child", "parent"),
@@ -22,6 +22,10 @@ RELATION_FIELDS: dict[str, tuple[str, ...]] = {
 
 #: Fields of a relation that name an entity (the others are literals).
 ENTITY_FIELDS = frozenset({"person", "org", "recipient", "honour", "programme", "child", "parent"})
+#: Literal fields left out of a record when empty (a POST's ``status`` reads ``current`` then).
+OPTIONAL_FIELDS = frozenset({"title", "year", "status", "date"})
+#: Literal fields that tell one edge of the graph from another between the same two nodes.
+EDGE_FIELDS = ("title", "year", "role")
 
 #: The byline role ids, in the order of ``kg/resources/byline_roles.tsv``.
 AUTHOR_ROLES = tuple(bylines().roles)

@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .dates import iso_date
 from .records import ENTITY_FIELDS, Entity, Evidence, Extraction, Found, Reading, Relation
 from .resources import Division, divisions
 
@@ -284,10 +285,12 @@ def _relations(reading: Reading, names: list[str], entities: list[Entity], juris
         for field, value in relation.args:
             if isinstance(value, int):
                 value = clean(names[value])
+            elif field == "date":
+                value = iso_date(value, reading.article.date)
             elif relation.fallback and not value and field in ENTITY_FIELDS:
                 value = actor if field == "org" else home
             args.append((field, value))
-        entity_values = [v for f, v in args if f not in ("title", "year", "role")]
+        entity_values = [v for f, v in args if f in ENTITY_FIELDS]
         if all(entity_values) and len(set(entity_values)) == len(entity_values):
             out.append(Relation(relation.type, tuple(args), relation.evidence))
     return out

@@ -4,6 +4,7 @@ Nested organisations stay (天元区委 inside 天元区委政法委: both are
 organisations); a place inside a place is part of its name (群丰镇, not 丰镇). A span inside a span of another type is dropped when the
 outer type owns it: a place inside an organisation name is part of the
 name, a person inside a programme name is not a mention of that person.
+A span a relation names (the place a post is on) always stays.
 The survivors go to ``doc.spans["kg"]``; the outermost of them to ``doc.ents``.
 
 Model candidates (rule ids ``ner.*``, from ``kg_ner``, which offers only
@@ -21,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .spans import ENTITIES, MODEL_RULE_PREFIX, SpanIndex, candidates, register_extensions, unique_spans
+from .spans import ENTITIES, MODEL_RULE_PREFIX, SpanIndex, candidates, register_extensions, relations, unique_spans
 
 #: inner label -> outer labels that swallow it
 SWALLOWED_BY = {
@@ -52,7 +53,8 @@ class EntityChooser:
         spans = unique_spans(candidates(doc))
         rules = [s for s in spans if not _from_model(s)]
         index = SpanIndex(rules)
-        kept = [s for s in rules if not self._owned(s, index.near(s))]
+        needed = _needed(doc)
+        kept = [s for s in rules if _offsets(s) in needed or not self._owned(s, index.near(s))]
         added = [s for s in spans if _from_model(s) and not any(_touch(s, r) for r in index.near(s))]
         kept = sorted(kept + added, key=lambda s: (s.start_char, -s.end_char))
         doc.spans[ENTITIES] = kept
@@ -73,6 +75,15 @@ class EntityChooser:
             if _crosses(span, other) and len(other) > len(span):
                 return True
         return False
+
+
+def _offsets(span: Span) -> tuple[int, int, str]:
+    return span.start_char, span.end_char, span.label_
+
+
+def _needed(doc: Doc) -> set[tuple[int, int, str]]:
+    """The bodies and places a post is on: a place stays, inside a body's name too (湖北省 of 湖北省政府)."""
+    return {_offsets(org) for relation in relations(doc) if isinstance(org := relation.args.get("org"), Span)}
 
 
 def _from_model(span: Span) -> bool:

@@ -7,9 +7,7 @@ Three shapes of text give a person and their posts:
   (``阳建`` / ``醴陵市委副书记`` / ``醴陵市委政法委书记``);
 * name then title, for the titles marked so (``习近平总书记``).
 
-A title's organisation is the ORG that ends where the title starts, or the
-place's body (``炎陵县副书记`` -> 炎陵县委), or for a title naming its body
-(``政法委书记``) that body under the party committee of the title before it.
+Which body each title of a chain belongs to is ``kg.pipeline.posts``'s to say.
 """
 
 from __future__ import annotations
@@ -17,12 +15,13 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from kg.lexicon import Lexicon, Title, alternation
+from kg.lexicon import Lexicon, alternation
 
 from .component import RuleComponent
-from .spans import SpanRelation, add_candidate, candidates, place_key, relations, sentence_of, text_of
+from .posts import Item, PostReader
+from .spans import add_candidate, text_of
 from .text import person_name_at
 
 
@@ -39,11 +38,6 @@ class PersonRecognizer(RuleComponent):
         self.name_after_title = re.compile("|".join(lexicon.words("name_after_title")))
 
     def __call__(self, doc: Doc) -> Doc:
-        ends = {"ORG": {}, "PLACE": {}}
-        for span in candidates(doc):
-            if span.label_ in ends:
-                ends[span.label_].setdefault(span.end_char, span)
-        self.ends = ends
         self._title_then_name(doc)
         self._name_cards(doc)
         self._name_then_title(doc)
@@ -51,18 +45,26 @@ class PersonRecognizer(RuleComponent):
 
     def _title_then_name(self, doc: Doc) -> None:
         text = text_of(doc)
-        chain: list[tuple[Title, int, int]] = []
+        reader = self.reader = PostReader(doc, self.lexicon)
+        chain: list[Item] = []
+        lead: list[Item] = []
+        chain_end = name_end = -1
         for match in self.title_re.finditer(text):
-            if chain and text[chain[-1][2] : match.start()] not in ("、", ""):
+            if reader.inside_org(match.start(), match.end()):
+                continue
+            item = reader.item(self.title_table[match.group()], match.start(), match.end())
+            if not (chain and reader.joined(chain_end, item)):
+                lead = lead if name_end >= 0 and reader.joined(name_end, item) else []
                 chain = []
-            chain.append((self.title_table[match.group()], match.start(), match.end()))
+            chain.append(item)
+            chain_end = item.end
             end = person_name_at(text, match.end(), self.lexicon)
             if end == match.end():
                 continue
             person = add_candidate(doc, match.end(), end, "PER", text[match.end():end], "per.title")
             if person is not None:
-                self._posts(doc, person, chain, "post.title_name")
-            chain = []
+                reader.add_posts(person, chain, "post.title_name", lead=lead)
+            lead, chain, name_end = chain, [], end
 
     def _name_cards(self, doc: Doc) -> None:
         text = text_of(doc)
@@ -77,16 +79,16 @@ class PersonRecognizer(RuleComponent):
                 continue
             person = add_candidate(doc, offset, offset + len(name), "PER", name, "per.card")
             if person is not None:
-                self._posts(doc, person, chain, "post.card")
+                self.reader.add_posts(person, chain, "post.card")
 
-    def _title_lines(self, text: str, lines: list[tuple[int, int]]) -> list[tuple[Title, int, int]]:
+    def _title_lines(self, text: str, lines: list[tuple[int, int]]) -> list[Item]:
         chain = []
         for start, end in lines:
             line = text[start:end].rstrip()
             match = self.title_re.search(text, start, start + len(line))
             if not match or match.end() != start + len(line) or len(line) > self.max_title_line:
                 break
-            chain.append((self.title_table[match.group()], match.start(), match.end()))
+            chain.append(self.reader.item(self.title_table[match.group()], match.start(), match.end()))
         return chain
 
     def _name_then_title(self, doc: Doc) -> None:
@@ -98,42 +100,8 @@ class PersonRecognizer(RuleComponent):
                     person = add_candidate(doc, start, match.start(), "PER", text[start:match.start()], "per.name_title")
                     title = self.title_table.get(match.group())
                     if person is not None and title and title.post:
-                        self._posts(doc, person, [(title, match.start(), match.end())], "post.name_title")
+                        self.reader.add_posts(person, [self.reader.item(title, match.start(), match.end())], "post.name_title")
                     break
-
-    def _posts(self, doc: Doc, person: Span, chain: list[tuple[Title, int, int]], rule: str) -> None:
-        party = ""
-        for title, start, end in chain:
-            org, party = self._org_of(doc, title, start, party)
-            if not title.post:
-                continue
-            if org is not None:
-                args: dict[str, Span | str] = {"person": person, "org": org, "title": title.post}
-                relations(doc).append(SpanRelation("POST", args, rule, sentence_of(person)))
-
-    def _org_of(self, doc: Doc, title: Title, start: int, party: str) -> tuple[Span | None, str]:
-        """The organisation a title at ``start`` belongs to, and the party committee key in force."""
-        if title.org_suffix:
-            inside = self.ends["ORG"].get(start + len(title.org_suffix))
-            if inside is not None:
-                return inside, party
-            if party:
-                key = party + title.org_suffix
-                return add_candidate(doc, start, start + len(title.org_suffix), "ORG", key, "org.title"), party
-        org = self.ends["ORG"].get(start)
-        if org is not None:
-            key = org._.kg_key
-            return org, key if key.endswith("委") else party
-        place = self.ends["PLACE"].get(start)
-        if place is not None and title.place_org:
-            key = place_key(place) + title.place_org
-            made = add_candidate(doc, place.start_char, place.end_char, "ORG", key, "org.title_place")
-            return made, key if title.place_org == "委" else party
-        if title.default_org:
-            named = [s for s in candidates(doc, "ORG") if s._.kg_key == title.default_org]
-            return (named[0] if named else None), party
-        return None, party
-
 
 @Language.factory("kg_persons", assigns=["doc.spans", "doc._.kg_relations"], requires=["doc.spans"],
                   default_config={"resources": None, "titles": "titles.tsv", "max_card_name": 4, "max_title_line": 24})
