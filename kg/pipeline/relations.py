@@ -63,7 +63,10 @@ class RelationFinder(RuleComponent):
     def _award(self, doc: Doc, honour: Span, by_offsets: dict, subjects: Subjects, found: list[SpanRelation]) -> None:
         meta = honour._.kg_meta
         recipients = [by_offsets.get(tuple(r)) for r in meta.get("recipients") or []]
-        recipients = [r for r in recipients if r is not None] or [subjects.at(honour)]
+        recipients = [r for r in recipients if r is not None]
+        if not recipients and meta.get("unnamed"):
+            return  # the text names a recipient that is no entity (1670人被授予…)
+        recipients = recipients or [subjects.at(honour)]
         for recipient in recipients:
             args = {"recipient": recipient if recipient is not None else "", "honour": honour, "year": meta.get("year", "")}
             rule = "award." + honour._.kg_rule.split(".")[-1] + ("" if recipient is not None else ".main_actor")
