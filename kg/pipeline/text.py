@@ -44,6 +44,11 @@ def trim_modifier(text: str, start: int, end: int, *, max_len: int, lexicon: Lex
     return edge
 
 
+def words_of(run: str) -> tuple[tuple[str, str], ...]:
+    """The jieba words of ``run`` with their parts of speech."""
+    return _cut(run)
+
+
 @functools.lru_cache(maxsize=65536)
 def _cut(run: str) -> tuple[tuple[str, str], ...]:
     return tuple((pair.word, pair.flag) for pair in posseg.lcut(run))
@@ -67,10 +72,10 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
     says so: a word of the dictionary (not a proper name) that starts at the
     second given character is the next word (马丽|通报, 罗斌|出席), unless the
     dictionary knows the whole name as a person's (习近平|复信), and a surname
-    that ends a function word (关|于杨帆) starts no name.
+    that ends a function word (关|于杨帆) or starts a verb (总书记|强调) starts no name.
     """
     match = lexicon.surname_re.match(text, start)
-    if not match or _ends_a_word(text, start, lexicon):
+    if not match or _ends_a_word(text, start, lexicon) or _predicate_at(text, start, lexicon):
         return start
     end = match.end()
     given = 0
@@ -84,6 +89,13 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
     if given == 2 and _starts_a_word(text, end - 1, lexicon) and not _known_name(text[start:end]):
         return end - 1
     return end
+
+
+def _predicate_at(text: str, at: int, lexicon: Lexicon) -> bool:
+    """Whether a verb, adverb, conjunction or place name of two or more characters starts at ``at``
+    (总书记|强调, 越南|总理)."""
+    word = next_word(text, at)
+    return bool(word) and len(word[0]) >= 2 and (word[1][:1] in lexicon.words("predicate_pos") or word[1] in ("ns", "nt"))
 
 
 def _known_name(name: str) -> bool:
