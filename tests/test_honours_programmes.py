@@ -122,3 +122,64 @@ def test_no_honour(read, sentence, not_honour):
 )
 def test_honour_names(read, sentence, honours):
     assert names(read(sentence), "HONOUR") == honours
+
+
+# -- programmes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_programme"),
+    [
+        # a figure of speech: the work is treated "as" a 一把手 project
+        ("各级各部门将创建工作作为“一把手”工程,列入当前重点紧要工作。", "一把手"),
+        # a manner word with no programme head after it
+        ("对重点地区、重点行业开展“点穴式”督导。", "点穴式"),
+        # quotes with words between them are no run of names
+        ("在打造以“大余村”为核心的“未来乡村”建设中,余村携手周边24个行政村。", "大余村"),
+        # a numbered phase is no name
+        ("如今,正在推进的三期工程将进一步抢占全自主智慧码头建设的制高点。", "三期工程"),
+    ],
+)
+def test_no_programme(read, sentence, not_programme):
+    assert not_programme not in names(read(sentence), "PROGRAMME")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "programme"),
+    [
+        # the scope word is not part of the name
+        ("全市扫黑除恶专项斗争取得明显成效。", "扫黑除恶专项斗争"),
+        # a manner word takes the head that follows it
+        ("深入开展“枫桥式”派出所、司法所创建。", "枫桥式派出所、司法所创建"),
+        # 工坊 heads a programme name
+        ("记者在代庄村采访时,正赶上“共富工坊”的黄桃加工培训。", "共富工坊"),
+    ],
+)
+def test_programme_names(read, sentence, programme):
+    assert programme in names(read(sentence), "PROGRAMME")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a launch verb before the names: the clause subject runs them
+        (
+            "区公安局开展“百日攻坚庆百年”、缉毒“百千万”、“三清一收一净”等专项行动。",
+            [("区公安局", "百日攻坚庆百年"), ("区公安局", "百千万"), ("区公安局", "三清一收一净")],
+        ),
+        # a body written right before the name runs it, a strategy too
+        ("炎陵县贯彻省委“三高四新”战略。", [("省委", "三高四新")]),
+        # a launch verb after the name; no body in the sentence: left to the main actor
+        ("党史学习教育开展以来,政法各单位认真开展了党史学习教育活动。", [("", "党史学习教育")]),
+        # a strategy set above is not run by the body that carries it out
+        ("天元区大力实施“三高四新”战略。", []),
+        ("天元区不断深化“放管服”改革。", []),
+        # no launch verb: nobody runs it here
+        ("站在“十四五”规划的新起点,天元区政法队伍意气风发。", []),
+        ("天元区认真贯彻落实“枫桥经验”。", []),
+        # a bare quoted phrase without a head is too weak for the main actor
+        ("以打造“智慧法院”“智慧检务”平台为抓手,促进科技创新成果同政法工作深度融合。", []),
+    ],
+)
+def test_runs(read, sentence, expected):
+    assert sorted(set(runs(read(sentence)))) == sorted(expected)

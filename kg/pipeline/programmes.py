@@ -12,6 +12,14 @@ Four rules, each with its own id on the span:
 * ``prog.list``: the unquoted items of a list closed by a collective noun or a
   quoted programme (新时代文明实践站、雷锋驿站…等一批品牌项目);
 * ``prog.document``: a plan named in book-title marks (《…工作方案》).
+
+A quote after a word of comparison (作为“一把手”工程) is a figure of speech; a
+quoted manner word (“点穴式”督导) is a programme only with the head that follows
+it (“枫桥式”派出所、司法所创建). A scope word before a name is not part of it
+(全市扫黑除恶专项斗争 → 扫黑除恶专项斗争). Each candidate's meta says whether a
+launch verb governs it (``run``: 开展…, …实施以来, and no follow verb such as 贯彻
+between), whether it is a policy set above (``policy``: …战略, …改革) and whether
+it carries its own head (``headed``); ``kg_relations`` makes RUNS from them.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from .spans import add_candidate, candidates, text_of
 from .text import clause_start, name_run_start, trim_modifier
 
 QUOTE = re.compile(r"“([^“”\n]{2,24})”")
-RUN_GAP = re.compile(f"(?:、|和|与|等)?[{HAN}]{{0,4}}")
+RUN_GAP = re.compile(f"(?:(?:、|和|与|及)[{HAN}]{{0,4}})?")
 DOCUMENT = re.compile(r"《([^《》\n]{4,40}方案)》")
 
 
@@ -60,25 +68,68 @@ class ProgrammeRecognizer(RuleComponent):
         self.kept = lexicon.kept_cues(self.cues) & groups["head"]
         self.head_after_gap = re.compile(f"[{HAN}]{{1,6}}活动")
         self.brand = re.compile(f"(?:{alternation(groups['verb'])})([{HAN}]{{2,6}}?)品牌")
+        self.launch = groups["launch"]
+        self.governing = re.compile(alternation(groups["launch"] | groups["follow"]))
+        self.policy = re.compile(f"”?(?:{alternation(groups['policy'])})")
+        self.metaphor = re.compile(f"(?:{alternation(groups['metaphor'])})$")
+        self.manner_end = tuple(groups["manner_end"])
+        self.manner_head = re.compile(f"[{HAN}、]{{1,12}}?(?:{alternation(groups['head'])})")
+        self.scope = re.compile(alternation(groups["scope"]))
+        self.measured = re.compile(f"[0-9一二三四五六七八九十百千两]+(?:{alternation(groups['measure'])})")
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = self._quotes(doc)
         for quote in quotes:
             if quote.accepted:
-                add_candidate(doc, quote.start + 1, quote.end - 1, "PROGRAMME", quote.name, "prog.quoted", runner=quote.runner)
+                self._add_quote(doc, quote)
         self._unquoted_heads(doc, quotes)
         self._lists(doc, quotes)
         for match in self.brand.finditer(text_of(doc)):
-            add_candidate(doc, match.start(1), match.end(1), "PROGRAMME", match.group(1), "prog.brand")
+            self._add(doc, match.start(1), match.end(1), "prog.brand")
         for match in DOCUMENT.finditer(text_of(doc)):
-            add_candidate(doc, match.start(1), match.end(1), "PROGRAMME", match.group(1), "prog.document")
+            self._add(doc, match.start(1), match.end(1), "prog.document")
         return doc
+
+    def _add_quote(self, doc: Doc, quote: Quote) -> None:
+        text = text_of(doc)
+        if quote.name.endswith(self.manner_end):
+            head = self.manner_head.match(text, quote.end)
+            if head is not None:  # “枫桥式”派出所、司法所创建
+                self._add(doc, quote.start + 1, head.end(), "prog.quoted", runner=quote.runner)
+            return
+        headed = bool(any(quote.name.endswith(h) for h in self.kept) or self.heads.match(text, quote.end)
+                      or self.head_after_gap.match(text, quote.end) or self.collective.match(text, quote.end))
+        self._add(doc, quote.start + 1, quote.end - 1, "prog.quoted", runner=quote.runner, headed=headed)
+
+    def _add(self, doc: Doc, start: int, end: int, rule: str, **meta: object) -> None:
+        """Add a candidate without its scope word, with what ``kg_relations`` needs to know."""
+        text = text_of(doc)
+        scope = self.scope.match(text, start)
+        if scope is not None and end - scope.end() >= 4:
+            start = scope.end()
+        meta.setdefault("headed", True)
+        after = end + 1 if text[end:end + 1] == "”" else end
+        add_candidate(doc, start, end, "PROGRAMME", _unquote(text[start:end]), rule, run=self._governed(text, start, end),
+                      policy=bool(self.policy.match(text, end) or self.policy.search(text, max(start, end - 2), end)
+                                  or self.policy.match(text, after)), **meta)
+
+    def _governed(self, text: str, start: int, end: int) -> bool:
+        """Whether a launch verb governs the name: the last launch or follow verb of the clause
+        before it is a launch verb (区公安局开展“…”), or one follows it (党史学习教育开展以来)."""
+        verbs = list(self.governing.finditer(text, clause_start(text, start, self.max_clause), max(0, start - 1) if text[start - 1:start] == "“" else start))
+        if verbs and verbs[-1].group() in self.launch:
+            return True
+        after = end + 1 if text[end:end + 1] == "”" else end
+        after = self.heads.match(text, after).end() if self.heads.match(text, after) else after
+        following = self.governing.match(text, after)
+        return following is not None and following.group() in self.launch
 
     # quoted names -------------------------------------------------------
     def _quotes(self, doc: Doc) -> list[Quote]:
         text = text_of(doc)
         holders = {s.end_char: s for s in candidates(doc) if s.label_ in ("ORG", "PLACE")}
         quotes = [Quote(m.start(), m.end(), m.group(1)) for m in QUOTE.finditer(text) if self._plausible(m.group(1))]
+        quotes = [q for q in quotes if not self._figurative(text, q)]
         for run in self._runs(text, quotes):
             after = text[run[-1].end : run[-1].end + 12]
             run_ok = bool(self.collective.match(after))
@@ -90,6 +141,9 @@ class ProgrammeRecognizer(RuleComponent):
             for quote in run:
                 quote.accepted = run_ok
         return quotes
+
+    def _figurative(self, text: str, quote: Quote) -> bool:
+        return bool(self.metaphor.search(text, max(0, quote.start - 4), quote.start))
 
     def _plausible(self, name: str) -> bool:
         if self.reject.search(name) or re.search(r"[,。;:!?]", name) or not re.search(f"[{HAN}]", name):
@@ -119,14 +173,17 @@ class ProgrammeRecognizer(RuleComponent):
     def _unquoted_heads(self, doc: Doc, quotes: list[Quote]) -> None:
         text = text_of(doc)
         starts = [q.start for q in quotes]
+        bodies = [s for s in candidates(doc) if s.label_ == "ORG"]
         for match in self.own_heads.finditer(text):
+            if any(b.start_char <= match.start() and match.end() < b.end_char for b in bodies):
+                continue  # 湖南湘大工程检测有限公司: the head is inside an organisation's name
             before = bisect.bisect_right(starts, match.start()) - 1
             if before >= 0 and match.start() < quotes[before].end:
                 continue  # inside a quote
             run = name_run_start(text, match.start(), self.max_run)
             start = trim_modifier(text, run, match.start(), max_len=self.max_head_modifier, lexicon=self.lexicon)
-            if match.start() - start >= 2:
-                add_candidate(doc, start, match.end(), "PROGRAMME", text[start : match.end()], "prog.head")
+            if match.start() - start >= 2 and not self.measured.fullmatch(text, start, match.start()):
+                self._add(doc, start, match.end(), "prog.head")
 
     def _lists(self, doc: Doc, quotes: list[Quote]) -> None:
         text = text_of(doc)
@@ -134,7 +191,7 @@ class ProgrammeRecognizer(RuleComponent):
         closers += [q.start for q in quotes if q.accepted]
         for closer in closers:
             for start, end in self._list_items(text, closer):
-                add_candidate(doc, start, end, "PROGRAMME", text[start:end], "prog.list")
+                self._add(doc, start, end, "prog.list")
 
 
     def _opens_with_verb(self, name: str) -> bool:
@@ -151,6 +208,8 @@ class ProgrammeRecognizer(RuleComponent):
             listed = start > 0 and text[start - 1] == "、"
             if not listed:
                 start = trim_modifier(text, start, end, max_len=self.max_list_item, lexicon=self.lexicon)
+                verb = self.governing.match(text, start)
+                start = verb.end() if verb is not None and end - verb.end() >= 2 else start  # 打好|政治能力建设攻坚战
             if end - start < 2 or text[start:end] in words:
                 break
             items.append((start, end))
@@ -160,6 +219,10 @@ class ProgrammeRecognizer(RuleComponent):
         if not items or any(text.endswith(w, items[0][0], items[0][1]) for w in words if len(w) > 1):
             return []
         return items if len(items) >= 2 else []
+
+
+def _unquote(name: str) -> str:
+    return name.replace("“", "").replace("”", "")
 
 
 @Language.factory("kg_programmes", assigns=["doc.spans"], requires=["doc.spans"],

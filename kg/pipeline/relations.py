@@ -4,7 +4,9 @@
   (区委政法委 -> 区委), a unit to the place written before it (群丰镇新塘社区),
   and a locality to the place written right before it (株洲经开区龙头铺镇).
 * AWARD: an honour to the recipients its rule found, else to the subject.
-* RUNS: a programme to the body written right before it, else to the subject.
+* RUNS: a programme to the body written right before it, else, when a launch
+  verb governs it and it is no policy set above (…战略), to the subject, else,
+  when it carries its own head (…行动, …工程), to the article's main actor.
 
 The subject of a mention is the last organisation or place that opens a
 clause of its sentence before it, else the last such subject earlier in the
@@ -77,8 +79,13 @@ class RelationFinder(RuleComponent):
         runner = None
         if runner_at:
             runner = by_offsets.get((*runner_at, "ORG")) or by_offsets.get((*runner_at, "PLACE"))
+        meta = programme._.kg_meta
+        if runner is None and (meta.get("policy") or not meta.get("run", True)):
+            return  # a policy set above, or a programme nobody in the clause launches
         rule = "runs.adjacent" if runner is not None else "runs.subject"
         runner = runner if runner is not None else subjects.at(programme)
+        if runner is None and not meta.get("headed", True):
+            return  # a bare quoted phrase is too weak to give the article's main actor
         args = {"org": runner if runner is not None else "", "programme": programme}
         found.append(SpanRelation("RUNS", args, rule if runner is not None else "runs.main_actor",
                                   sentence_of(programme), {"fallback": runner is None}))
