@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .dates import iso_date
@@ -32,6 +33,10 @@ LEVEL_SUFFIX = {"省": ("province", "省"), "市": ("city", "市"), "区": ("cou
 PARAGRAPH_REACH = 300
 #: A division dominates its level when cited this many times as often as the next one.
 DOMINANCE = 1.5
+#: What a citation weighs: the dateline's medium, a place in the title, one in the lead, any other.
+MEDIA_WEIGHT, TITLE_WEIGHT, LEAD_WEIGHT = 8, 4, 2
+LEAD_CHARS = 200
+LEVELS = ("province", "city", "county")
 QUOTES = re.compile("[“”‘’\"'「」『』《》\\s]")
 
 
@@ -84,7 +89,7 @@ def resolve(reading: Reading) -> Extraction:
     names = [_canonical(found, text, jurisdiction) for found in reading.found]
     actor = _main_actor(reading.found, names)
     names = _merge_unchained(reading.found, names, actor)
-    entities = _entities(reading.found, names)
+    entities = _entities(reading.found, names, _official_names(reading.found, names, jurisdiction))
     relations = _relations(reading, names, entities, jurisdiction)
     relations += _actor_departments(reading, names, actor)
     relations += _place_hierarchy(reading, names, entities)
@@ -94,11 +99,13 @@ def resolve(reading: Reading) -> Extraction:
 
 # jurisdiction -------------------------------------------------------------
 def infer_jurisdiction(reading: Reading) -> Jurisdiction:
-    """Which divisions the article is about, from what it cites and where."""
+    """Which divisions the article is about: the dateline's or source line's medium
+    (岳阳日报 -> 岳阳市), then the title, then the most cited division."""
     table = divisions()
-    title_end = len(reading.article.title) + 200 if reading.article.title else 0
-    home = _home_province(reading.place_hits, title_end)
-    hits, weights = [], Counter()
+    weigh = _weigher(reading)
+    media = _media_divisions(reading.article.newspaper)
+    home = _ancestor(media[0], "province").code if media else _home_province(reading.place_hits, weigh)
+    hits, weights = [], Counter({d.code: MEDIA_WEIGHT for d in media})
     for at, codes, short in reading.place_hits:
         chosen = [c for c in codes if _ancestor(table.by_code[c], "province").code == home] if len(codes) > 1 else list(codes)
         chosen = _drop_descendants(chosen)
@@ -108,8 +115,32 @@ def infer_jurisdiction(reading: Reading) -> Jurisdiction:
         if _ancestor(division, "province").code != home and (short or len(division.name) < 3):
             continue
         hits.append((at, division, short))
-        weights[division.code] += 2 if at < title_end else 1
+        weights[division.code] += weigh(at)
     return Jurisdiction(sorted(hits, key=lambda h: h[0]), _dominant(weights), home)
+
+
+def _weigher(reading: Reading) -> Callable[[int], int]:
+    """How much a place cited at an offset says about the article: most in the title, more in the lead."""
+    text, title = reading.article.text, reading.article.title
+    title_at = text.find(title) if title else -1
+    title_span = (title_at, title_at + len(title)) if title_at >= 0 else (0, 0)
+    lead_end = max(title_span[1], 0) + LEAD_CHARS
+
+    def weigh(at: int) -> int:
+        return TITLE_WEIGHT if title_span[0] <= at < title_span[1] else LEAD_WEIGHT if at < lead_end else 1
+
+    return weigh
+
+
+def _media_divisions(medium: str) -> list[Division]:
+    """The division a medium's name opens with (岳阳日报, 浙江在线; none for 央视网),
+    the higher level first where a name is shared (吉林日报: the province)."""
+    table = divisions()
+    for size in range(min(len(medium) - 1, 8), 1, -1):
+        found = _drop_descendants([d.code for d in table.by_name(medium[:size])])
+        if found:
+            return [table.by_code[c] for c in sorted(found, key=lambda c: LEVELS.index(table.by_code[c].level))][:1]
+    return []
 
 
 def _drop_descendants(codes: list[str]) -> list[str]:
@@ -118,14 +149,15 @@ def _drop_descendants(codes: list[str]) -> list[str]:
     return [c for c in codes if not any(a.code in codes for a in table.ancestors(table.by_code[c]))]
 
 
-def _home_province(place_hits: tuple, title_end: int) -> str:
+def _home_province(place_hits: tuple, weigh: Callable[[int], int]) -> str:
     """The province most cited by unambiguous full names (short forms if there are none)."""
     table = divisions()
     for want_short in (False, True):
         provinces = Counter()
         for at, codes, short in place_hits:
-            if len(codes) == 1 and short == want_short:
-                provinces[_ancestor(table.by_code[codes[0]], "province").code] += 2 if at < title_end else 1
+            kept = _drop_descendants(list(codes))
+            if len(kept) == 1 and short == want_short:
+                provinces[_ancestor(table.by_code[kept[0]], "province").code] += weigh(at)
         if provinces:
             return max(provinces.items(), key=lambda item: (item[1], item[0]))[0]
     return ""
@@ -171,7 +203,8 @@ def _canonical(found: Found, text: str, jurisdiction: Jurisdiction) -> str:
 
 
 def _place_name(found: Found, jurisdiction: Jurisdiction) -> str:
-    """Full name when the article writes it; a short form only for a home city or a dominant place."""
+    """The fullest form the article writes (临夏州, 株洲); a short form only for a dominant
+    place or a city of the article's province. The official name becomes an alias (``_entities``)."""
     if not found.codes:
         return found.key
     division = jurisdiction.division_at(found.mention.start)
@@ -232,14 +265,25 @@ def clean(name: str) -> str:
     return QUOTES.sub("", name)
 
 
-def _entities(found: tuple[Found, ...], names: list[str]) -> list[Entity]:
+def _official_names(found: tuple[Found, ...], names: list[str], jurisdiction: Jurisdiction) -> dict[str, str]:
+    """A place named by a short form (株洲, 临夏州) -> the official name of the division it resolved to."""
+    officials = {}
+    for item, name in zip(found, names):
+        division = jurisdiction.division_at(item.mention.start) if item.codes and item.short else None
+        if division is not None and clean(name):
+            officials[clean(name)] = division.name
+    return officials
+
+
+def _entities(found: tuple[Found, ...], names: list[str], officials: dict[str, str]) -> list[Entity]:
     groups: dict[tuple[str, str], list[Found]] = {}
     for item, name in zip(found, names):
         if clean(name):
             groups.setdefault((item.mention.type, clean(name)), []).append(item)
     entities = []
     for (kind, name), items in sorted(groups.items()):
-        aliases = sorted({clean(i.mention.text) for i in items} - {name, ""})
+        official = {officials[name]} if kind == "PLACE" and name in officials else set()
+        aliases = sorted(({clean(i.mention.text) for i in items} | official) - {name, ""})
         mentions = tuple(sorted({i.mention for i in items}, key=lambda m: (m.start, m.end)))
         entities.append(Entity(kind, name, tuple(aliases), mentions, *_division_facts(kind, name)))
     return entities

@@ -17,22 +17,31 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, alternation
+from kg.resources import ResourceError
 
 from .component import RuleComponent
 from .spans import add_candidate, placeholder, text_of
 from .text import name_run_start, trim_modifier
 
 
+#: The characters that stand for an autonomous division's kind after its short form (临夏州).
+AUTONOMOUS_KINDS = "州县旗"
+
+
 class PlaceRecognizer(RuleComponent):
     """Finds division names and head-word localities."""
 
     heads: str  #: the file of locality head words
+    word_shorts: str  #: the file of county short forms that are ordinary words (公安, 资源)
     max_run: int  #: the longest run of name characters before a head
 
     def load(self, lexicon: Lexicon) -> None:
         self.matcher = PhraseMatcher(self.nlp.vocab)
         self.matcher.add("PLACE", [self.nlp.make_doc(n) for n in sorted(lexicon.place_names)])
         self.head_table = lexicon.place_heads(self.heads)
+        self.common_shorts = _word_shorts(lexicon, self.word_shorts)
+        #: 市 in 市公安局: a level character right before a short form makes it a word of a body's name.
+        self.level_chars = lexicon.chars("self_reference")
         self.head_re = re.compile(alternation(list(self.head_table)))
         #: 我市, 本县 …: the paper's own division, resolved against the article's jurisdiction.
         self.self_reference = re.compile(
@@ -40,7 +49,7 @@ class PlaceRecognizer(RuleComponent):
             f"(?![{lexicon.chars('self_reference_not_after')}])")
 
     def __call__(self, doc: Doc) -> Doc:
-        lexicon = self.lexicon
+        lexicon, text = self.lexicon, text_of(doc)
         found: list[tuple[int, int, bool]] = []
         for _, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
             span = doc[start:end]
@@ -52,12 +61,35 @@ class PlaceRecognizer(RuleComponent):
             if len(span) == 2 and span.text[0] in lexicon.stopwords and span.start_char > 0:
                 continue  # 和县 in 县人民检察院和县人民法院: a conjunction, not a county
             full = any(lexicon.divisions.by_code[c].name == span.text for c in codes)
-            add_candidate(doc, span.start_char, span.end_char, "PLACE", span.text, "place.gazetteer", codes=codes, short=not full)
-            found.append((span.start_char, span.end_char, not full))
+            if not full and not self._short_form_stands(doc, span.start_char, span.text, codes):
+                continue
+            end, codes = (span.end_char, codes) if full else self._kind_abbreviation(text, span.end_char, codes)
+            add_candidate(doc, span.start_char, end, "PLACE", text[span.start_char:end], "place.gazetteer",
+                          codes=codes, short=not full)
+            found.append((span.start_char, end, not full))
         self._localities(doc, found)
-        for match in self.self_reference.finditer(text_of(doc)):
+        for match in self.self_reference.finditer(text):
             add_candidate(doc, match.start(), match.end(), "PLACE", placeholder(match.group(1)), "place.self_reference")
         return doc
+
+    def _kind_abbreviation(self, text: str, end: int, codes: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
+        """临夏州, 积石山县: a short form and the last character of an autonomous division's
+        kind (自治州, 自治县, 自治旗) name that division."""
+        kind = text[end:end + 1]
+        if not kind or kind not in AUTONOMOUS_KINDS:
+            return end, codes
+        named = tuple(c for c in codes if self.lexicon.divisions.by_code[c].name.endswith("自治" + kind))
+        return (end + 1, named) if named else (end, codes)
+
+    def _short_form_stands(self, doc: Doc, start: int, short: str, codes: tuple[str, ...]) -> bool:
+        """Whether a short form that is also an ordinary word (公安, 资源) names its county here:
+        only where the article writes the full name too, and not right after a level character."""
+        if short not in self.common_shorts:
+            return True
+        text = text_of(doc)
+        if start > 0 and text[start - 1] in self.level_chars:
+            return False  # 市公安局, 县资源局: ⟨市⟩ + a body's name
+        return any(self.lexicon.divisions.by_code[c].name in text for c in codes)
 
     def _localities(self, doc: Doc, divisions_found: list[tuple[int, int, bool]]) -> None:
         text = text_of(doc)
@@ -81,7 +113,19 @@ class PlaceRecognizer(RuleComponent):
             ends.add(match.end())
 
 
+def _word_shorts(lexicon: Lexicon, name: str) -> frozenset[str]:
+    """The short forms that are ordinary words; a test's own lexicon folder may have none."""
+    try:
+        return frozenset(lexicon.lines(name))
+    except ResourceError:
+        if lexicon.folder is None:
+            raise
+        return frozenset()
+
+
 @Language.factory("kg_places", assigns=["doc.spans"],
-                  default_config={"resources": None, "heads": "place_heads.tsv", "max_run": 12})
-def make_places(nlp: Language, name: str, resources: str | None, heads: str, max_run: int) -> PlaceRecognizer:
-    return PlaceRecognizer(nlp, name, resources=resources, heads=heads, max_run=max_run)
+                  default_config={"resources": None, "heads": "place_heads.tsv", "word_shorts": "word_shorts.txt",
+                                  "max_run": 12})
+def make_places(nlp: Language, name: str, resources: str | None, heads: str, word_shorts: str,
+                max_run: int) -> PlaceRecognizer:
+    return PlaceRecognizer(nlp, name, resources=resources, heads=heads, word_shorts=word_shorts, max_run=max_run)
