@@ -5,7 +5,8 @@ status it gives:
 
 * the person after the cue: ``任命董军为国防部部长`` (appointed),
   ``免去唐登杰的民政部部长职务`` (removed), ``免去其…职务`` for the person named last;
-* the person before it: ``代玉建当选为…``, ``X辞去…职务``.
+* the person before it, a comma allowed between: ``代玉建,当选为…``, ``X辞去…职务``,
+  and a biography's ``王宇飞,生前任…支队长`` (former) or ``现任`` (current).
 
 The post is a title chain (``kg.pipeline.posts``) that runs to the end of
 the clause or to a closing word (职务, 人选). Its date is the last date written
@@ -27,7 +28,7 @@ from kg.lexicon import Lexicon, alternation
 from .component import RuleComponent
 from .posts import Item, PostReader
 from .spans import add_candidate, text_of
-from .text import CLAUSE_ENDS, person_name_at
+from .text import CLAUSE_ENDS, SENTENCE_END, person_name_at
 
 PERSON_POST = "person_post"
 
@@ -80,13 +81,22 @@ class AppointmentReader(RuleComponent):
         return add_candidate(doc, at, end, "PER", text[at:end], "per.appointment"), end + len(link)
 
     def _person_before(self, doc: Doc, at: int) -> Span | None:
-        """The person whose name ends right before a cue."""
+        """The person whose name ends right before a cue, or a comma before it, else the sentence's
+        topic: the last name before the cue that a comma follows (谢雨丰,一名青年民警,生前是…)."""
         text = text_of(doc)
-        for size in (3, 2, 4):
-            start = at - size
-            if start >= 0 and person_name_at(text, start, self.lexicon) == at:
-                return add_candidate(doc, start, at, "PER", text[start:at], "per.appointment")
+        ends = [at - text.startswith(",", at - 1)]
+        comma = at - 1
+        while (comma := text.rfind(",", _sentence_start(text, at), comma)) >= 0:
+            ends.append(comma)
+        for end in ends:
+            start = self._name_ending_at(text, end)
+            if start is not None:
+                return add_candidate(doc, start, end, "PER", text[start:end], "per.appointment")
         return None
+
+    def _name_ending_at(self, text: str, end: int) -> int | None:
+        return next((end - size for size in (3, 2, 4)
+                     if end - size >= 0 and person_name_at(text, end - size, self.lexicon) == end), None)
 
     def _post_chain(self, reader: PostReader, text: str, start: int) -> list[Item]:
         """The title chain from ``start`` to the end of the post phrase; empty when it does not end in a title."""
@@ -96,8 +106,10 @@ class AppointmentReader(RuleComponent):
             if reader.inside_org(match.start(), match.end()):
                 continue
             item = reader.item(self.title_table[match.group()], match.start(), match.end())
-            if item.start < start:
-                item.start, item.body, item.place = start, None, None
+            if item.start < start:  # nothing before the phrase belongs to its first item
+                item.start = start
+                item.body = item.body if item.body is not None and item.body.start_char >= start else None
+                item.place = item.place if item.place is not None and item.place.start_char >= start else None
             if chain and not reader.joined(chain[-1].end, item):
                 chain = []
             chain.append(item)
@@ -114,8 +126,7 @@ class AppointmentReader(RuleComponent):
     def _date(self, text: str, cue_at: int) -> str:
         """The date an appointment is made on, as written: in its sentence, else in the line leading a list."""
         line_start = text.rfind("\n", 0, cue_at) + 1
-        sentence_start = max(line_start, *(text.rfind(end, 0, cue_at) + 1 for end in "。;!?"))
-        dates = find_dates(text, sentence_start, cue_at)
+        dates = find_dates(text, _sentence_start(text, cue_at), cue_at)
         if dates:
             return text[slice(*dates[-1])]
         return self._lead_date(text, line_start)
@@ -132,6 +143,10 @@ class AppointmentReader(RuleComponent):
                 return text[slice(*dates[-1])] if dates else ""
             end = start - 1
         return ""
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(end, 0, at) + 1 for end in SENTENCE_END)
 
 
 @Language.factory("kg_appointments", assigns=["doc.spans", "doc._.kg_relations"], requires=["doc.spans"],

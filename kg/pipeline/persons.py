@@ -58,13 +58,19 @@ class PersonRecognizer(RuleComponent):
                 chain = []
             chain.append(item)
             chain_end = item.end
-            end = person_name_at(text, match.end(), self.lexicon)
-            if end == match.end():
+            start = match.end() + self._of_before_name(text, match.end(), chain)
+            end = person_name_at(text, start, self.lexicon)
+            if end == start:
                 continue
-            person = add_candidate(doc, match.end(), end, "PER", text[match.end():end], "per.title")
+            person = add_candidate(doc, start, end, "PER", text[start:end], "per.title")
             if person is not None:
                 reader.add_posts(person, chain, "post.title_name", lead=lead)
             lead, chain, name_end = chain, [], end
+
+    @staticmethod
+    def _of_before_name(text: str, at: int, chain: list[Item]) -> int:
+        """1 when a former post's chain reaches its name through 的 (时任浙江省委书记的习近平), else 0."""
+        return int(chain[0].former and text.startswith("的", at))
 
     def _name_cards(self, doc: Doc) -> None:
         text = text_of(doc)

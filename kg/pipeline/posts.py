@@ -10,7 +10,8 @@ conventions of the annotation guidelines:
 * a government head (``副省长``, ``市长``) takes a place: the item's own, else
   the place of the chain's body in force (重庆市委副书记、市长 -> 重庆市);
 * any other title takes the item's own body, else the body in force
-  (四川省人大常委会原党组副书记、副主任 -> 四川省人大常委会);
+  (四川省人大常委会原党组副书记、副主任 -> 四川省人大常委会); an internal unit named
+  without its parent is the body in force's (…检察院检察委员会委员、第一检察部副主任);
 * a status word (原, 时任 …) marks its item former, and every item after it
   that names no body of its own.
 """
@@ -62,6 +63,7 @@ class PostReader:
         self.text = text_of(doc)
         self.former_marks = sorted(lexicon.words("former_mark"), key=len, reverse=True)
         self.joiners = lexicon.words("chain_joiner")
+        self.fillers = sorted(lexicon.words("title_filler"), key=len, reverse=True)
         self.orgs_by_end: dict[int, Span] = {}
         self.places_by_end: dict[int, Span] = {}
         self.places_by_start: dict[int, Span] = {}
@@ -85,7 +87,7 @@ class PostReader:
 
     def item(self, title: Title, start: int, end: int) -> Item:
         """The item whose title is ``text[start:end]``, with what is written before it."""
-        at, former = self._former_before(self._ordinal_before(start))
+        at, former = self._former_before(self._ordinal_before(self._filler_before(start)))
         body = self.orgs_by_end.get(at)
         place = self.places_by_end.get(at) if body is None else None
         prefix = body if body is not None else place
@@ -102,6 +104,10 @@ class PostReader:
         """True when ``item`` continues a chain (or a name) that ends at ``end``."""
         gap = self.text[end : item.start]
         return gap == "" or gap in self.joiners
+
+    def _filler_before(self, at: int) -> int:
+        """Where a filler between a body and its title starts (黄梅派出所|的一名|民警)."""
+        return next((at - len(w) for w in self.fillers if self.text.startswith(w, at - len(w))), at)
 
     def _ordinal_before(self, at: int) -> int:
         """Where a term's ordinal written before a title starts (澳门特别行政区|第六任|行政长官)."""
@@ -143,6 +149,9 @@ class PostReader:
     def _org_of(self, item: Item, context: Context) -> Span | None:
         """The body (or place) of ``item``; updates the chain's context."""
         title = item.title
+        if item.body is not None and context.body is not None and _bare_unit(item.body):
+            return self._add_org(item.body.start_char, item.body.end_char, context.body._.kg_key + item.body._.kg_key,
+                                 "org.chain_unit")
         if item.body is not None:
             context.body, context.place = item.body, self._place_of(item.body)
             if item.body._.kg_key.endswith("委"):
@@ -209,3 +218,8 @@ class PostReader:
         if span is not None:
             self._index(span)
         return span
+
+
+def _bare_unit(body: Span) -> bool:
+    """Whether ``body`` is an internal unit named without its parent (第一检察部, 执行局)."""
+    return body._.kg_rule == "org.sub" and not body._.kg_meta.get("parent") and not body._.kg_meta.get("place")

@@ -95,7 +95,8 @@ def _predicate_at(text: str, at: int, lexicon: Lexicon) -> bool:
     """Whether a verb, adverb, conjunction or place name of two or more characters starts at ``at``
     (总书记|强调, 越南|总理)."""
     word = next_word(text, at)
-    return bool(word) and len(word[0]) >= 2 and (word[1][:1] in lexicon.words("predicate_pos") or word[1] in ("ns", "nt"))
+    return bool(word) and len(word[0]) >= 2 and (word[1][:1] in lexicon.words("predicate_pos")
+                                                 or posseg.dt.word_tag_tab.get(word[0]) in ("ns", "nt"))
 
 
 def _known_name(name: str) -> bool:

@@ -1,0 +1,149 @@
+"""Specification of officials' posts: title chains, appointments and removals, biographies, statuses and dates.
+
+Sentences are real: from ``../shared/gold-dev`` (新闻联播 items), the seeds, and
+the paragraphs quoted in issue 13. A post is read as (person, body key, title,
+status) from ``doc._.kg_relations``; a body key keeps the placeholder of a
+jurisdiction the sentence leaves implicit (``⟨市⟩公安局``), which resolution fills in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from spacy.tokens import Doc
+
+from kg.corpus import parse_article
+from kg.dates import iso_date
+from kg.extract import read_article
+from kg.normalize import normalize
+from kg.records import Extraction
+from kg.resolve import resolve
+
+
+@pytest.fixture(scope="module")
+def read(nlp):
+    def read(text: str) -> Doc:
+        return nlp(normalize(text))
+    return read
+
+
+def posts(doc: Doc) -> set[tuple[str, str, str, str]]:
+    return {(r.args["person"].text, r.args["org"]._.kg_key, r.args["title"], r.args["status"])
+            for r in doc._.kg_relations if r.type == "POST"}
+
+
+def extract(text: str, date: str = "") -> Extraction:
+    article = parse_article("synthetic.txt", text, "synthetic.txt")
+    return resolve(read_article(replace(article, date=date)))
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("中共中央政治局委员、北京市委书记尹力出席会议。",
+     {("尹力", "中共中央政治局", "委员", "current"), ("尹力", "北京市委", "书记", "current")}),
+    ("中共中央政治局常委、国务院副总理丁薛祥在广东调研。",
+     {("丁薛祥", "中共中央政治局", "常委", "current"), ("丁薛祥", "国务院", "副总理", "current")}),
+    # a party organisation inside a body is a body of its own; a government head is on the place
+    ("湖北省政府原党组成员、副省长曹广晶违规收受礼品。",
+     {("曹广晶", "湖北省政府党组", "成员", "former"), ("曹广晶", "湖北省", "副省长", "former")}),
+    # 原 marks its own item and the items after it that name no body of their own
+    ("四川省人大常委会原党组副书记、副主任王铭晖违规公款吃喝。",
+     {("王铭晖", "四川省人大常委会党组", "副书记", "former"), ("王铭晖", "四川省人大常委会", "副主任", "former")}),
+    ("中央纪委国家监委对湖南省人大常委会党组成员、原副主任陈文浩进行了立案审查调查。",
+     {("陈文浩", "湖南省人大常委会党组", "成员", "current"), ("陈文浩", "湖南省人大常委会", "副主任", "former")}),
+    ("湖南省常德市人大常委会原副主任、石门县委原书记谭本仲违规收受礼金。",
+     {("谭本仲", "常德市人大常委会", "副主任", "former"), ("谭本仲", "石门县委", "书记", "former")}),
+    ("经中共中央批准，中央纪委国家监委对第二十届中央委员、重庆市委副书记、市长胡衡华进行了立案审查调查。",
+     {("胡衡华", "中共中央", "委员", "current"), ("胡衡华", "重庆市委", "副书记", "current"),
+      ("胡衡华", "重庆市", "市长", "current")}),
+    # the issue's own paragraphs
+    ("市公安局党委委员、副局长张志远出席。",
+     {("张志远", "⟨市⟩公安局党委", "委员", "current"), ("张志远", "⟨市⟩公安局", "副局长", "current")}),
+    ("市委常委、政法委书记,市公安局局长李明华讲话。",
+     {("李明华", "⟨市⟩委", "常委", "current"), ("李明华", "⟨市⟩委政法委", "书记", "current"),
+      ("李明华", "⟨市⟩公安局", "局长", "current")}),
+    ("醴陵市委副书记、政法委书记阳建出席。",
+     {("阳建", "醴陵市委", "副书记", "current"), ("阳建", "醴陵市委政法委", "书记", "current")}),
+])
+def test_a_title_chain_gives_one_post_per_title_and_body(read, sentence, expected):
+    assert posts(read(sentence)) == expected
+
+
+def test_a_chain_for_the_next_person_keeps_the_body_in_force(read):
+    doc = read("6月24日，习近平在山东省委书记林武和省长周乃翔陪同下，来到德州市考察调研。")
+    assert posts(doc) == {("林武", "山东省委", "书记", "current"), ("周乃翔", "山东省", "省长", "current")}
+
+
+def test_an_internal_unit_in_a_chain_is_the_unit_of_the_body_in_force(read):
+    doc = read("曹艳群，生前是广西壮族自治区资源县人民检察院检察委员会委员、第一检察部副主任、一级检察官。")
+    assert posts(doc) == {("曹艳群", "资源县人民检察院检察委员会", "委员", "former"),
+                          ("曹艳群", "资源县人民检察院第一检察部", "副主任", "former"),
+                          ("曹艳群", "资源县人民检察院", "一级检察官", "former")}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("一、任命董军为国防部部长。", {("董军", "国防部", "部长", "appointed")}),
+    ("二、免去唐登杰的民政部部长职务；", {("唐登杰", "民政部", "部长", "removed")}),
+    # 其 stands for the person named last; a term's ordinal stands between the place and the title
+    ("会议经表决，任命郭振华为全国人大常委会代表工作委员会主任，免去其全国人大常委会副秘书长职务；任命宋锐为全国人大常委会副秘书长；",
+     {("郭振华", "全国人大常委会代表工作委员会", "主任", "appointed"), ("郭振华", "全国人大常委会", "副秘书长", "removed"),
+      ("宋锐", "全国人大常委会", "副秘书长", "appointed")}),
+    ("国务院总理李强10月25日主持召开国务院第六次全体会议，决定任命岑浩辉为澳门特别行政区第六任行政长官。",
+     {("李强", "国务院", "总理", "current"), ("岑浩辉", "澳门特别行政区", "行政长官", "appointed")}),
+    ("任命杨帆为郫都区公安局局长，免去李刚的郫都区公安局副局长职务。",
+     {("杨帆", "郫都区公安局", "局长", "appointed"), ("李刚", "郫都区公安局", "副局长", "removed")}),
+    # the person may be the sentence's topic, a clause before the cue
+    ("有着40多年党龄的徐白云，退休后被选举为八角中里社区第二党支部书记。",
+     {("徐白云", "八角中里社区第二党支部", "书记", "appointed")}),
+])
+def test_appointments_and_removals_give_posts_with_their_status(read, sentence, expected):
+    assert posts(read(sentence)) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("王宇飞，生前任成都市公安局禁毒支队支队长。", {("王宇飞", "成都市公安局禁毒支队", "支队长", "former")}),
+    ("程凯，生前是湖北省黄梅县公安局黄梅派出所的一名民警。", {("程凯", "黄梅派出所", "民警", "former")}),
+    ("谢雨丰，一名“00后”青年民警，生前是南京市公安局雨花台分局板桥派出所一级警员。",
+     {("谢雨丰", "板桥派出所", "一级警员", "former")}),
+    ("2005年8月，时任浙江省委书记的习近平同志来到余村考察。", {("习近平", "浙江省委", "书记", "former")}),
+])
+def test_a_biography_gives_former_posts(read, sentence, expected):
+    assert posts(read(sentence)) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("检察长马丽通报了全市检察工作情况。", set()),  # no body: no post, and the name is 马丽
+    ("在二十届中央纪委二次全会上，习近平总书记强调，制定实施中央八项规定。", set()),  # 强调 is no name
+])
+def test_no_post_without_a_person_and_a_body(read, sentence, expected):
+    assert posts(read(sentence)) == expected
+
+
+def test_an_appointment_is_dated_by_the_line_that_leads_its_list():
+    text = ("第十九号主席令说，根据中华人民共和国第十四届全国人民代表大会常务委员会第七次会议于2023年12月29日的决定：\n"
+            "一、任命董军为国防部部长。\n二、免去唐登杰的民政部部长职务；\n任命陆治原为民政部部长。\n")
+    found = {(r.get("person"), r.get("org"), r.get("status"), r.get("date")) for r in extract(text).relations if r.type == "POST"}
+    assert found == {("董军", "国防部", "appointed", "2023-12-29"), ("唐登杰", "民政部", "removed", "2023-12-29"),
+                     ("陆治原", "民政部", "appointed", "2023-12-29")}
+
+
+def test_a_month_and_day_take_the_article_year():
+    text = "国务院总理李强10月25日主持召开国务院第六次全体会议，决定任命岑浩辉为澳门特别行政区第六任行政长官。\n"
+    [post] = [r for r in extract(text, date="2024-10-26").relations if r.type == "POST" and r.get("person") == "岑浩辉"]
+    assert (post.get("status"), post.get("date")) == ("appointed", "2024-10-25")
+    [undated] = [r for r in extract(text).relations if r.type == "POST" and r.get("person") == "岑浩辉"]
+    assert undated.get("date") == ""  # no article date: a month and day cannot be placed
+
+
+@pytest.mark.parametrize(("expression", "article_date", "expected"), [
+    ("2023年12月29日", "", "2023-12-29"),
+    ("12月29日", "2023-12-30", "2023-12-29"),
+    ("去年3月", "2024-01-05", "2023-03"),
+    ("前年", "2024-01-05", "2022"),
+    ("上月", "2024-01-05", "2023-12"),
+    ("十二月二十九日", "2023-12-30", "2023-12-29"),
+    ("去年", "", ""),
+    ("13月2日", "2024-01-05", ""),
+])
+def test_dates_are_read_against_the_article_date(expression, article_date, expected):
+    assert iso_date(expression, article_date) == expected
