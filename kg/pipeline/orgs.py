@@ -109,14 +109,16 @@ class OrgRecognizer(RuleComponent):
         floor = name_run_start(text, start, self.max_run)
         if last and floor <= last.end <= start:
             floor = last.end
-        if head.kind == "agency" and last and floor == last.end and start - floor <= head.prefix:
-            return self._add(doc, last.start, end, last.key + text[floor:start] + head.canonical, "org.sub", last)
+        if head.kind == "agency":
+            return self._agency(doc, head, floor, start, end, last)
         floor = next((e for e in range(start, floor, -1) if e in full_places), floor)
         cut = text.rfind("的", floor, start) if head.prefix >= self.long_prefix else -1
         if cut >= 0:
             modifier_start = max(cut + 1, start - head.prefix)
         else:
             modifier_start = trim_modifier(text, floor, start, max_len=head.prefix, lexicon=self.lexicon) if head.prefix else start
+            if head.kind == "unit":
+                modifier_start = self._after_verb(text, modifier_start, start)
         if modifier_start == start and start in full_places and head.kind == "unit":
             modifier_start = full_places[start].start_char
         parent = last if last and last.end == modifier_start else None
@@ -124,8 +126,6 @@ class OrgRecognizer(RuleComponent):
         if head.kind == "unit" and (len(modifier) < 2 or (head.prefix <= 4 and self._verb_modifier(modifier))
                                     or self._common_noun(modifier + head.head)) and not parent:
             return None
-        if head.kind == "agency" and not parent:
-            return None if self._glued(text, start, end) else self._agency(doc, head, modifier_start, start, end)
         if head.kind == "sub" and not parent and len(modifier) + len(head.head) < 4:
             return None
         key = self._modifier_key(text, modifier_start, modifier) + head.canonical
@@ -144,13 +144,20 @@ class OrgRecognizer(RuleComponent):
         """The national word (全国, 国家) written right before ``at``, or ""."""
         return next((word for word in self.nation if text.startswith(word, at - len(word))), "")
 
-    def _agency(self, doc: Doc, head: OrgHead, modifier_start: int, start: int, end: int) -> Link | None:
-        """A national body: a national word, a modifier and the head (国家消防救援局)."""
+    def _agency(self, doc: Doc, head: OrgHead, floor: int, start: int, end: int, last: Link | None) -> Link | None:
+        """A department of the link before it (人大常委会代表工作委员会), else a national body:
+        a national word, a modifier and the head (国家消防救援局)."""
         text = text_of(doc)
-        nation = next((w for w in self.nation if text.startswith(w, modifier_start)), "") or self._nation_before(text, modifier_start)
-        if not nation or start - modifier_start < 2:
+        begin = trim_modifier(text, floor, start, max_len=head.prefix, lexicon=self.lexicon)
+        if self._glued(text, start, end):
             return None
-        begin = modifier_start if text.startswith(nation, modifier_start) else modifier_start - len(nation)
+        gap = words_of(text[floor:start])
+        if last and floor == last.end and not any(tag == "v" or tag in self.lexicon.words("stop_pos") and tag != "c" for _, tag in gap):
+            return self._add(doc, last.start, end, last.key + text[floor:start] + head.canonical, "org.sub", last)
+        nation = next((w for w in self.nation if text.startswith(w, begin)), "") or self._nation_before(text, begin)
+        begin = begin if text.startswith(nation, begin) else begin - len(nation)
+        if not nation or start - begin - len(nation) < 2:
+            return None
         return self._add(doc, begin, end, text[begin:start] + head.canonical, "org.agency", None)
 
     def _cell(self, doc: Doc, head: OrgHead, start: int, end: int, last: Link | None) -> Link | None:
@@ -170,10 +177,17 @@ class OrgRecognizer(RuleComponent):
         floor = name_run_start(text, start, self.max_run)
         if last and floor <= last.end <= start:
             floor = last.end
-        begin = trim_modifier(text, floor, start, max_len=head.prefix, lexicon=self.lexicon)
+        begin = self._after_verb(text, trim_modifier(text, floor, start, max_len=head.prefix, lexicon=self.lexicon), start)
         if start - begin < 2:
             return None
         return self._add(doc, begin, end, text[begin:start] + head.canonical, "org.company", None)
+
+    def _after_verb(self, text: str, begin: int, start: int) -> int:
+        """The start of a modifier past a verb that opens it (回到|清华大学, 拜访|跨国公司)."""
+        words = words_of(text[begin:start])
+        if len(words) > 1 and words[0][1] == "v" and start - begin - len(words[0][0]) >= 2:
+            return begin + len(words[0][0])
+        return begin
 
     def _verb_modifier(self, modifier: str) -> bool:
         """Whether a short proper-name modifier ends in a verb, which names no body (上报社区, 担任社区)."""
@@ -202,7 +216,7 @@ class OrgRecognizer(RuleComponent):
             name = text[begin:start]
             if begin < 1 or name[0] in levels + generic or not all(NAME_CHARS.match(c) for c in name):
                 continue
-            if trim_modifier(text, begin, start, max_len=size, lexicon=self.lexicon) != begin or self._glued(text, start, end):
+            if any(name.startswith(word) for word in self.lexicon.stopwords) or self._common_noun(name + head.head):
                 continue
             place = places.get(begin)
             if place is not None or text[begin - 1] in levels:
