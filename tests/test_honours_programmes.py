@@ -183,3 +183,18 @@ def test_programme_names(read, sentence, programme):
 )
 def test_runs(read, sentence, expected):
     assert sorted(set(runs(read(sentence)))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "programmes"),
+    [
+        # the variants of one name in an article are one programme under the fullest name
+        ("常态化开展扫黑除恶斗争,扫黑除恶专项斗争成效明显。", ["扫黑除恶专项斗争"]),
+        # a verb that opens a list is not part of its first name
+        ("打好政治能力建设攻坚战、平安醴陵建设攻坚战“两大攻坚战”。", ["两大攻坚战", "平安醴陵建设攻坚战", "政治能力建设攻坚战"]),
+        # only a numbered summary (“四大行动”) names the list before it, not any quoted programme
+        ("四川省实施农业科技新品种、新技术、新装备成果转化“星火”行动。", ["星火"]),
+    ],
+)
+def test_programme_lists_and_variants(read, sentence, programmes):
+    assert names(read(sentence), "PROGRAMME") == programmes

@@ -10,13 +10,14 @@ Four rules, each with its own id on the span:
 * ``prog.head``: an unquoted name ending in a head that belongs to it
   (扫黑除恶专项斗争, 党史学习教育, 全科网格行动);
 * ``prog.list``: the unquoted items of a list closed by a collective noun or a
-  quoted programme (新时代文明实践站、雷锋驿站…等一批品牌项目);
+  numbered quoted summary (新时代文明实践站、雷锋驿站…等一批品牌项目; …智慧大脑、新区志愿“四大行动”);
 * ``prog.document``: a plan named in book-title marks (《…工作方案》).
 
 A quote after a word of comparison (作为“一把手”工程) is a figure of speech; a
 quoted manner word (“点穴式”督导) is a programme only with the head that follows
 it (“枫桥式”派出所、司法所创建). A scope word before a name is not part of it
-(全市扫黑除恶专项斗争 → 扫黑除恶专项斗争). Each candidate's meta says whether a
+(全市扫黑除恶专项斗争 → 扫黑除恶专项斗争), and the variants of a name in one article
+(扫黑除恶专项斗争, 扫黑除恶斗争) share the fullest one's key. Each candidate's meta says whether a
 launch verb governs it (``run``: 开展…, …实施以来, and no follow verb such as 贯彻
 between), whether it is a policy set above (``policy``: …战略, …改革) and whether
 it carries its own head (``headed``); ``kg_relations`` makes RUNS from them.
@@ -39,6 +40,7 @@ from .text import clause_start, name_run_start, trim_modifier
 
 QUOTE = re.compile(r"“([^“”\n]{2,24})”")
 RUN_GAP = re.compile(f"(?:(?:、|和|与|及)[{HAN}]{{0,4}})?")
+NUMBERED = re.compile(r"[0-9一二三四五六七八九十百千两]")  #: a numbered summary (“四大行动”) names the list before it
 DOCUMENT = re.compile(r"《([^《》\n]{4,40}方案)》")
 
 
@@ -75,6 +77,7 @@ class ProgrammeRecognizer(RuleComponent):
         self.manner_end = tuple(groups["manner_end"])
         self.manner_head = re.compile(f"[{HAN}、]{{1,12}}?(?:{alternation(groups['head'])})")
         self.scope = re.compile(alternation(groups["scope"]))
+        self.optional = re.compile(alternation(groups["optional"]))
         self.measured = re.compile(f"[0-9一二三四五六七八九十百千两]+(?:{alternation(groups['measure'])})")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -88,7 +91,20 @@ class ProgrammeRecognizer(RuleComponent):
             self._add(doc, match.start(1), match.end(1), "prog.brand")
         for match in DOCUMENT.finditer(text_of(doc)):
             self._add(doc, match.start(1), match.end(1), "prog.document")
+        self._merge_variants(doc)
         return doc
+
+    def _merge_variants(self, doc: Doc) -> None:
+        """Give the variants of one name (扫黑除恶专项斗争, 扫黑除恶斗争, 全国…) the fullest one's key,
+        so that the others become its aliases."""
+        infos = [doc._.kg_info[(s.start_char, s.end_char, s.label_)] for s in candidates(doc, "PROGRAMME")]
+        fullest: dict[str, str] = {}
+        for info in infos:
+            core = self.optional.sub("", info["key"])
+            if len(info["key"]) > len(fullest.get(core, "")):
+                fullest[core] = info["key"]
+        for info in infos:
+            info["key"] = fullest[self.optional.sub("", info["key"])]
 
     def _add_quote(self, doc: Doc, quote: Quote) -> None:
         text = text_of(doc)
@@ -181,18 +197,25 @@ class ProgrammeRecognizer(RuleComponent):
             if before >= 0 and match.start() < quotes[before].end:
                 continue  # inside a quote
             run = name_run_start(text, match.start(), self.max_run)
-            start = trim_modifier(text, run, match.start(), max_len=self.max_head_modifier, lexicon=self.lexicon)
+            start = self._name_start(text, run, match.start(), self.max_head_modifier)
             if match.start() - start >= 2 and not self.measured.fullmatch(text, start, match.start()):
                 self._add(doc, start, match.end(), "prog.head")
 
     def _lists(self, doc: Doc, quotes: list[Quote]) -> None:
         text = text_of(doc)
         closers = [m.start() for m in re.finditer("等", text) if self.collective.match(text, m.start())]
-        closers += [q.start for q in quotes if q.accepted]
+        closers += [q.start for q in quotes if q.accepted and NUMBERED.match(q.name)]
         for closer in closers:
             for start, end in self._list_items(text, closer):
                 self._add(doc, start, end, "prog.list")
 
+
+    def _name_start(self, text: str, run: int, end: int, max_len: int) -> int:
+        """Left edge of a name in the run ``text[run:end]``: after a modifier's stop word, and
+        after a launch or follow verb that opens the run (打好|政治能力建设攻坚战)."""
+        start = trim_modifier(text, run, end, max_len=max_len, lexicon=self.lexicon)
+        verb = self.governing.match(text, run)
+        return max(start, verb.end()) if verb is not None and end - verb.end() >= 2 else start
 
     def _opens_with_verb(self, name: str) -> bool:
         """A quoted slogan opens with a verb or preposition (“坚持…”, “以…”), a name does not."""
@@ -207,9 +230,7 @@ class ProgrammeRecognizer(RuleComponent):
             start = name_run_start(text, end, self.max_list_item)
             listed = start > 0 and text[start - 1] == "、"
             if not listed:
-                start = trim_modifier(text, start, end, max_len=self.max_list_item, lexicon=self.lexicon)
-                verb = self.governing.match(text, start)
-                start = verb.end() if verb is not None and end - verb.end() >= 2 else start  # 打好|政治能力建设攻坚战
+                start = self._name_start(text, start, end, self.max_list_item)
             if end - start < 2 or text[start:end] in words:
                 break
             items.append((start, end))
