@@ -74,6 +74,16 @@ def test_a_chain_for_the_next_person_keeps_the_body_in_force(read):
     assert posts(doc) == {("林武", "山东省委", "书记", "current"), ("周乃翔", "山东省", "省长", "current")}
 
 
+def test_a_bare_community_before_a_title_is_the_community_named_last(read):
+    doc = read("福州市鼓楼区军门社区召开会议，社区党委书记林丹主持。")
+    assert posts(doc) == {("林丹", "军门社区党委", "书记", "current")}
+
+
+def test_a_pronoun_is_no_given_name(read):
+    doc = read("林丹1972年来到军门社区工作,1991年她开始担任社区党支部书记。")
+    assert not any(person == "年她" for person, *_ in posts(doc))
+
+
 def test_an_internal_unit_in_a_chain_is_the_unit_of_the_body_in_force(read):
     doc = read("曹艳群，生前是广西壮族自治区资源县人民检察院检察委员会委员、第一检察部副主任、一级检察官。")
     assert posts(doc) == {("曹艳群", "资源县人民检察院检察委员会", "委员", "former"),

@@ -43,6 +43,7 @@ class Item:
     former: bool
     body: Span | None  #: the organisation written before the title
     place: Span | None  #: the place written before the title, when no organisation is
+    borrowed: bool = False  #: the body is named earlier and stands here as a bare 村 or 社区
 
 
 @dataclass
@@ -64,6 +65,7 @@ class PostReader:
         self.former_marks = sorted(lexicon.words("former_mark"), key=len, reverse=True)
         self.joiners = lexicon.words("chain_joiner")
         self.fillers = sorted(lexicon.words("title_filler"), key=len, reverse=True)
+        self.bare_units = lexicon.words("bare_unit")
         self.orgs_by_end: dict[int, Span] = {}
         self.places_by_end: dict[int, Span] = {}
         self.places_by_start: dict[int, Span] = {}
@@ -94,7 +96,19 @@ class PostReader:
         if prefix is not None:
             at, former_before = self._former_before(prefix.start_char)
             former = former or former_before
+        elif (unit := self._bare_unit_before(at)) is not None:
+            at, body = unit
+            return Item(title, at, start, end, former, body, None, borrowed=True)
         return Item(title, at, start, end, former, body, place)
+
+    def _bare_unit_before(self, at: int) -> tuple[int, Span] | None:
+        """A bare 村 or 社区 before ``at`` and the village or community of that kind named last before it
+        (到达团结村,村党支部书记韩凯 -> 团结村)."""
+        word = next((w for w in self.bare_units if self.text.startswith(w, at - len(w))), "")
+        if not word:
+            return None
+        named = [s for end, s in self.orgs_by_end.items() if end <= at - len(word) and s._.kg_key.endswith(word)]
+        return (at - len(word), max(named, key=lambda s: s.end_char)) if named else None
 
     def inside_org(self, start: int, end: int) -> bool:
         """True when ``text[start:end]`` lies inside an organisation's name, short of its end (委员 in 委员会)."""
@@ -187,7 +201,8 @@ class PostReader:
                 parent = context.body if suffix.startswith("党") or context.party is None else context.party
             if parent is None:
                 return None
-            parent_key, start = parent._.kg_key, (parent.start_char if item.body is not None else item.title_start)
+            parent_key, start = parent._.kg_key, (parent.start_char if item.body is not None and not item.borrowed
+                                                  else item.start if item.borrowed else item.title_start)
         org = self._add_org(start, suffix_end, parent_key + suffix, "org.title")
         if org is not None and suffix.endswith("委") and not suffix.startswith("党"):
             context.party = context.party or parent
