@@ -103,6 +103,8 @@ def test_a_department_is_part_of_its_body(read, sentence, links):
         ("在浙江东阳的三单村,当地政府引入社会资本。", "的三单村"),
         ("2017年,22岁的吴奇洵大学毕业后自愿来到西藏。", "吴奇洵大学"),
         ("回到清华大学看望师生。", "回到清华大学"),
+        ("推进新型城镇化和乡村全面振兴。", "镇化和乡村"),  # a village's name holds no level character
+        ("应急管理部会同国家粮食和物资储备局调运物资。", "应急管理部会同国家粮食和物资储备局"),
     ],
 )
 def test_no_organisation_from_a_common_phrase(read, sentence, not_an_org):

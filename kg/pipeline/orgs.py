@@ -152,7 +152,7 @@ class OrgRecognizer(RuleComponent):
         if self._glued(text, start, end):
             return None
         gap = words_of(text[floor:start])
-        if last and floor == last.end and not any(tag == "v" or tag in self.lexicon.words("stop_pos") and tag != "c" for _, tag in gap):
+        if last and floor == last.end and start - floor <= head.prefix and not any(tag == "v" or tag in self.lexicon.words("stop_pos") and tag != "c" for _, tag in gap):
             return self._add(doc, last.start, end, last.key + text[floor:start] + head.canonical, "org.sub", last)
         nation = next((w for w in self.nation if text.startswith(w, begin)), "") or self._nation_before(text, begin)
         begin = begin if text.startswith(nation, begin) else begin - len(nation)
@@ -214,9 +214,10 @@ class OrgRecognizer(RuleComponent):
         for size in range(2, head.prefix + 1):
             begin = start - size
             name = text[begin:start]
-            if begin < 1 or name[0] in levels + generic or not all(NAME_CHARS.match(c) for c in name):
+            if begin < 1 or name[0] in generic or not all("\u4e00" <= c <= "\u9fff" for c in name):
                 continue
-            if any(name.startswith(word) for word in self.lexicon.stopwords) or self._common_noun(name + head.head):
+            if (any(c in levels + head.head for c in name)
+                    or any(name.startswith(word) for word in self.lexicon.stopwords) or self._common_noun(name + head.head)):
                 continue
             place = places.get(begin)
             if place is not None or text[begin - 1] in levels:
