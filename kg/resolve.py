@@ -107,16 +107,25 @@ def infer_jurisdiction(reading: Reading) -> Jurisdiction:
     home = _ancestor(media[0], "province").code if media else _home_province(reading.place_hits, weigh)
     hits, weights = [], Counter({d.code: MEDIA_WEIGHT for d in media})
     for at, codes, short in reading.place_hits:
-        chosen = [c for c in codes if _ancestor(table.by_code[c], "province").code == home] if len(codes) > 1 else list(codes)
-        chosen = _drop_descendants(chosen)
-        if len(chosen) != 1:
+        division = _meant(codes, home)
+        if division is None:
             continue
-        division = table.by_code[chosen[0]]
-        if _ancestor(division, "province").code != home and (short or len(division.name) < 3):
-            continue
+        if _ancestor(division, "province").code != home and ((short and division.level == "county") or len(division.name) < 3):
+            continue  # a county elsewhere named by a short form (河西, 城关) or a two-character name (和县)
         hits.append((at, division, short))
         weights[division.code] += weigh(at)
     return Jurisdiction(sorted(hits, key=lambda h: h[0]), _dominant(weights), home)
+
+
+def _meant(codes: tuple[str, ...], home: str) -> Division | None:
+    """The one division a name means: in the home province if one is, else the highest in level
+    (河北 is the province, not 天津's 河北区; 南昌 the city, not 南昌县)."""
+    table = divisions()
+    local = _drop_descendants([c for c in codes if _ancestor(table.by_code[c], "province").code == home])
+    options = [table.by_code[c] for c in (local or _drop_descendants(list(codes)))]
+    top = min((LEVELS.index(d.level) for d in options), default=0)
+    options = [d for d in options if LEVELS.index(d.level) == top]
+    return options[0] if len(options) == 1 else None
 
 
 def _weigher(reading: Reading) -> Callable[[int], int]:
@@ -203,8 +212,8 @@ def _canonical(found: Found, text: str, jurisdiction: Jurisdiction) -> str:
 
 
 def _place_name(found: Found, jurisdiction: Jurisdiction) -> str:
-    """The fullest form the article writes (临夏州, 株洲); a short form only for a dominant
-    place or a city of the article's province. The official name becomes an alias (``_entities``)."""
+    """The fullest form the article writes (临夏州, 株洲, 河北); a county's short form only for a
+    dominant county. The official name becomes an alias (``_entities``)."""
     if not found.codes:
         return found.key
     division = jurisdiction.division_at(found.mention.start)
@@ -212,8 +221,7 @@ def _place_name(found: Found, jurisdiction: Jurisdiction) -> str:
         return ""
     if not found.short or division.name in jurisdiction.named_full():
         return division.name
-    home_city = division.level == "city" and _ancestor(division, "province").code == jurisdiction.home
-    return found.key if home_city or division in jurisdiction.dominant.values() else ""
+    return found.key if division.level != "county" or division in jurisdiction.dominant.values() else ""
 
 
 def _fill(inner: str, start: int, text: str, jurisdiction: Jurisdiction) -> str:
@@ -331,6 +339,8 @@ def _relations(reading: Reading, names: list[str], entities: list[Entity], juris
                 value = clean(names[value])
             elif field == "date":
                 value = iso_date(value, reading.article.date)
+            elif field == "year":
+                value = _award_year(value, reading.article.date)
             elif relation.fallback and not value and field in ENTITY_FIELDS:
                 value = actor if field == "org" else home
             args.append((field, value))
@@ -338,6 +348,14 @@ def _relations(reading: Reading, names: list[str], entities: list[Entity], juris
         if all(entity_values) and len(set(entity_values)) == len(entity_values):
             out.append(Relation(relation.type, tuple(args), relation.evidence))
     return out
+
+
+def _award_year(year: str, article_date: str) -> str:
+    """An award's year: as written (2021, 2021-2022), a relative one (去年) read against the article's
+    date, and with none written, the article's own year."""
+    if year[:4].isdigit():
+        return year
+    return iso_date(year, article_date)[:4] if year else article_date[:4]
 
 
 def _place_hierarchy(reading: Reading, names: list[str], entities: list[Entity]) -> list[Relation]:

@@ -21,11 +21,15 @@ from kg.resources import ResourceError
 
 from .component import RuleComponent
 from .spans import add_candidate, placeholder, text_of
-from .text import name_run_start, trim_modifier
+from .text import name_run_start, trim_modifier, words_of
 
 
 #: The characters that stand for an autonomous division's kind after its short form (临夏州).
 AUTONOMOUS_KINDS = "州县旗"
+#: Characters of context either side of a short form that jieba cuts into words.
+WORD_CONTEXT = 6
+#: jieba's tags of a word that may open with a place's short form: a place, a body (北京人民大会堂).
+NAME_TAGS = frozenset({"ns", "nt"})
 
 
 class PlaceRecognizer(RuleComponent):
@@ -49,11 +53,24 @@ class PlaceRecognizer(RuleComponent):
             f"(?![{lexicon.chars('self_reference_not_after')}])")
 
     def __call__(self, doc: Doc) -> Doc:
-        lexicon, text = self.lexicon, text_of(doc)
+        text = text_of(doc)
         found: list[tuple[int, int, bool]] = []
-        for _, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
+        for start, end, codes, full in self._divisions(doc, text):
+            add_candidate(doc, start, end, "PLACE", text[start:end], "place.gazetteer", codes=codes, short=not full)
+            found.append((start, end, not full))
+        self._localities(doc, found)
+        for match in self.self_reference.finditer(text):
+            add_candidate(doc, match.start(), match.end(), "PLACE", placeholder(match.group(1)), "place.self_reference")
+        return doc
+
+    def _divisions(self, doc: Doc, text: str) -> list[tuple[int, int, tuple[str, ...], bool]]:
+        """Gazetteer names as (start, end, codes, full), in text order; of overlapping ones the
+        longest wins (日喀则, not 达日, in 抵达日喀则)."""
+        lexicon = self.lexicon
+        taken: list[tuple[int, int, tuple[str, ...], bool]] = []
+        for _, start, end in sorted(self.matcher(doc), key=lambda m: (m[1] - m[2], m[1])):
             span = doc[start:end]
-            if found and span.start_char < found[-1][1]:
+            if any(span.start_char < e and s < span.end_char for s, e, _, _ in taken):
                 continue
             codes = lexicon.place_names.get(span.text)
             if codes is None:
@@ -63,14 +80,11 @@ class PlaceRecognizer(RuleComponent):
             full = any(lexicon.divisions.by_code[c].name == span.text for c in codes)
             if not full and not self._short_form_stands(doc, span.start_char, span.text, codes):
                 continue
-            end, codes = (span.end_char, codes) if full else self._kind_abbreviation(text, span.end_char, codes)
-            add_candidate(doc, span.start_char, end, "PLACE", text[span.start_char:end], "place.gazetteer",
-                          codes=codes, short=not full)
-            found.append((span.start_char, end, not full))
-        self._localities(doc, found)
-        for match in self.self_reference.finditer(text):
-            add_candidate(doc, match.start(), match.end(), "PLACE", placeholder(match.group(1)), "place.self_reference")
-        return doc
+            if not full and not is_word_at(text, span.start_char, span.end_char):
+                continue  # 长治 in 长治久安, 广安 in 推广安装
+            end_char, codes = (span.end_char, codes) if full else self._kind_abbreviation(text, span.end_char, codes)
+            taken.append((span.start_char, end_char, codes, full))
+        return sorted(taken)
 
     def _kind_abbreviation(self, text: str, end: int, codes: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
         """临夏州, 积石山县: a short form and the last character of an autonomous division's
@@ -83,13 +97,16 @@ class PlaceRecognizer(RuleComponent):
 
     def _short_form_stands(self, doc: Doc, start: int, short: str, codes: tuple[str, ...]) -> bool:
         """Whether a short form that is also an ordinary word (公安, 资源) names its county here:
-        only where the article writes the full name too, and not right after a level character."""
+        right after its parent's name, or where the article writes the full name too and not
+        right after a level character."""
         if short not in self.common_shorts:
             return True
-        text = text_of(doc)
+        text, table = text_of(doc), self.lexicon.divisions
+        if any(text.endswith(a.name, 0, start) for c in codes for a in table.ancestors(table.by_code[c])):
+            return True  # 沧州市运河公安分局: right after its own city
         if start > 0 and text[start - 1] in self.level_chars:
             return False  # 市公安局, 县资源局: ⟨市⟩ + a body's name
-        return any(self.lexicon.divisions.by_code[c].name in text for c in codes)
+        return any(table.by_code[c].name in text for c in codes)
 
     def _localities(self, doc: Doc, divisions_found: list[tuple[int, int, bool]]) -> None:
         text = text_of(doc)
@@ -111,6 +128,20 @@ class PlaceRecognizer(RuleComponent):
                 continue
             add_candidate(doc, start, match.end(), "PLACE", text[start:match.end()], "place.head")
             ends.add(match.end())
+
+
+def is_word_at(text: str, start: int, end: int) -> bool:
+    """Whether jieba cuts ``text[start:end]`` out as a word, or as the start of a place's or
+    body's name (桂林山水, 北京人民大会堂), in the clause around it."""
+    floor = max(start - WORD_CONTEXT, text.rfind("\n", 0, start) + 1)
+    at = floor
+    for word, tag in words_of(text[floor:min(end + WORD_CONTEXT, len(text))].split("\n")[0]):
+        if at == start:
+            return at + len(word) == end or (at + len(word) > end and tag in NAME_TAGS)
+        if at > start:
+            return False
+        at += len(word)
+    return False
 
 
 def _word_shorts(lexicon: Lexicon, name: str) -> frozenset[str]:
