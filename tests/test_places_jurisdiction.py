@@ -67,6 +67,9 @@ def test_county_written_in_full_is_a_place():
         ("推进平安建设\n\n株洲日报讯（记者 周圆）近日，市委召开平安建设推进会。长沙、长沙、长沙的经验值得学习。\n", "株洲市"),
         # the title names the city
         ("岳阳推进平安建设\n\n近日，市委召开平安建设推进会。长沙、长沙的经验值得学习。\n", "岳阳市"),
+        # a source line names the paper; a provincial site its province
+        ("推进平安建设\n\n来源：岳阳日报\n\n近日，市委召开平安建设推进会。长沙、长沙的经验值得学习。\n", "岳阳市"),
+        ("推进平安建设\n\n浙江在线01月23日讯 近日，省委召开平安建设推进会。湖南、湖南的经验值得学习。\n", "浙江省"),
         # neither: the most cited city
         ("推进平安建设\n\n近日，株洲市委召开平安建设推进会，株洲各区县参加，长沙市委派员指导。\n", "株洲市"),
     ],
@@ -98,3 +101,31 @@ def test_a_place_is_one_entity_with_its_official_name(text, name, aliases):
 def test_a_district_inside_a_body_name_is_no_place():
     extraction = extract("佛山市公安局禅城分局召开会议\n\n近日，佛山市公安局禅城分局召开平安建设推进会。\n")
     assert "禅城" not in names(extraction, "PLACE")
+
+
+# -- which gazetteer names are places where they stand -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("各地的物资源源不断抵达日喀则。\n", "日喀则"),  # not 达日 (达日县)
+        ("与程凯一样，河北沧州的民警也在坚守。\n", "河北"),  # the province, not 天津's 河北区
+        ("1993年，南昌一家商城发生火灾。\n", "南昌"),  # the city, not 南昌县
+        ("近日，沧州市运河区召开会议。\n", "运河区"),
+    ],
+)
+def test_a_short_form_names_its_division(text, place):
+    assert place in names(extract(text), "PLACE")
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("维护国家长治久安，天元区召开会议。\n", "长治"),  # a city's short form inside an idiom
+        ("社区宣传推广安装反诈APP。\n", "广安"),  # across two words
+        ("全区深入推进平安建设。\n", "平安"),  # a county's short form that is an ordinary word
+    ],
+)
+def test_a_short_form_inside_other_words_is_no_place(text, word):
+    assert not {p for p in names(extract(text), "PLACE") if p.startswith(word)}
