@@ -105,7 +105,7 @@ def infer_jurisdiction(reading: Reading) -> Jurisdiction:
     weigh = _weigher(reading)
     media = _media_divisions(reading.article.newspaper)
     home = _ancestor(media[0], "province").code if media else _home_province(reading.place_hits, weigh)
-    hits, weights = [], Counter({d.code: MEDIA_WEIGHT for d in media})
+    hits = []
     for at, codes, short in reading.place_hits:
         division = _meant(codes, home)
         if division is None:
@@ -113,8 +113,20 @@ def infer_jurisdiction(reading: Reading) -> Jurisdiction:
         if _ancestor(division, "province").code != home and ((short and division.level == "county") or len(division.name) < 3):
             continue  # a county elsewhere named by a short form (河西, 城关) or a two-character name (和县)
         hits.append((at, division, short))
+    hits = _with_parents(sorted(hits, key=lambda h: h[0]), media)
+    weights = Counter({d.code: MEDIA_WEIGHT for d in media})
+    for at, division, _ in hits:
         weights[division.code] += weigh(at)
-    return Jurisdiction(sorted(hits, key=lambda h: h[0]), _dominant(weights), home)
+    return Jurisdiction(hits, _dominant(weights), home)
+
+
+def _with_parents(hits: list[tuple[int, Division, bool]], media: list[Division]) -> list[tuple[int, Division, bool]]:
+    """Drop a county named only by its short form (友谊, 惠民) where the article cites neither
+    its full name nor a division above it: a national article's word, not a county."""
+    table = divisions()
+    cited = {d.code for d in media} | {d.code for _, d, short in hits if not (short and d.level == "county")}
+    return [(at, d, short) for at, d, short in hits
+            if not (short and d.level == "county") or any(a.code in cited for a in (d, *table.ancestors(d)))]
 
 
 def _meant(codes: tuple[str, ...], home: str) -> Division | None:

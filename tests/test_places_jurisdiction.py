@@ -113,6 +113,8 @@ def test_a_district_inside_a_body_name_is_no_place():
         ("与程凯一样，河北沧州的民警也在坚守。\n", "河北"),  # the province, not 天津's 河北区
         ("1993年，南昌一家商城发生火灾。\n", "南昌"),  # the city, not 南昌县
         ("近日，沧州市运河区召开会议。\n", "运河区"),
+        ("近日，北京市通州区潞城镇召开会议。\n", "潞城镇"),
+        ("黑龙江双鸭山友谊县召开会议，友谊各乡镇参加。\n", "友谊县"),
     ],
 )
 def test_a_short_form_names_its_division(text, place):
@@ -125,6 +127,9 @@ def test_a_short_form_names_its_division(text, place):
         ("维护国家长治久安，天元区召开会议。\n", "长治"),  # a city's short form inside an idiom
         ("社区宣传推广安装反诈APP。\n", "广安"),  # across two words
         ("全区深入推进平安建设。\n", "平安"),  # a county's short form that is an ordinary word
+        ("中俄友谊源远流长。\n", "友谊"),  # a county (友谊县) whose city and province the article never cites
+        ("要统筹城乡发展，推进新型城镇化。\n", "统筹"),  # 城乡 is a word, not a 乡
+        ("要统筹城乡发展，推进新型城镇化。\n", "新型"),
     ],
 )
 def test_a_short_form_inside_other_words_is_no_place(text, word):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 
+import jieba
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -28,6 +30,8 @@ from .text import name_run_start, trim_modifier, words_of
 AUTONOMOUS_KINDS = "州县旗"
 #: Characters of context either side of a short form that jieba cuts into words.
 WORD_CONTEXT = 6
+#: A two-character word this frequent in jieba's dictionary (城乡 2,316, 城镇, 乡镇) is a common word.
+GLUED_WORD_FREQ = 1000
 #: jieba's tags of a word that may open with a place's short form: a place, a body (北京人民大会堂).
 NAME_TAGS = frozenset({"ns", "nt"})
 
@@ -124,7 +128,7 @@ class PlaceRecognizer(RuleComponent):
             start = trim_modifier(text, floor, head_start, max_len=head.prefix, lexicon=self.lexicon)
             if start == head_start and head_start in starts_of:
                 start = starts_of[head_start]
-            if head_start - start < 2:
+            if head_start - start < 2 or _glued_head(text, start, head_start):
                 continue
             add_candidate(doc, start, match.end(), "PLACE", text[start:match.end()], "place.head")
             ends.add(match.end())
@@ -142,6 +146,14 @@ def is_word_at(text: str, start: int, end: int) -> bool:
             return False
         at += len(word)
     return False
+
+
+def _glued_head(text: str, start: int, head_start: int) -> bool:
+    """Whether a head's first character closes a common word with the character before it,
+    after a word of its own (城乡, 城镇: 统筹城乡 is no 乡 named 统筹城; 潞城镇 is a town), by
+    jieba's dictionary frequency."""
+    jieba.dt.check_initialized()
+    return head_start - start >= 3 and (jieba.get_FREQ(text[head_start - 1:head_start + 1]) or 0) >= GLUED_WORD_FREQ
 
 
 def _word_shorts(lexicon: Lexicon, name: str) -> frozenset[str]:
