@@ -16,6 +16,7 @@ from .errors import KgError
 from .evaluate import evaluate, format_report, load_gold, load_predictions
 from .query import STORES, Store, named_queries, resolve_query
 from .records import Problem
+from .sparql_text import PREFIXES
 
 
 @click.group()
@@ -130,18 +131,30 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--graph", "graph", default="output/graph.ttl", show_default=True, type=click.Path(path_type=Path),
               help="Graph file (.ttl, .trig, .nt, .jsonld).")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A value for a named query's parameter.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind the query's $NAME (or ?NAME) to the string VALUE; repeatable.")
 @click.option("--store", type=click.Choice(STORES), default="oxigraph", show_default=True, help="SPARQL engine.")
-@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and the prefixes declared for you, and exit.")
 def query(query: str | None, graph: Path, output_format: str, params: tuple[str, ...], store: str, list_queries: bool) -> None:
     """Ask the graph a SPARQL question: a named query, a .rq file, or the query text.
 
-    Example: kg query officials --graph output/graph.ttl --format csv
+    \b
+    - The graph's prefixes (govkg: org: skos: prov: dcterms: …, --list shows
+      them all) need no PREFIX line; a query's own PREFIX line wins.
+    - --param NAME=VALUE binds $NAME (or ?NAME) in any query to the string VALUE;
+      a query's $NAME must be given, and a NAME it lacks is an error.
+    - Named queries match a name whatever its language tag ("钟平熊" or "钟平熊"@zh).
+    - The table cuts cells at 40 columns (…); csv and json keep them whole.
+
+    Example: kg query evidence --param name=钟平熊 --graph output/graph.ttl --format csv
     """
     if list_queries:
         for named in named_queries().values():
             needs = "".join(f" --param {p}=…" for p in named.params)
             click.echo(f"{named.name}{needs}\n    {named.description}")
+        click.echo("\nprefixes every query may use without a PREFIX line:")
+        for prefix, iri in PREFIXES.items():
+            click.echo(f"    {prefix}: <{iri}>")
         return
     if not query:
         raise click.UsageError("give a QUERY (a named query, a .rq file or SPARQL text), or --list")

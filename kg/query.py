@@ -24,6 +24,7 @@ import re
 import stat
 import sys
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -36,9 +37,12 @@ import rdflib.plugins.sparql
 
 from .errors import KgError
 from .sparql_guard import MAX_QUERY_BYTES, QueryRefused, check_query, is_update
+from .sparql_errors import describe
 from .sparql_results import Serialized, negotiate, serialize
+from .sparql_text import ParamError, with_prefixes
+from .sparql_text import bind as bind_text
 
-__all__ = ["Answer", "QueryError", "QueryRefused", "Store", "is_update", "negotiate", "named_queries", "resolve_query"]
+__all__ = ["Answer", "ParamError", "QueryError", "QueryRefused", "Store", "is_update", "negotiate", "named_queries", "resolve_query"]
 
 STORES = ("oxigraph", "rdflib")
 #: file suffix -> (oxigraph format, rdflib format)
@@ -53,6 +57,8 @@ DEEP_STACK = 256 * 1024 * 1024  #: bytes of stack (address space, touched only a
 DEEP_THREAD = "sparql-deep-stack"
 RECURSION_LIMIT = 20_000  #: Python frames rdflib may use on that stack (its parser recurses per nesting level)
 QUERY_SUFFIXES = (".rq", ".sparql")
+CELL_WIDTH = 40  #: terminal columns of a table cell (a CJK character takes 2); CSV and JSON keep cells whole
+PARSE_ERRORS = ("ParseException", "ParseSyntaxException")  #: rdflib's (pyparsing's), by class name
 # rdflib would fetch (or open) the IRI of FROM / FROM NAMED; the guard admits only loaded graphs, which need no loading
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
@@ -71,13 +77,14 @@ class Answer:
     boolean: bool | None = None
 
     def table(self) -> str:
-        """A plain-text table for the terminal."""
+        """A plain-text table for the terminal; a cell wider than ``CELL_WIDTH`` columns is cut, with "…"."""
         if self.kind == "ask":
             return "yes" if self.boolean else "no"
-        widths = [max([_width(v)] + [_width(r[i]) for r in self.rows]) for i, v in enumerate(self.variables)]
-        lines = [" | ".join(_pad(v, w) for v, w in zip(self.variables, widths))]
+        rows = [[_clip(cell, CELL_WIDTH) for cell in row] for row in self.rows]
+        widths = [max([_width(v)] + [_width(r[i]) for r in rows]) for i, v in enumerate(self.variables)]
+        lines = [" | ".join(_pad(v, w) for v, w in zip(self.variables, widths)).rstrip()]
         lines.append("-+-".join("-" * w for w in widths))
-        lines += [" | ".join(_pad(c, w) for c, w in zip(row, widths)) for row in self.rows]
+        lines += [" | ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
         lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
         return "\n".join(lines)
 
@@ -95,7 +102,28 @@ class Answer:
 
 
 def _width(value: str) -> int:
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in value)
+    """Terminal columns: 2 for a wide (CJK) character, 0 for a combining one, else 1."""
+    return sum(_char_width(c) for c in value)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def _clip(value: str, width: int) -> str:
+    """``value`` on one line, cut to at most ``width`` columns with a final "…" when longer."""
+    value = " ".join(value.split()) if any(c in value for c in "\n\r\t") else value
+    if _width(value) <= width:
+        return value
+    kept, used = [], 1
+    for char in value:
+        used += _char_width(char)
+        if used > width:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
 
 
 def _pad(value: str, width: int) -> str:
@@ -150,18 +178,19 @@ class Store:
         return on_deep_stack(lambda: serialize(self._run(text), accept, max_rows))
 
     def _run(self, text: str) -> object:
-        own_dataset = check_query(text, self.graph_names)
+        check_query(text, self.graph_names)  # the user's own text, so that a refusal's line and column are theirs
+        prepared, added = with_prefixes(text)
+        own_dataset = check_query(prepared, self.graph_names)
         try:
             if self.name == "oxigraph":  # the default graph is every graph, unless FROM says otherwise
-                return self.graph.query(text, use_default_graph_as_union=not own_dataset)
-            return self.graph.query(text)
-        except (SyntaxError, ValueError, TypeError) as error:
-            raise QueryError(f"malformed query: {error}") from error
+                return self.graph.query(prepared, use_default_graph_as_union=not own_dataset)
+            return self.graph.query(prepared)
         except RecursionError as error:
             raise QueryError("the query is nested too deeply for the rdflib store") from error
-        except Exception as error:  # rdflib's parser raises pyparsing errors
-            if type(error).__name__ in ("ParseException", "ParseSyntaxException"):
-                raise QueryError(f"malformed query: {error}") from error
+        except Exception as error:  # rdflib's parser raises pyparsing errors, and a bare Exception for a prefix
+            if isinstance(error, (SyntaxError, ValueError, TypeError)) or type(error).__name__ in PARSE_ERRORS \
+                    or str(error).startswith("Unknown namespace prefix"):
+                raise QueryError(f"malformed query: {describe(str(error), text, added)}") from error
             raise
 
 
@@ -218,7 +247,7 @@ def _ox_text(term: object) -> str:
 # named queries ------------------------------------------------------------
 @dataclass(frozen=True)
 class NamedQuery:
-    """A query shipped in ``kg/queries/NAME.rq``; ``$param`` marks a parameter."""
+    """A query shipped in ``kg/queries/NAME.rq``; ``$param`` marks a parameter, ``# param: NAME — …`` describes it."""
 
     name: str
     description: str
@@ -226,14 +255,8 @@ class NamedQuery:
     text: str
 
     def bind(self, values: dict[str, str]) -> str:
-        missing = [p for p in self.params if p not in values]
-        if missing:
-            raise QueryError(f"query {self.name!r} needs --param {missing[0]}=VALUE")
-        return re.sub(r"\$(\w+)", lambda m: _literal(values[m.group(1)]) if m.group(1) in values else m.group(0), self.text)
-
-
-def _literal(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+        """The text with each parameter bound to its value (see ``kg.sparql_text.bind``)."""
+        return bind_text(self.text, values, self.params)
 
 
 def named_queries() -> dict[str, NamedQuery]:
@@ -251,7 +274,7 @@ def named_queries() -> dict[str, NamedQuery]:
 
 
 def resolve_query(query_or_file: str, params: dict[str, str]) -> str:
-    """A named query (bound), a query file's text, or the query itself.
+    """A named query, a query file's text, or the query itself, with ``params`` bound (``ParamError`` if it cannot take them).
 
     An argument that names an existing path must be a readable regular file
     (a directory, a FIFO or a device is an error, and is never opened); one
@@ -260,6 +283,11 @@ def resolve_query(query_or_file: str, params: dict[str, str]) -> str:
     named = named_queries()
     if query_or_file in named:
         return named[query_or_file].bind(params)
+    return bind_text(query_text(query_or_file), params)
+
+
+def query_text(query_or_file: str) -> str:
+    """A query file's text, or the argument itself when it names no file."""
     path = Path(query_or_file)
     if _exists(path):
         return read_query_file(path)

@@ -100,7 +100,12 @@ def tokens(text: str) -> list[Token]:
     Refuses an unterminated string (the rest of its line would hide) and
     nesting deeper than ``MAX_DEPTH``.
     """
-    found: list[Token] = []
+    return [(kind, token) for kind, token, _ in placed_tokens(text)]
+
+
+def placed_tokens(text: str) -> list[tuple[str, str, int]]:
+    """``tokens``, each with the offset in ``text`` where it starts."""
+    found: list[tuple[str, str, int]] = []
     depth = 0
     for match in TOKEN.finditer(text):
         kind = match.lastgroup or "other"
@@ -113,9 +118,16 @@ def tokens(text: str) -> list[Token]:
         elif kind in ("space", "comment"):
             continue
         elif kind == "quote":
-            raise QueryRefused(f"malformed query: unterminated string at character {match.start()}")
-        found.append((kind, match.group()))
+            line, column = line_column(text, match.start())
+            raise QueryRefused(f"malformed query: line {line}, column {column}: this string is never closed")
+        found.append((kind, match.group(), match.start()))
     return found
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - text.rfind("\n", 0, offset)
 
 
 def _check_tokens(significant: list[Token], graphs: frozenset[str]) -> bool:

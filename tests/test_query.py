@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -14,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kg.cli import main
-from kg.query import QueryError, Store, is_update, resolve_query
+from kg.query import QueryError, Store, is_update, named_queries, resolve_query
 from kg.sparql_guard import MAX_DEPTH, MAX_QUERY_BYTES, QueryRefused, check_query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,3 +199,143 @@ def test_an_existing_file_of_any_name_is_read_and_text_is_text(tmp_path: Path) -
         big.write_bytes(b"#" * (MAX_QUERY_BYTES + 1))
         resolve_query(str(big), {})
     assert kg_query(str(path), "--format", "json").output.strip() == '{"boolean": true}'
+
+
+# -- asking without friction: prefixes, language tags, errors, parameters, tables ----------------
+
+PEOPLE = """\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/govkg/id/per/李明华> skos:prefLabel "李明华"@zh .
+<urn:other:李明华> skos:prefLabel "李明华" .
+<https://w3id.org/govkg/id/org/株洲市芦淞区建设路街道办事处> skos:prefLabel "{long}"@zh .
+<https://w3id.org/govkg/id/article/001> dcterms:identifier "001" ;
+    schema:mentions <https://w3id.org/govkg/id/per/李明华>, <urn:other:李明华> .
+"""
+LONG = "株洲市芦淞区建设路街道办事处党工委关于开展扫黑除恶专项斗争集中宣传月活动的通知"
+
+
+@pytest.fixture
+def people(tmp_path: Path) -> Path:
+    """A small graph: 李明华 labelled with @zh and without, and one very long label."""
+    path = tmp_path / "people.ttl"
+    path.write_text(PEOPLE.replace("{long}", LONG), encoding="utf-8")
+    return path
+
+
+def ask(graph: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["query", *args, "--graph", str(graph)])
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_the_graphs_prefixes_need_no_prefix_lines(store: str) -> None:
+    text = 'SELECT ?title WHERE { ?m a org:Membership ; org:member/skos:prefLabel "钟平熊"@zh ; org:role/skos:prefLabel ?title }'
+    assert Store(GRAPH, store=store).query(text).rows == [["所长"]]
+
+
+def test_a_query_that_declares_a_prefix_keeps_its_own() -> None:
+    own = 'PREFIX skos: <urn:not-skos#> SELECT ?s WHERE { ?s skos:prefLabel "钟平熊"@zh }'
+    assert Store(GRAPH).query(own).rows == []
+
+
+def test_every_prefix_of_the_ontology_is_declared_for_you() -> None:
+    from kg.sparql_text import PREFIXES
+
+    ontology = (ROOT / "ontology" / "govkg.ttl").read_text(encoding="utf-8")
+    assert dict(re.findall(r"^@prefix\s+(\w+):\s+<([^>]+)>", ontology, re.M)).items() <= PREFIXES.items()
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize(("text", "where"), [
+    ("SELECT ?s WHERE {\n  ?s skos:prefLabel ?label .\n}\nLIMIT 十", "line 4, column "),  # the user's lines, not the prefixes
+    ("SELECT ?s WHERE {\n  ?s skos:prefLabel ?label .\n  FILTER(STR(?label) = )\n}", "line "),
+    ("SELECT ?s WHERE { ?s skos:prefLabel }", "line 1, column "),
+    ("SELEC ?s WHERE { ?s ?p ?o }", "line 1, column "),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 十", "line 1, column "),
+])
+def test_a_syntax_error_is_one_short_line_with_its_line_and_column(store: str, text: str, where: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        Store(GRAPH, store=store).query(text)
+    message = str(caught.value)
+    assert message.startswith("malformed query: " + where) and "expected" in message
+    assert "\n" not in message and len(message) < 160
+    assert not re.search(r"\\u\{|\.\.=|\(at char", message)
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_an_undeclared_prefix_is_named_where_it_is_used(store: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        Store(GRAPH, store=store).query("SELECT ?s WHERE {\n  ?s 人物:职务 ?o }")
+    assert str(caught.value) == "malformed query: line 2, column 6: the prefix '人物:' is not declared (add PREFIX 人物: <…>)"
+
+
+def test_an_unclosed_string_is_placed_by_line_and_column() -> None:
+    result = kg_query('SELECT ?s WHERE {\n  ?s skos:prefLabel "钟平熊 }')
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: malformed query: line 2, column 21: this string is never closed"
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_a_named_query_matches_a_name_whatever_its_language_tag(people: Path, store: str) -> None:
+    result = ask(people, "mentions", "--param", "name=李明华", "--format", "json", "--store", store)
+    assert result.exit_code == 0, result.output
+    assert sorted(row["entity"] for row in json.loads(result.output)) == ["李明华", "李明华"]
+
+
+def test_every_named_querys_parameter_is_compared_as_a_plain_string() -> None:
+    for named in named_queries().values():
+        for param in named.params:
+            assert re.search(rf"STR\(\?\w+\)\s*=\s*\${param}\b", named.text), f"{named.name}: ${param} vs a language-tagged label"
+
+
+def test_param_binds_dollar_and_question_mark_variables_in_ones_own_query_file(people: Path, tmp_path: Path) -> None:
+    dollar = tmp_path / "who.rq"
+    dollar.write_text("SELECT ?e WHERE { ?e skos:prefLabel ?label FILTER(STR(?label) = $name) } ORDER BY ?e", encoding="utf-8")
+    result = ask(people, str(dollar), "--param", "name=李明华", "--format", "csv")
+    assert result.output.splitlines() == ["e", "https://w3id.org/govkg/id/per/李明华", "urn:other:李明华"]
+    question = 'SELECT ?name (COUNT(?e) AS ?n) WHERE { ?e skos:prefLabel ?label FILTER(STR(?label) = ?name) } GROUP BY ?name'
+    assert json.loads(ask(people, question, "--param", "name=李明华", "--format", "json").output) == [{"name": "李明华", "n": "2"}]
+
+
+def test_a_misspelt_param_is_an_error_that_lists_the_querys_parameters() -> None:
+    result = kg_query("evidence", "--param", "nmae=钟平熊")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: --param nmae: the query has no parameter 'nmae'; its parameters are name"
+
+
+def test_a_param_for_a_query_without_parameters_lists_its_variables() -> None:
+    result = kg_query("SELECT ?person WHERE { ?p skos:prefLabel ?person }", "--param", "name=钟平熊")
+    assert result.exit_code == 1
+    assert result.output.strip() == ("Error: --param name: the query has no parameter 'name'; "
+                                     "it has no $parameter, and its variables are ?person, ?p")
+
+
+def test_a_dollar_parameter_must_be_given(tmp_path: Path) -> None:
+    path = tmp_path / "who.rq"
+    path.write_text("SELECT ?e WHERE { ?e skos:prefLabel ?label FILTER(STR(?label) = $name) }", encoding="utf-8")
+    result = kg_query(str(path))
+    assert result.exit_code == 1 and result.output.strip() == "Error: the query needs --param name=VALUE"
+
+
+def test_a_param_value_is_a_string_never_sparql() -> None:
+    result = kg_query("evidence", "--param", 'name=钟平熊" ) } } DROP ALL #\\', "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == []
+
+
+def test_the_table_cuts_a_wide_cell_and_csv_and_json_keep_it_whole(people: Path) -> None:
+    from kg.query import CELL_WIDTH, _width
+
+    text = 'SELECT ?label WHERE { ?s skos:prefLabel ?label FILTER(STRLEN(?label) > 20) }'
+    table = ask(people, text).output.splitlines()
+    assert table[2].endswith("…") and _width(table[2]) <= CELL_WIDTH and LONG.startswith(table[2][:-1])
+    assert ask(people, text, "--format", "csv").output.splitlines()[1] == LONG
+    assert json.loads(ask(people, text, "--format", "json").output) == [{"label": LONG}]
+
+
+def test_a_row_of_officials_fits_a_terminal() -> None:
+    from kg.query import _width
+
+    lines = kg_query("officials").output.splitlines()
+    assert max(_width(line) for line in lines) <= 5 * 40 + 4 * 3
