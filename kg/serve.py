@@ -7,7 +7,9 @@ query page at ``/``; ``serve(store)`` runs it until Ctrl-C.
 Queries arrive as ``GET /sparql?query=…`` or ``POST /sparql`` with a form
 (``application/x-www-form-urlencoded``) or a raw ``application/sparql-query``
 body; the answer's format follows the ``Accept`` header (SPARQL results JSON by
-default). Updates are refused with 403 however they are sent.
+default). Updates are refused with 403 however they are sent. A query may use
+the graph's prefixes (``kg.sparql_text.PREFIXES``) without declaring them; a
+malformed one gets a 400 that says on one line where, and what was expected.
 
 The endpoint cannot be turned against its host:
 
@@ -33,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from html import escape
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,6 +43,7 @@ from .errors import KgError
 from .query import QueryError, QueryRefused, Store, negotiate
 from .query_pool import PoolError, QueryPool
 from .sparql_guard import check_query
+from .sparql_text import PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.store = store
         self.options = options
         self.hosts = allowed_hosts(address[0], options.allow_hosts)
-        self.page = resources.files("kg").joinpath("templates", "sparql.html").read_bytes()
+        self.page = query_page()
         store.graph_names  # noqa: B018 - read now: once threads run, only forked workers touch the store
         self.pool = QueryPool(store, workers=options.workers, timeout=options.timeout,
                               memory_mb=options.memory_mb, max_rows=options.max_rows)
@@ -270,6 +274,13 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         log.info("%s %s", self.address_string(), format % args)
+
+
+def query_page() -> bytes:
+    """The offline query page, naming the prefixes that queries may use undeclared."""
+    page = resources.files("kg").joinpath("templates", "sparql.html").read_text(encoding="utf-8")
+    names = ", ".join(f'<code title="{escape(iri)}">{name}:</code>' for name, iri in PREFIXES.items())
+    return page.replace("__PREFIXES__", names).encode("utf-8")
 
 
 def _parse_form(text: str) -> dict[str, list[str]]:

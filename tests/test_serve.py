@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import http.client
 import inspect
 import io
@@ -277,6 +278,41 @@ def test_query_page_is_offline_html(url: str, send) -> None:
     assert "connect-src 'self'" in reply.headers["Content-Security-Policy"]
 
 
+def test_the_query_pages_example_needs_no_prefix_lines_and_the_page_names_them(url: str) -> None:
+    from kg.sparql_text import PREFIXES
+
+    page = call(url, path="/").text
+    example = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1))
+    assert "PREFIX" not in example
+    reply = post_form(url, {"query": example})
+    assert reply.status == 200 and LABEL in labels(reply)
+    assert all(f">{name}:</code>" in page for name in PREFIXES)
+
+
+# -- asking without friction ----------------------------------------------------
+
+
+def test_a_query_may_use_the_graphs_prefixes_undeclared(url: str) -> None:
+    undeclared = SELECT.split(" ", 3)[3]
+    assert undeclared.startswith("SELECT") and labels(get(url, undeclared)) == [LABEL]
+
+
+def test_a_query_that_declares_a_prefix_keeps_its_own(url: str) -> None:
+    own = SELECT.replace("http://www.w3.org/2004/02/skos/core#", "urn:not-skos#")
+    assert get(url, own).json()["results"]["bindings"] == []
+
+
+@pytest.mark.parametrize("store_name", ["oxigraph", "rdflib"])
+def test_a_malformed_query_is_a_400_of_one_line_that_says_where(store_name: str) -> None:
+    text = f'SELECT ?s WHERE {{\n  ?s skos:prefLabel "{LABEL}"@zh\n}}\nLIMIT 十'
+    with running(make_server(Store(GRAPH, store=store_name))) as endpoint:
+        reply = post_query(endpoint, text)
+        assert reply.status == 400 and reply.media_type == "text/plain"
+        assert re.fullmatch(r"malformed query: line 4, column \d+: expected [^\n]{1,100}\n", reply.text), reply.text
+        undeclared = post_query(endpoint, "SELECT * {\n  ?s 人物:职务 ?o }")
+        assert undeclared.text == "malformed query: line 2, column 6: the prefix '人物:' is not declared (add PREFIX 人物: <…>)\n"
+
+
 # -- binding, timeouts, logging -----------------------------------------------
 
 
@@ -396,6 +432,8 @@ HOSTILE = [
     "SELECT * FROM <file:///etc/passwd> {{ ?s ?p ?o }}",
     "SELECT * FROM NAMED <file:///etc/passwd> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
     "SELECT * {{ ?s ?p ?o }} LOAD <http://127.0.0.1:{port}/>",
+    "SELECT * {{ ?s skos:prefLabel ?o . SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",  # prefixes declared for it
+    "SELECT * FROM schema:x {{ ?s ?p ?o }}",
 ]
 
 
