@@ -77,7 +77,8 @@ def runs(doc: Doc) -> list[tuple[str, str]]:
         ("2021年,天元区还荣获全省平安建设先进集体的荣誉称号。", [("天元区", "全省平安建设先进集体", "2021")]),
         ("天元区荣获2021-2022年度湖南省平安校园示范县市区称号。", [("天元区", "湖南省平安校园示范县市区", "2021-2022")]),
         # 获得…授予的“…”称号: the honour is the quoted name, the bodies that give it receive nothing
-        ("今年7月,获得中央宣传部和应急管理部授予的“最美应急管理工作者”称号。", [("", "最美应急管理工作者", "")]),
+        # (今年 stays as written: resolution reads it against the article's date)
+        ("今年7月,获得中央宣传部和应急管理部授予的“最美应急管理工作者”称号。", [("", "最美应急管理工作者", "今年")]),
     ],
 )
 def test_awards(read, sentence, expected):

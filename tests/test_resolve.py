@@ -13,7 +13,8 @@ import pytest
 from kg.corpus import parse_article
 from kg.extract import read_article
 from kg.records import ENTITY_FIELDS, Entity, Extraction
-from kg.resolve import infer_jurisdiction, resolve
+from kg.jurisdiction import infer_jurisdiction
+from kg.resolve import resolve
 
 SEEDS = ["000", "001", "002", "003", "004"]
 #: 平安区 (青海省海东市): its short form 平安 is everywhere in 平安株洲, 平安建设 …
@@ -292,7 +293,7 @@ def test_every_relation_names_known_entities(seed_runs, seed):
 def test_districts_count_for_their_city_when_choosing_the_jurisdiction() -> None:
     from kg.corpus import parse_article
     from kg.extract import read_article
-    from kg.resolve import infer_jurisdiction
+    from kg.jurisdiction import infer_jurisdiction
 
     article = parse_article("x.txt", "荷塘区、天元区扒窃案件频发,发现是一个岳阳团伙。", "x.txt")
     dominant = infer_jurisdiction(read_article(article)).dominant

@@ -14,7 +14,9 @@ never the body or place it belongs to. With no recipient in the clause, the
 holder that opens the sentence receives it; when the clause names one that is
 no entity (1670人被授予…), ``kg_meta["unnamed"]`` is set and no award is made;
 else ``kg_relations`` falls back to the clause subject. The award's year is
-the one in the name, else the last year written in the sentence before the verb.
+the one in the name, else the last year written in the sentence before the verb
+(去年 kept as written: ``kg.resolve`` reads it against the article's date, and
+gives an award with no year the article's).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .spans import SpanIndex, add_candidate, candidates, text_of
 from .text import SENTENCE_END, _cut, clause_start, next_word, person_name_at
 
 YEAR = re.compile(r"(?:了|过|的)?(?:(\d{4}(?:[-—至]\d{4})?)年度?|首届|第[一二三四五六七八九十\d]+届|连续\d+年)?")
-SENTENCE_YEAR = re.compile(r"(\d{4})(?:[-—至]\d{4})?年")
+SENTENCE_YEAR = re.compile(r"(\d{4})(?:[-—至]\d{4})?年|(前年|去年|今年)")
 DATE = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月(?:\d{1,2}日)?|连续\d+年|\d+年来|[了,、\s]")
 QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 PERSON_LIST = re.compile(f"((?:[{HAN}]{{2,4}}、)*[{HAN}]{{2,4}})等(?:\\d+人)?$")
@@ -126,7 +128,7 @@ class HonourRecognizer(RuleComponent):
 
     def _sentence_year(self, text: str, cue: int) -> str:
         start = max(text.rfind(end, 0, cue) for end in SENTENCE_END) + 1
-        years = SENTENCE_YEAR.findall(text, start, cue)
+        years = [digits or relative for digits, relative in SENTENCE_YEAR.findall(text, start, cue)]
         return years[-1] if years else ""
 
     def _names_after(self, text: str, at: int) -> list[tuple[int, int, str]]:

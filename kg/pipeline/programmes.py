@@ -98,13 +98,9 @@ class ProgrammeRecognizer(RuleComponent):
         """Give the variants of one name (扫黑除恶专项斗争, 扫黑除恶斗争, 全国…) the fullest one's key,
         so that the others become its aliases."""
         infos = [doc._.kg_info[(s.start_char, s.end_char, s.label_)] for s in candidates(doc, "PROGRAMME")]
-        fullest: dict[str, str] = {}
+        fullest = fullest_variants([info["key"] for info in infos], self.optional)
         for info in infos:
-            core = self.optional.sub("", info["key"])
-            if len(info["key"]) > len(fullest.get(core, "")):
-                fullest[core] = info["key"]
-        for info in infos:
-            info["key"] = fullest[self.optional.sub("", info["key"])]
+            info["key"] = fullest[info["key"]]
 
     def _add_quote(self, doc: Doc, quote: Quote) -> None:
         text = text_of(doc)
@@ -244,6 +240,17 @@ class ProgrammeRecognizer(RuleComponent):
 
 def _unquote(name: str) -> str:
     return name.replace("“", "").replace("”", "")
+
+
+def fullest_variants(names: list[str], optional: re.Pattern[str]) -> dict[str, str]:
+    """Each name -> the fullest of the names that differ from it only by ``optional`` words
+    (扫黑除恶斗争 -> 扫黑除恶专项斗争); ``kg.resolve`` applies it again over a whole article's chunks."""
+    fullest: dict[str, str] = {}
+    for name in names:
+        core = optional.sub("", name)
+        if len(name) > len(fullest.get(core, "")):
+            fullest[core] = name
+    return {name: fullest[optional.sub("", name)] for name in names}
 
 
 @Language.factory("kg_programmes", assigns=["doc.spans"], requires=["doc.spans"],
