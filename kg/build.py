@@ -16,14 +16,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
-
 from . import record_io
 from .cache import Cache, article_key
 from .corpus import read_articles
 from .export import write_outputs
 from .files import StagedLines
-from .graph import add_extraction, finish_graph
+from .graph import build_graph
+from .identity import Decision, Group, groups_of, resolve_identities
 from .outdir import OutputFolder
 from .parallel import Outcome, run, slim
 from .records import Article, Extraction, Problem
@@ -96,12 +95,13 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
           cache: bool = True, max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local",
-          scheduler: str | None = None, ner: bool = True) -> BuildReport:
+          scheduler: str | None = None, ner: bool = True, decisions: Iterable[Decision] = ()) -> BuildReport:
     """Build the knowledge graph of ``inputs`` into the folder ``out``.
 
     Extractions are cached per article in ``out/.kg-cache`` unless ``cache``
     is False; ``ner=False`` leaves the NER model out (the rules alone, many
-    times faster). Nothing is written when no article could be read.
+    times faster); ``decisions`` correct who is who (``kg.identity``).
+    Nothing is written when no article could be read.
     """
     report = BuildReport()
 
@@ -119,21 +119,24 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         store = Cache(folder.out / CACHE_FOLDER, ner=ner, on_invalid=invalid) if cache else None
         outcomes = extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
                                     jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner)
-        _write(folder, outcomes, report)
+        _write(folder, outcomes, report, list(decisions))
     return report
 
 
-def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport) -> None:
-    """Stream the outcomes into ``folder``'s staging folder and, when any article was read, swap the outputs in."""
+def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport, decisions: list[Decision]) -> None:
+    """Stream the outcomes into ``folder``'s staging folder and, when any article was read, swap the outputs in.
+
+    The graph is made in a second pass over ``extractions.jsonl``, once the
+    whole corpus has told who is who."""
     clock = time.perf_counter()
-    graph = nx.MultiDiGraph()
+    groups: list[Group] = []
     lines = StagedLines(folder.staging / "extractions.jsonl")
     named = StagedLines(folder.staging / "graph.nq")
     try:
         for outcome in outcomes:
             lines.write(record_io.dumps(outcome.extraction))
             named.append(outcome.nquads)
-            add_extraction(graph, outcome.extraction)
+            groups += groups_of(outcome.extraction)
             report.articles += 1
     except BaseException:
         lines.discard()
@@ -147,13 +150,14 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         _remove_empty(folder.out)
         return
     clock = time.perf_counter()
-    finish_graph(graph)
+    identities = resolve_identities(groups, decisions)
+    graph = build_graph(record_io.read(lines.close()), identities)
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = graph.number_of_edges()
-    written = write_outputs(lines, named, graph, folder.staging, seconds=report.seconds)
+    written = write_outputs(lines, named, graph, folder.staging, identities, seconds=report.seconds)
     folder.commit()
-    report.outputs = [folder.out / path.name for path in written]
+    report.outputs = [folder.out / path.relative_to(folder.staging) for path in written]
 
 
 def _remove_empty(folder: Path) -> None:

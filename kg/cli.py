@@ -11,8 +11,10 @@ import click
 
 from .build import MAX_BYTES
 from .parallel import EXECUTORS, default_jobs
+from .person import careers, format_careers
 from .build import build as build_graph_files
 from .errors import KgError
+from .identity import read_decisions
 from .evaluate import evaluate, format_report, load_gold, load_predictions
 from .query import STORES, Store, named_queries, resolve_query
 from .records import Problem
@@ -57,8 +59,10 @@ def _workers(jobs: int | None, executor: str, scheduler: str | None) -> int:
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, with --executor dask (tcp://host:8786).")
 @click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.option("--no-ner", is_flag=True, help="Rules only, without the trained NER model (much faster, fewer persons found).")
+@click.option("--identities", "identities", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A CSV of decisions on who is who (name,key,decision,other; decision same or different).")
 def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, strict: bool, jobs: int | None,
-          executor: str, scheduler: str | None, timings: bool, no_ner: bool) -> None:
+          executor: str, scheduler: str | None, timings: bool, no_ner: bool, identities: Path | None) -> None:
     """Extract entities and relations from articles and build the graph.
 
     INPUTS are files, folders (read recursively) or .jsonl files of
@@ -73,8 +77,12 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
         click.echo(f"warning: {problem.source}: {problem.problem}", err=True)
 
     try:
+        decisions = read_decisions(identities) if identities else []
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--identities") from error
+    try:
         report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes,
-                                   jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner)
+                                   jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner, decisions=decisions)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:  # a read-only or full disk: the previous outputs are left as they were
@@ -94,6 +102,24 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
         raise click.ClickException("no article could be read; nothing was written")
     if strict and report.problems:
         raise click.ClickException(f"--strict: {skipped} input(s) skipped (see the warnings above)")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The build to read (its tables/ folder).")
+def person(name: str, out: Path) -> None:
+    """Print the career timeline of every person called NAME, with evidence.
+
+    NAME is a person's name or id. Several persons of one name (told apart by
+    their jurisdictions) are listed one after the other.
+
+    Example: kg person 阳建 --out output
+    """
+    try:
+        click.echo(format_careers(careers(out, name), name))
+    except KgError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.command(name="eval")

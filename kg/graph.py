@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
+from .identity import Identities
 from .records import EDGE_FIELDS, Entity, Evidence, Extraction, Relation
+from .resources import divisions
 
 #: relation type -> (source field, target field)
 ENDPOINTS = {
@@ -37,17 +39,18 @@ def node_id(kind: str, name: str) -> str:
     return f"{kind.lower()}:{name}"
 
 
-def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
-    """Merge per-article extractions into one graph (in the order given)."""
+def build_graph(extractions: Iterable[Extraction], identities: Identities | None = None) -> nx.MultiDiGraph:
+    """Merge per-article extractions into one graph (in the order given); a person's node is the one
+    ``identities`` gives its name in its article (by default, one person per name)."""
     graph = nx.MultiDiGraph()
     for extraction in extractions:
-        add_extraction(graph, extraction)
+        add_extraction(graph, extraction, identities)
     return finish_graph(graph)
 
 
-def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
+def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction, identities: Identities | None = None) -> None:
     """Merge one article's entities and relations into ``graph`` (a stream can feed it one by one)."""
-    _add_article(graph, extraction)
+    _add_article(graph, extraction, identities or Identities())
 
 
 def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -63,35 +66,46 @@ def finish_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def _add_article(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
+def _add_article(graph: nx.MultiDiGraph, extraction: Extraction, identities: Identities) -> None:
     article = extraction.article
     graph.add_node(node_id("ARTICLE", article.doc), type="ARTICLE", label=article.title or article.doc, aliases=set(),
                    articles={article.doc}, date=article.date, newspaper=article.newspaper, page=article.page,
                    doc=article.doc, source=article.source)
     for entity in extraction.entities:
-        node = node_id(entity.type, entity.name)
+        node = entity_node(entity, article.doc, identities)
         if node not in graph:
-            graph.add_node(node, type=entity.type, label=entity.name, aliases=set(), articles=set(), mentions=0,
-                           **_division(entity))
+            graph.add_node(node, type=entity.type, label=node.partition(":")[2] if entity.type != "PER" else entity.name,
+                           aliases=set(), articles=set(), mentions=0, **_division(entity))
         data = graph.nodes[node]
-        data["aliases"].update(entity.aliases)
+        data["aliases"].update({entity.name, *entity.aliases} - {data["label"]})
         data["articles"].add(article.doc)
         data["mentions"] += len(entity.mentions)
-    for source, target, relation, literals, evidence in article_relations(extraction):
+    for source, target, relation, literals, evidence in article_relations(extraction, identities):
         _add_relation(graph, source, target, relation, literals, evidence)
 
 
-def article_relations(extraction: Extraction) -> Iterator[tuple[str, str, str, dict[str, str], Evidence | None]]:
+def entity_node(entity: Entity, doc: str, identities: Identities) -> str:
+    """The node of an entity of one article: a person's by ``identities``, a division's by its official
+    name (株洲 and 株洲市 are one node), any other's by its name."""
+    if entity.type == "PER":
+        return identities.person(doc, entity.name)
+    division = divisions().by_code.get(entity.code) if entity.type == "PLACE" and entity.code else None
+    return node_id(entity.type, division.name if division is not None else entity.name)
+
+
+def article_relations(extraction: Extraction, identities: Identities | None = None
+                      ) -> Iterator[tuple[str, str, str, dict[str, str], Evidence | None]]:
     """The article's relations as graph edges: (source node, target node, relation type, literals, evidence).
 
     A relation whose entity is not among the article's entities is left out.
     """
     article_node = node_id("ARTICLE", extraction.article.doc)
-    types_by_name: dict[str, list[str]] = {}
+    identities = identities or Identities()
+    nodes_by_name: dict[str, dict[str, str]] = {}
     for entity in extraction.entities:
-        types_by_name.setdefault(entity.name, []).append(entity.type)
+        nodes_by_name.setdefault(entity.name, {})[entity.type] = entity_node(entity, extraction.article.doc, identities)
     for relation in extraction.relations:
-        ends = _endpoints(relation, types_by_name, article_node)
+        ends = _endpoints(relation, nodes_by_name, article_node)
         if ends:
             literals = {field: value for field, value in relation.args if field in EDGE_FIELDS}
             yield ends[0], ends[1], relation.type, literals, relation.evidence
@@ -107,20 +121,19 @@ def _division(entity: Entity) -> dict[str, str]:
     return {"code": entity.code, "level": entity.level} if entity.code else {}
 
 
-def _endpoints(relation: Relation, types_by_name: dict[str, list[str]], article_node: str) -> tuple[str, str] | None:
+def _endpoints(relation: Relation, nodes_by_name: dict[str, dict[str, str]], article_node: str) -> tuple[str, str] | None:
     source_field, target_field = ENDPOINTS[relation.type]
     nodes = []
     for field in (source_field, target_field):
         if field == "article":
             nodes.append(article_node)
             continue
-        name = relation.get(field)
-        kinds = types_by_name.get(name, [])
+        kinds = nodes_by_name.get(relation.get(field), {})
         wanted = FIELD_TYPES.get(field)
         kind = wanted if wanted in kinds else next((k for k in ("ORG", "PLACE", "PER") if k in kinds), None)
         if kind is None:
             return None
-        nodes.append(node_id(kind, name))
+        nodes.append(kinds[kind])
     return nodes[0], nodes[1]
 
 

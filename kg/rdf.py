@@ -15,6 +15,12 @@ own terms from ``kg.vocab`` (generated from ``ontology/govkg.ttl``).
 * Evidence: a ``govkg:Evidence`` with ``prov:wasQuotedFrom`` the article, the
   sentence, its start and end offsets in the original text and the rule id.
   The article's ``dcterms:date`` dates the statement.
+* Careers (default graph): a membership is also a spell (``kg.careers``): its
+  ``govkg:status``, ``govkg:firstSeen``/``lastSeen`` and an ``org:memberDuring``
+  OWL-Time interval when a start or an end is known; ``govkg:succeeds`` the
+  person removed from the post. A person carries its ``govkg:identityNote``s.
+* Jurisdiction: a body ``dcterms:spatial`` the division its name opens with;
+  every division ``schema:containedInPlace`` the one above, up to its province.
 """
 
 from __future__ import annotations
@@ -31,14 +37,19 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SDO, SKOS, XSD
 
-from .graph import article_relations, build_graph, node_id
+from .careers import Spell
+from .graph import article_relations, build_graph, entity_node, node_id
+from .identity import Identities, body_place
 from .records import Evidence, Extraction
-from .resources import bylines
+from .resources import Division, bylines, divisions
 from .vocab import GOVKG
 
 DATA = Namespace("https://w3id.org/govkg/id/")
+TIME = Namespace("http://www.w3.org/2006/time#")
 PREFIXES = {"govkg": GOVKG, "org": ORG, "foaf": FOAF, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
-            "schema": SDO, "xsd": XSD, "owl": OWL, "id": DATA}
+            "schema": SDO, "xsd": XSD, "owl": OWL, "time": TIME, "id": DATA}
+#: a date's datatype and OWL-Time property by its length (YYYY-MM-DD, YYYY-MM, YYYY)
+DATE_TYPES = {10: (XSD.date, TIME.inXSDDate), 7: (XSD.gYearMonth, TIME.inXSDgYearMonth), 4: (XSD.gYear, TIME.inXSDgYear)}
 CLASSES = {"PER": FOAF.Person, "ORG": ORG.Organization, "PLACE": GOVKG.Place, "PROGRAMME": GOVKG.Programme,
            "HONOUR": GOVKG.Honour, "ARTICLE": GOVKG.Article}
 ROLES = {role: GOVKG[role] for role in bylines().roles}
@@ -76,35 +87,94 @@ def _hashed(kind: str, *parts: str) -> URIRef:
 Triple = tuple  # (subject, predicate, object) in rdflib terms
 
 
-def entity_quads(graph: nx.MultiDiGraph) -> list[ox.Quad]:
-    """The default graph: every entity and article with its type, labels and codes, sorted."""
+def entity_quads(graph: nx.MultiDiGraph, spells: Iterable[Spell] = (), identities: Identities | None = None) -> list[ox.Quad]:
+    """The default graph: every entity and article with its type, labels and codes, the divisions
+    bodies and places lie in, and the spells of posts, sorted."""
     triples: set[Triple] = set()
     for node, data in graph.nodes(data=True):
         if data["type"] == "ARTICLE":
             _article(triples, graph, node, data)
         else:
             _entity(triples, iri(node), data)
+            _jurisdiction(triples, graph, node, data)
+    for spell in spells:
+        _spell(triples, graph, spell)
+    for person, notes in (identities.reasons.items() if identities else ()):
+        triples.update((iri(person), GOVKG.identityNote, Literal(note)) for note in notes)
+        triples.update((iri(person), GOVKG.jurisdiction, Literal(key)) for key in identities.keys.get(person, ()))
     return _quads(triples, None)
 
 
-def article_quads(extraction: Extraction) -> list[ox.Quad]:
+def _jurisdiction(rdf: set[Triple], graph: nx.MultiDiGraph, node: str, data: dict) -> None:
+    """A body in the division its name opens with; a division in the ones above it."""
+    if data["type"] == "ORG":
+        division = body_place(data["label"])
+        if division is not None:
+            rdf.add((iri(node), DCTERMS.spatial, _division(rdf, graph, division)))
+    elif data["type"] == "PLACE" and data.get("code") in divisions().by_code:
+        _division(rdf, graph, divisions().by_code[data["code"]])
+
+
+def _division(rdf: set[Triple], graph: nx.MultiDiGraph, division: Division) -> URIRef:
+    """Describe ``division`` and the divisions above it (those no article names, with no article); returns its IRI."""
+    node = node_id("PLACE", division.name)
+    subject = iri(node)
+    if node not in graph:
+        _entity(rdf, subject, {"type": "PLACE", "label": division.name, "aliases": (), "articles": (),
+                               "code": division.code, "level": division.level})
+    parent = divisions().parent(division)
+    if parent is not None:
+        rdf.add((subject, SDO.containedInPlace, _division(rdf, graph, parent)))
+    return subject
+
+
+def _spell(rdf: set[Triple], graph: nx.MultiDiGraph, spell: Spell) -> None:
+    """A post's spell on its membership: status, sightings, interval, predecessor."""
+    body = node_id("ORG", spell.body)
+    body = body if body in graph or node_id("PLACE", spell.body) not in graph else node_id("PLACE", spell.body)
+    membership = _hashed("membership", spell.person, body, spell.title)
+    rdf.add((membership, GOVKG.status, Literal(spell.status)))
+    for predicate, value in ((GOVKG.firstSeen, spell.first_seen), (GOVKG.lastSeen, spell.last_seen)):
+        if value:
+            rdf.add((membership, predicate, date_literal(value)))
+    if spell.successor_of:
+        rdf.add((membership, GOVKG.succeeds, iri(spell.successor_of)))
+    if spell.start or spell.end:
+        interval = _hashed("interval", str(membership))
+        rdf.update({(membership, ORG.memberDuring, interval), (interval, RDF.type, TIME.Interval)})
+        for predicate, value in ((TIME.hasBeginning, spell.start), (TIME.hasEnd, spell.end)):
+            if len(value) in DATE_TYPES:
+                instant = _hashed("instant", value)
+                rdf.update({(interval, predicate, instant), (instant, RDF.type, TIME.Instant),
+                            (instant, DATE_TYPES[len(value)][1], date_literal(value))})
+
+
+def date_literal(value: str) -> Literal:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as a typed literal (xsd:date, xsd:gYearMonth, xsd:gYear)."""
+    return Literal(value, datatype=DATE_TYPES.get(len(value), (XSD.string,))[0])
+
+
+def article_quads(extraction: Extraction, identities: Identities | None = None) -> list[ox.Quad]:
     """The named graph of one article: what it mentions and every relation it reports, with evidence, sorted.
 
     It depends on the article's extraction alone, so it is made where the
-    article is extracted and cached with it.
+    article is extracted and cached with it; an article naming a person that
+    ``kg.identity`` tells apart from others of the name is made again with
+    ``identities`` once the whole corpus is read (``kg.build``).
     """
     doc = extraction.article.doc
     article = iri(node_id("ARTICLE", doc))
-    triples: set[Triple] = {(article, SDO.mentions, iri(node_id(e.type, e.name))) for e in extraction.entities}
-    for source, target, relation, literals, evidence in article_relations(extraction):
+    identities = identities or Identities()
+    triples: set[Triple] = {(article, SDO.mentions, iri(entity_node(e, doc, identities))) for e in extraction.entities}
+    for source, target, relation, literals, evidence in article_relations(extraction, identities):
         if evidence is not None:
             _statement(triples, source, target, relation, literals, evidence)
     return _quads(triples, graph_iri(doc))
 
 
-def article_nquads(extraction: Extraction) -> str:
+def article_nquads(extraction: Extraction, identities: Identities | None = None) -> str:
     """``article_quads`` as N-Quads text."""
-    return ox.serialize(article_quads(extraction), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    return ox.serialize(article_quads(extraction, identities), format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
 def _quads(triples: set[Triple], name: URIRef | None) -> list[ox.Quad]:
@@ -228,8 +298,11 @@ def _statement(rdf: set[Triple], source: str, target: str, kind: str, data: dict
         rdf.add((award, RDF.type, GOVKG.Award))
         rdf.add((award, GOVKG.recipient, subject))
         rdf.add((award, GOVKG.honour, obj))
-        if data.get("year"):
-            rdf.add((award, GOVKG.year, Literal(data["year"])))
+        year = data.get("year", "")
+        if year[:4].isdigit():
+            rdf.add((award, GOVKG.year, Literal(year[:4], datatype=XSD.gYear)))
+        if len(year) > 4:
+            rdf.add((award, GOVKG.period, Literal(year)))
         rdf.add((award, PROV.wasDerivedFrom, proof))
     elif kind == "AUTHOR":
         role = data.get("role", "")

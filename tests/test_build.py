@@ -28,14 +28,18 @@ def test_seed_scores_stay_above_the_floor(seeds_build: Path, gold_dir: Path) -> 
 def test_build_writes_every_output(seeds_build: Path) -> None:
     names = sorted(p.name for p in seeds_build.iterdir() if not p.name.startswith("."))
     assert names == ["extractions.jsonl", "graph.gexf", "graph.graphml", "graph.html", "graph.jsonld",
-                     "graph.nt", "graph.trig", "graph.ttl"]
+                     "graph.nt", "graph.sqlite", "graph.trig", "graph.ttl", "tables"]
+    assert sorted(p.name for p in (seeds_build / "tables").iterdir()) == [
+        "articles.csv", "awards.csv", "bodies.csv", "evidence.csv", "mentions.csv", "part_of.csv", "persons.csv", "places.csv",
+        "posts.csv", "programmes.csv"]
 
 
 @pytest.mark.slow
 def test_the_same_input_gives_byte_identical_outputs(seeds_build: Path, seeds_builder, tmp_path: Path) -> None:
     seeds_builder(tmp_path)
-    for path in seeds_build.glob("graph.*"):
-        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+    for path in [*seeds_build.glob("graph.*"), *seeds_build.glob("tables/*.csv")]:
+        if path.suffix != ".sqlite":  # SQLite pages are not byte-stable; its rows are the tables'
+            assert (tmp_path / path.relative_to(seeds_build)).read_bytes() == path.read_bytes(), path.name
     assert (tmp_path / "extractions.jsonl").read_bytes() == (seeds_build / "extractions.jsonl").read_bytes()
 
 
@@ -48,6 +52,8 @@ def test_committed_output_is_current(seeds_build: Path) -> None:
         fresh, old = read(seeds_build / name), read(committed / name)
         assert sorted(fresh.nodes(data=True)) == sorted(old.nodes(data=True)), name
         assert sorted(fresh.edges(data=True)) == sorted(old.edges(data=True)), name
+    for table in sorted((seeds_build / "tables").glob("*.csv")):
+        assert (committed / "tables" / table.name).read_text(encoding="utf-8") == table.read_text(encoding="utf-8"), table.name
 
 
 def test_extractions_follow_the_gold_format_with_offsets(seeds_build: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyshacl
 import pytest
 import rdflib
+from rdflib.namespace import XSD
 from rdflib.compare import isomorphic
 
 from kg.graph import build_graph
@@ -99,11 +100,22 @@ def test_a_direct_triple_finds_its_evidence_through_its_statement(turtle: rdflib
     assert rows and all("政法委" in str(sentence) for sentence, _ in rows)
 
 
-def test_an_award_keeps_its_year(turtle: rdflib.Graph) -> None:
+def test_an_award_keeps_its_year_typed_and_its_period_as_written(turtle: rdflib.Graph) -> None:
     rows = list(turtle.query(PREFIXES + """
-        SELECT ?year WHERE { ?a a govkg:Award ; govkg:recipient/skos:prefLabel "天元区"@zh ;
-                             govkg:honour/skos:prefLabel "湖南省平安校园示范县市区"@zh ; govkg:year ?year }"""))
-    assert [str(r[0]) for r in rows] == ["2021-2022"]
+        SELECT ?year ?period WHERE { ?a a govkg:Award ; govkg:recipient/skos:prefLabel "天元区"@zh ;
+                             govkg:honour/skos:prefLabel "湖南省平安校园示范县市区"@zh ; govkg:year ?year ; govkg:period ?period }"""))
+    assert [(r[0].datatype, str(r[0]), str(r[1])) for r in rows] == [(XSD.gYear, "2021", "2021-2022")]
+    years = turtle.query(PREFIXES + 'SELECT ?a WHERE { ?a govkg:year "2021"^^<http://www.w3.org/2001/XMLSchema#gYear> }')
+    assert len(years) >= 1  # a typed year matches a typed year, whatever the period was written as
+
+
+def test_bodies_lie_in_their_division_and_divisions_in_the_ones_above(turtle: rdflib.Graph) -> None:
+    rows = {str(r[0]) for r in turtle.query(PREFIXES + """
+        SELECT ?label WHERE { ?body dcterms:spatial/schema:containedInPlace* ?place . ?place skos:prefLabel "株洲市"@zh .
+                              ?body skos:prefLabel ?label }""")}
+    assert {"天元区公安局", "醴陵市委"} <= rows  # 天元区 and 醴陵市 lie in 株洲市
+    [(code,)] = turtle.query(PREFIXES + 'SELECT ?code WHERE { ?p skos:prefLabel "湖南省"@zh ; govkg:divisionCode ?code }')
+    assert str(code) == "430000"
 
 
 def test_trig_holds_one_named_graph_per_article(built: Path) -> None:

@@ -1,0 +1,189 @@
+"""Tables for researchers: ``tables/*.csv`` and the same tables in ``graph.sqlite``.
+
+One row per person, body, place, spell (``posts.csv``), award, programme,
+PART_OF link, article and mention; ids are the RDF IRIs, so a row joins the
+Turtle and the SPARQL endpoint. ``graph.sqlite`` adds ``evidence_fts``, a
+full-text index (trigram, so Chinese needs no word breaking) over every
+evidence sentence (the ``evidence`` table). ``docs/tables.md`` is the data dictionary.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from .careers import Spell
+from .graph import entity_node, node_id
+from .identity import Identities, body_place
+from .rdf import iri
+from .records import Extraction
+from .resources import divisions
+
+
+#: the folder of the CSV tables in a build's output
+TABLES = "tables"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A named table: its columns and rows (every value text or a whole number)."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str | int, ...]]
+
+
+def tables(graph: nx.MultiDiGraph, spells: list[Spell], extractions: Callable[[], Iterable[Extraction]],
+           identities: Identities) -> list[Table]:
+    """Every table of the build, rows sorted by their first columns; ``extractions`` reads the build's
+    extractions afresh each time it is called (mentions and evidence stream from them)."""
+    nodes = graph.nodes
+    return [
+        _persons(graph, spells, identities), _bodies(graph), _places(graph), _posts(spells, graph),
+        _edges(graph, "AWARD", "awards", ("recipient_id", "recipient", "honour_id", "honour", "year")),
+        _programmes(graph),
+        _edges(graph, "PART_OF", "part_of", ("child_id", "child", "parent_id", "parent")),
+        Table("articles", ("article_id", "doc", "title", "date", "source", "newspaper"), sorted(
+            (str(iri(n)), d["doc"], d["label"], d.get("date", ""), d.get("source", ""), d.get("newspaper", ""))
+            for n, d in nodes(data=True) if d["type"] == "ARTICLE")),
+        Table("mentions", ("article_id", "entity_id", "type", "text", "start", "end", "rule"),
+              sorted(_mentions(extractions(), identities))),
+        Table("evidence", ("article_id", "relation", "rule", "start", "end", "sentence"), sorted(_evidence(extractions()))),
+    ]
+
+
+def _persons(graph: nx.MultiDiGraph, spells: list[Spell], identities: Identities) -> Table:
+    posts: dict[str, int] = {}
+    for spell in spells:
+        posts[spell.person] = posts.get(spell.person, 0) + 1
+    rows = [(str(iri(n)), d["label"], "; ".join(identities.keys.get(n, ())), len(d["articles"]), d["mentions"],
+             posts.get(n, 0), " | ".join(identities.reasons.get(n, ())))
+            for n, d in graph.nodes(data=True) if d["type"] == "PER"]
+    return Table("persons", ("person_id", "name", "jurisdictions", "articles", "mentions", "posts", "identity"), sorted(rows))
+
+
+def _bodies(graph: nx.MultiDiGraph) -> Table:
+    rows = [(str(iri(n)), d["label"], "; ".join(d["aliases"]), _parent(graph, n), _place_id(d["label"]), len(d["articles"]))
+            for n, d in graph.nodes(data=True) if d["type"] == "ORG"]
+    return Table("bodies", ("body_id", "name", "aliases", "parent_id", "place_id", "articles"), sorted(rows))
+
+
+def _place_id(body: str) -> str:
+    """The IRI of the division a body's name opens with (天元区公安局 -> 天元区), or ``""``."""
+    division = body_place(body)
+    return str(iri(node_id("PLACE", division.name))) if division is not None else ""
+
+
+def _places(graph: nx.MultiDiGraph) -> Table:
+    rows = [(str(iri(n)), d["label"], d.get("code", ""), d.get("level", ""), _division_parent(d.get("code", "")) or _parent(graph, n),
+             len(d["articles"])) for n, d in graph.nodes(data=True) if d["type"] == "PLACE"]
+    return Table("places", ("place_id", "name", "code", "level", "parent_id", "articles"), sorted(rows))
+
+
+def _division_parent(code: str) -> str:
+    """The IRI of the division above the one of ``code`` (天元区 -> 株洲市), or ``""``."""
+    table = divisions()
+    division = table.by_code.get(code)
+    parent = table.parent(division) if division is not None else None
+    return str(iri(node_id("PLACE", parent.name))) if parent is not None else ""
+
+
+def _parent(graph: nx.MultiDiGraph, node: str) -> str:
+    """The first PART_OF parent of a node (by id), or ``""``."""
+    parents = sorted(t for _, t, d in graph.out_edges(node, data=True) if d["relation"] == "PART_OF")
+    return str(iri(parents[0])) if parents else ""
+
+
+def _posts(spells: list[Spell], graph: nx.MultiDiGraph) -> Table:
+    columns = ("person_id", "person", "body_id", "body", "place", "title", "status", "start", "end",
+               "first_seen", "last_seen", "articles", "evidence", "successor_of")
+    rows = []
+    for s in spells:
+        evidence = next((o.evidence.sentence for o in sorted(s.observations, key=lambda o: o.doc) if o.evidence), "")
+        successor = str(iri(s.successor_of)) if s.successor_of else ""
+        rows.append((str(iri(s.person)), s.name, _body_id(s.body, graph), s.body, s.place, s.title, s.status, s.start, s.end,
+                     s.first_seen, s.last_seen, "; ".join(s.docs), evidence, successor))
+    return Table("posts", columns, rows)
+
+
+def _body_id(name: str, graph: nx.MultiDiGraph) -> str:
+    """The IRI of the body a post is on (a place, for a government head)."""
+    node = node_id("ORG", name)
+    return str(iri(node if node in graph or node_id("PLACE", name) not in graph else node_id("PLACE", name)))
+
+
+def _edges(graph: nx.MultiDiGraph, relation: str, name: str, columns: tuple[str, ...]) -> Table:
+    rows = []
+    for source, target, data in graph.edges(data=True):
+        if data["relation"] == relation:
+            literal = (data.get("year", ""),) if relation == "AWARD" else ()
+            evidence = data["evidence"][0].sentence if data["evidence"] else ""
+            rows.append((str(iri(source)), graph.nodes[source]["label"], str(iri(target)), graph.nodes[target]["label"],
+                         *literal, "; ".join(sorted(data["docs"])), evidence))
+    return Table(name, (*columns, "articles", "evidence"), sorted(rows))
+
+
+def _programmes(graph: nx.MultiDiGraph) -> Table:
+    rows = []
+    for node, data in graph.nodes(data=True):
+        if data["type"] == "PROGRAMME":
+            runners = sorted(graph.nodes[s]["label"] for s, _, d in graph.in_edges(node, data=True) if d["relation"] == "RUNS")
+            rows.append((str(iri(node)), data["label"], "; ".join(data["aliases"]), "; ".join(runners), len(data["articles"])))
+    return Table("programmes", ("programme_id", "name", "aliases", "run_by", "articles"), sorted(rows))
+
+
+def _mentions(extractions: Iterable[Extraction], identities: Identities) -> Iterator[tuple[str | int, ...]]:
+    for extraction in extractions:
+        doc = extraction.article.doc
+        article = str(iri(node_id("ARTICLE", doc)))
+        for entity in extraction.entities:
+            entity_id = str(iri(entity_node(entity, doc, identities)))
+            for m in entity.mentions:
+                yield article, entity_id, entity.type, m.text, m.start, m.end, m.rule
+
+
+def _evidence(extractions: Iterable[Extraction]) -> set[tuple[str | int, ...]]:
+    """Every evidence sentence of every relation, once per article, relation type and place."""
+    return {(str(iri(node_id("ARTICLE", e.article.doc))), r.type, r.evidence.rule, r.evidence.start, r.evidence.end,
+             r.evidence.sentence) for e in extractions for r in e.relations if r.evidence is not None}
+
+
+def write_csv(table: Table, path: Path) -> None:
+    """One table as UTF-8 CSV with a header row."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+
+
+def csv_text(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    return buffer.getvalue()
+
+
+def write_sqlite(all_tables: list[Table], path: Path) -> None:
+    """The tables in one SQLite file, with ``evidence_fts`` over the evidence sentences."""
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as db:
+        for table in all_tables:
+            columns = ", ".join(f'"{c}" {"INTEGER" if _numeric(table, i) else "TEXT"}' for i, c in enumerate(table.columns))
+            db.execute(f'CREATE TABLE "{table.name}" ({columns})')
+            marks = ", ".join("?" for _ in table.columns)
+            db.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})', table.rows)
+        db.execute('CREATE VIRTUAL TABLE evidence_fts USING fts5(sentence, relation UNINDEXED, rule UNINDEXED, '
+                   'article_id UNINDEXED, tokenize="trigram")')
+        db.execute("INSERT INTO evidence_fts SELECT sentence, relation, rule, article_id FROM evidence")
+    db.close()
+
+
+def _numeric(table: Table, index: int) -> bool:
+    return bool(table.rows) and all(isinstance(row[index], int) for row in table.rows)
