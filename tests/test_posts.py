@@ -121,12 +121,25 @@ def test_a_biography_gives_former_posts(read, sentence, expected):
     assert posts(read(sentence)) == expected
 
 
+def test_a_head_of_government_of_a_bare_level_is_on_the_article_s_division():
+    text = "成都市郫都区召开全区政法工作会议。\n区委副书记、区长赵丽萍主持会议。\n"
+    found = {(r.get("person"), r.get("org"), r.get("title")) for r in extract(text).relations if r.type == "POST"}
+    assert found == {("赵丽萍", "郫都区委", "副书记"), ("赵丽萍", "郫都区", "区长")}
+
+
+def test_a_branch_named_under_its_city_bureau_is_one_body_with_a_head(read):
+    assert posts(read("佛山市公安局禅城分局局长王强出席。")) == {("王强", "佛山市公安局禅城分局", "局长", "current")}
+
+
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("检察长马丽通报了全市检察工作情况。", set()),  # no body: no post, and the name is 马丽
+    ("检察长罗斌出席会议。", set()),
     ("在二十届中央纪委二次全会上，习近平总书记强调，制定实施中央八项规定。", set()),  # 强调 is no name
 ])
 def test_no_post_without_a_person_and_a_body(read, sentence, expected):
-    assert posts(read(sentence)) == expected
+    doc = read(sentence)
+    assert posts(doc) == expected
+    assert not any(s.text in ("马丽通", "罗斌出", "强调") for s in doc.spans["kg"] if s.label_ == "PER")
 
 
 def test_an_appointment_is_dated_by_the_line_that_leads_its_list():

@@ -28,6 +28,8 @@ from kg.lexicon import Lexicon, Title
 from .spans import SpanRelation, add_candidate, candidates, place_key, relations, sentence_of, text_of
 
 FORMER = "former"
+#: A body key opening with a bare level's placeholder (⟨区⟩委).
+PLACEHOLDER_LEVEL = re.compile("⟨([省市区县镇乡])⟩")
 #: A term's or session's ordinal, which may stand between a body and its title.
 ORDINAL = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,4}[任届]$")
 
@@ -218,9 +220,16 @@ class PostReader:
         return body
 
     def _place_of(self, body: Span) -> Span | None:
-        """The place a body's name opens with (重庆市委 -> 重庆市), if any."""
+        """The place a body's name opens with (重庆市委 -> 重庆市), if any; for a body named by a bare level
+        (区委), that level as a place for resolution to fill in (⟨区⟩ -> the article's district)."""
         place = self.places_by_start.get(body.start_char)
-        return place if place is not None and place.end_char <= body.end_char else None
+        if place is not None and place.end_char <= body.end_char:
+            return place
+        level = PLACEHOLDER_LEVEL.match(body._.kg_key)
+        if level is None or not self.text.startswith(level.group(1), body.start_char):
+            return None
+        return add_candidate(self.doc, body.start_char, body.start_char + len(level.group(1)), "PLACE", level.group(),
+                             "place.title_level")
 
     def _named(self, key: str) -> Span | None:
         """The first organisation of the doc whose key is ``key``."""
