@@ -50,20 +50,21 @@ class BuildReport:
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
                      cache: Cache | None = None, on_cached: Callable[[Extraction], None] = lambda e: None,
                      max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-                     seconds: Counter | None = None, ner: bool = True) -> Iterator[Outcome]:
+                     seconds: Counter | None = None, ner: bool = True, meta: str | Path | None = None) -> Iterator[Outcome]:
     """Slim extractions (with their named graphs) of every readable article, in input order; problems go
     to ``on_problem``.
 
     With a ``cache``, an article already extracted by the same pipeline
     version is taken from it (and reported to ``on_cached``); the others go
-    to the executor. ``seconds`` collects the time of each stage.
+    to the executor. ``seconds`` collects the time of each stage. ``meta`` is a CSV of
+    dates and sources that override the articles' own (``kg.corpus.meta``).
     """
     seconds = Counter() if seconds is None else seconds
     keys: deque[str] = deque()
 
     def items() -> Iterator[Article | Outcome]:
         clock = time.perf_counter()
-        for item in read_articles(inputs, max_bytes=max_bytes):
+        for item in read_articles(inputs, max_bytes=max_bytes, meta=meta):
             seconds["read"] += time.perf_counter() - clock
             if isinstance(item, Problem):
                 on_problem(item)
@@ -95,12 +96,14 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
           cache: bool = True, max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local",
-          scheduler: str | None = None, ner: bool = True, decisions: Iterable[Decision] = ()) -> BuildReport:
+          scheduler: str | None = None, ner: bool = True, decisions: Iterable[Decision] = (),
+          meta: str | Path | None = None) -> BuildReport:
     """Build the knowledge graph of ``inputs`` into the folder ``out``.
 
     Extractions are cached per article in ``out/.kg-cache`` unless ``cache``
     is False; ``ner=False`` leaves the NER model out (the rules alone, many
-    times faster); ``decisions`` correct who is who (``kg.identity``).
+    times faster); ``decisions`` correct who is who (``kg.identity``); ``meta``
+    is a CSV correcting the articles' dates and sources (``kg.corpus.meta``).
     Nothing is written when no article could be read.
     """
     report = BuildReport()
@@ -118,7 +121,8 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     with OutputFolder(out) as folder:
         store = Cache(folder.out / CACHE_FOLDER, ner=ner, on_invalid=invalid) if cache else None
         outcomes = extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
-                                    jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner)
+                                    jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner,
+                                    meta=meta)
         _write(folder, outcomes, report, list(decisions))
     return report
 

@@ -61,8 +61,11 @@ def _workers(jobs: int | None, executor: str, scheduler: str | None) -> int:
 @click.option("--no-ner", is_flag=True, help="Rules only, without the trained NER model (much faster, fewer persons found).")
 @click.option("--identities", "identities", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A CSV of decisions on who is who (name,key,decision,other; decision same or different).")
+@click.option("--meta", "meta", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A CSV of file or id, date, source: dates that override the articles' own, sources for those naming none.")
 def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, strict: bool, jobs: int | None,
-          executor: str, scheduler: str | None, timings: bool, no_ner: bool, identities: Path | None) -> None:
+          executor: str, scheduler: str | None, timings: bool, no_ner: bool, identities: Path | None,
+          meta: Path | None) -> None:
     """Extract entities and relations from articles and build the graph.
 
     INPUTS are files, folders (read recursively) or .jsonl files of
@@ -82,7 +85,8 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
         raise click.BadParameter(str(error), param_hint="--identities") from error
     try:
         report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes,
-                                   jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner, decisions=decisions)
+                                   jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner, decisions=decisions,
+                                   meta=meta)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:  # a read-only or full disk: the previous outputs are left as they were

@@ -120,6 +120,36 @@ def test_jsonl_records(tmp_path):
     assert not_object == Problem(f"{path}:6", "line 6 is not a JSON object")
 
 
+@pytest.mark.parametrize(("name", "date"), [
+    ("2021-11-24_天元区.txt", "2021-11-24"),
+    ("株洲日报_2021_11_24_A3.txt", "2021-11-24"),
+    ("rmrb20211124.md", "2021-11-24"),
+    ("株洲日报2021年11月24日第3版.html", "2021-11-24"),
+    ("19491001.txt", "1949-10-01"),
+    ("000_fa77a8a22d1f7229.txt", ""),  # the seeds: a number and a hash
+    ("120211124.txt", ""),  # nine digits are no date
+    ("19480101.txt", ""),  # before 1949
+    ("2021-02-30_天元区.txt", ""),  # no such day
+    ("2021-11_24.txt", ""),  # mixed separators
+])
+def test_a_date_in_the_file_name_dates_an_article_whose_header_gives_none(tmp_path, name, date):
+    path = tmp_path / name
+    path.write_text("天元区委书记张三在会上指出，要把平安建设摆在更加突出的位置。\n", encoding="utf-8")
+    assert read_text_file(path).date == date
+
+
+def test_the_page_header_date_wins_over_the_file_name(tmp_path):
+    path = tmp_path / "2021-11-20_天元区.txt"
+    path.write_text("株洲日报 A3\n\n电话:22593799 | 2021年11月24日 星期三 责任编辑:齐卫国\n\n"
+                    "天元区委书记张三在会上指出，要把平安建设摆在更加突出的位置。\n", encoding="utf-8")
+    assert read_text_file(path).date == "2021-11-24"
+
+
+def test_a_jsonl_file_name_does_not_date_its_records(tmp_path):
+    path = write_jsonl(tmp_path / "crawl-2024-01-05.jsonl", [json.dumps({"id": "a1", "text": "正文。"})])
+    assert one(list(read_articles([path]))).date == ""
+
+
 def test_missing_path(tmp_path):
     missing = tmp_path / "nope.txt"
     assert one(list(read_articles([missing]))) == Problem(str(missing), "no such file or folder")

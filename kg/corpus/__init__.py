@@ -22,6 +22,7 @@ One module per job; this package re-exports their public names:
 * ``header``: the page header and bylines (cues from ``kg/resources/bylines.tsv``)
 * ``layout``: paragraphs, with sentences the print layout broke joined again
 * ``parse``: decoded text to an ``Article``, using ``header``, ``layout`` and ``markup``
+* ``meta``: dates from file names, and dates and sources from a researcher's CSV (``kg build --meta``)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from .files import ARTICLE_SUFFIXES, DEFAULT_MAX_BYTES, HTML_SUFFIXES, read_arti
 from .header import BODY_MIN_CHARS, INFO_MAX_CHARS, PHOTO_CREDIT_CHARS, TITLE_HEADING_LEVELS, find_date
 from .layout import JOIN_MIN_CHARS, paragraph_text
 from .markup import HtmlPage, html_text, looks_like_html
+from .meta import Meta, date_in_name, parse_date, read_meta
 from .opening import Reading as _Reading  # noqa: F401  (tests patch its reads)
 from .parse import parse_article, parse_page
 
@@ -60,13 +62,17 @@ __all__ = [
     "SNIFF_BYTES",
     "TITLE_HEADING_LEVELS",
     "HtmlPage",
+    "Meta",
+    "date_in_name",
     "find_date",
     "html_text",
     "looks_like_html",
     "normalize_newlines",
     "paragraph_text",
+    "parse_date",
     "parse_article",
     "parse_page",
     "read_articles",
+    "read_meta",
     "read_text_file",
 ]

@@ -22,6 +22,7 @@ from kg.records import Article, Problem
 
 from .decode import LONE_SURROGATE, decode_file, replace_surrogates, sniff, too_big
 from .jsonl import jsonl_articles
+from .meta import date_in_name, read_meta
 from .opening import mode_name, opened, stat_problem
 from .parse import parse_page
 
@@ -31,7 +32,8 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl", *HTML_SUFFIXES)
 DEFAULT_MAX_BYTES = 20_000_000
 
 
-def read_articles(inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Problem]:
+def read_articles(inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  meta: str | Path | None = None) -> Iterator[Article | Problem]:
     """Yield an ``Article`` per article and a ``Problem`` per input skipped or only partly read, never raising.
 
     Inputs are read in the order given; folders are walked recursively in
@@ -46,7 +48,13 @@ def read_articles(inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_
     A file name that is not UTF-8 (a GBK name from a Chinese archive) is read,
     and shown decoded as GB18030 when it is that, else with ``\\xNN`` escapes.
     An article whose id was already read is skipped, with a ``Problem`` naming both.
+
+    ``meta`` is a CSV of dates and sources that override what the articles say
+    (``kg.corpus.meta``): its bad rows come first, as problems, and its rows
+    that named no article read come last, as one.
     """
+    table = read_meta(meta) if meta is not None else None
+    yield from table.problems if table else ()
     first_source: dict[str, str] = {}
     for item in _read_inputs(inputs, max_bytes):
         item = _shown_safely(item)
@@ -55,7 +63,10 @@ def read_articles(inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_
                 yield Problem(item.source, f"duplicate id {item.doc!r} (first read from {first_source[item.doc]}): skipped")
                 continue
             first_source[item.doc] = item.source
+            item = table.apply(item) if table else item
         yield item
+    if table and (unused := table.unused()):
+        yield unused
 
 
 def _read_inputs(inputs: Iterable[str | Path], max_bytes: int) -> Iterator[Article | Problem]:
@@ -258,4 +269,6 @@ def _read_text_file(path: Path, max_bytes: int) -> tuple[Article, str]:
     decoded = decode_file(data, source)
     html = True if path.suffix.lower() in HTML_SUFFIXES else None
     article = parse_page(path.name, decoded.text, source, decoded.encoding, html=html)
+    if not article.date:
+        article = replace(article, date=date_in_name(path.name))
     return article, decoded.note
