@@ -1,4 +1,4 @@
-"""Write the build's files: extractions.jsonl, graph.ttl/.nt/.jsonld/.trig, graph.gexf, graph.graphml, graph.html,
+"""Write the build's files: extractions.jsonl, graph.ttl/.nt/.jsonld/.trig, graph.gexf, graph.graphml, people.gexf, graph.html,
 the researchers' tables (``tables/*.csv``) and ``graph.sqlite``.
 
 Every file is written atomically (``kg.files``), so an interrupted run leaves
@@ -21,6 +21,7 @@ from .careers import spells
 from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
 from .identity import Identities
+from .networks import people_ties, write_people_gexf
 from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
 from .tables import TABLES, tables, write_csv, write_sqlite
 from .view import render_html
@@ -54,10 +55,14 @@ def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiD
     clock = time.perf_counter()
     researchers = tables(graph, careers, lambda: record_io.read(records), identities)
     seconds["tables"] += time.perf_counter() - clock
+    clock = time.perf_counter()
+    ties = people_ties(record_io.read(records), careers, identities)
+    seconds["people ties"] += time.perf_counter() - clock
     writers: dict[str, Callable[[Path], None]] = {
         **{name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()},
         "graph.gexf": lambda tmp: write_gexf(graph, tmp, _newest_date(graph)),
         "graph.graphml": lambda tmp: write_graphml(graph, tmp),
+        "people.gexf": lambda tmp: write_people_gexf(graph, ties, careers, tmp, _newest_date(graph)),
         "graph.html": lambda tmp: tmp.write_text(render_html(graph), encoding="utf-8"),
         "graph.sqlite": lambda tmp: write_sqlite(researchers, tmp),
         **{f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers},

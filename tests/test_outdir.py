@@ -58,7 +58,7 @@ def test_a_build_leaves_no_lock_staging_or_temporary_file_behind(built: Path) ->
     assert siblings == {"out"}
     assert {p.name for p in built.iterdir()} == {".kg-cache", "extractions.jsonl", "graph.gexf", "graph.graphml",
                                                    "graph.html", "graph.jsonld", "graph.nt", "graph.sqlite", "graph.trig",
-                                                   "graph.ttl", "notes.md", "tables"}
+                                                   "graph.ttl", "notes.md", "people.gexf", "tables"}
 
 
 def test_a_rebuild_replaces_the_outputs_and_keeps_the_cache_and_other_files(built: Path, tmp_path: Path) -> None:
