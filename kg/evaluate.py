@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kg.errors import GoldError
 from kg.record_io import RecordError, records
-from kg.records import ENTITY_FIELDS, ENTITY_TYPES, RELATION_FIELDS
+from kg.records import ENTITY_FIELDS, ENTITY_TYPES, GOLD_RELATION_TYPES, RELATION_FIELDS
 
 MODES = ("lenient", "strict")
 SECTIONS = ("entities", "relations")
@@ -281,7 +281,7 @@ def _pred_entities(doc: Mapping) -> list[_Pred]:
 
 
 def _pred_relations(doc: Mapping) -> list[_Pred]:
-    relations = [(str(r.get("type")), r) for r in doc.get("relations", [])]
+    relations = [(str(r.get("type")), r) for r in doc.get("relations", []) if r.get("type") in GOLD_RELATION_TYPES]
     return _unique([_Pred(t, tuple(_field(r, f) for f in _entity_fields(t)), _field(r, "title"), _status(r))
                     for t, r in relations])
 
@@ -323,7 +323,7 @@ def evaluate(gold: Mapping[str, Mapping], predicted: Mapping[str, Mapping]) -> E
         titles += doc_titles
         statuses += doc_statuses
     return EvalReport(len(gold), _table(counts, "entities", ENTITY_TYPES),
-                      _table(counts, "relations", tuple(RELATION_FIELDS)), titles, statuses)
+                      _table(counts, "relations", GOLD_RELATION_TYPES), titles, statuses)
 
 
 # -- report ------------------------------------------------------------------

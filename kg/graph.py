@@ -27,6 +27,7 @@ ENDPOINTS = {
     "RUNS": ("org", "programme"),
     "PART_OF": ("child", "parent"),
     "AUTHOR": ("person", "article"),
+    "DISCIPLINE": ("person", "org"),
 }
 #: the entity type of each endpoint field, where the field fixes it
 FIELD_TYPES = {"person": "PER", "honour": "HONOUR", "programme": "PROGRAMME"}

@@ -304,6 +304,13 @@ def _statement(rdf: set[Triple], source: str, target: str, kind: str, data: dict
         if len(year) > 4:
             rdf.add((award, GOVKG.period, Literal(year)))
         rdf.add((award, PROV.wasDerivedFrom, proof))
+    elif kind == "DISCIPLINE":
+        event = _hashed("discipline", source, target, data.get("event", ""), evidence.doc)
+        rdf.update({(event, RDF.type, GOVKG.DisciplineEvent), (event, GOVKG.disciplined, subject),
+                    (event, GOVKG.announcedBy, obj), (event, GOVKG.eventType, Literal(data.get("event", ""))),
+                    (event, PROV.wasDerivedFrom, proof)})
+        if len(data.get("date", "")) in DATE_TYPES:
+            rdf.add((event, DCTERMS.date, date_literal(data["date"])))
     elif kind == "AUTHOR":
         role = data.get("role", "")
         attribution = _hashed("attribution", target, source, role)

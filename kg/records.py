@@ -18,14 +18,17 @@ RELATION_FIELDS: dict[str, tuple[str, ...]] = {
     "RUNS": ("org", "programme"),
     "PART_OF": ("child", "parent"),
     "AUTHOR": ("person", "role"),
+    "DISCIPLINE": ("person", "org", "event", "date"),
 }
 
 #: Fields of a relation that name an entity (the others are literals).
 ENTITY_FIELDS = frozenset({"person", "org", "recipient", "honour", "programme", "child", "parent"})
 #: Literal fields left out of a record when empty (a POST's ``status`` reads ``current`` then).
 OPTIONAL_FIELDS = frozenset({"title", "year", "status", "date"})
+#: Relation types the annotation guidelines define (``kg eval`` scores these; DISCIPLINE is govkg's own).
+GOLD_RELATION_TYPES = ("POST", "AWARD", "RUNS", "PART_OF", "AUTHOR")
 #: Literal fields that tell one edge of the graph from another between the same two nodes.
-EDGE_FIELDS = ("title", "year", "role")
+EDGE_FIELDS = ("title", "year", "role", "event", "date")
 
 #: The byline role ids, in the order of ``kg/resources/byline_roles.tsv``.
 AUTHOR_ROLES = tuple(bylines().roles)

@@ -46,7 +46,8 @@ def tables(graph: nx.MultiDiGraph, spells: list[Spell], extractions: Callable[[]
     nodes = graph.nodes
     return [
         _persons(graph, spells, identities), _bodies(graph), _places(graph), _posts(spells, graph),
-        _edges(graph, "AWARD", "awards", ("recipient_id", "recipient", "honour_id", "honour", "year")),
+        _edges(graph, "AWARD", "awards", ("recipient_id", "recipient", "honour_id", "honour"), ("year",)),
+        _edges(graph, "DISCIPLINE", "discipline", ("person_id", "person", "body_id", "body"), ("event", "date")),
         _programmes(graph),
         _edges(graph, "PART_OF", "part_of", ("child_id", "child", "parent_id", "parent")),
         Table("articles", ("article_id", "doc", "title", "date", "source", "newspaper"), sorted(
@@ -118,15 +119,15 @@ def _body_id(name: str, graph: nx.MultiDiGraph) -> str:
     return str(iri(node if node in graph or node_id("PLACE", name) not in graph else node_id("PLACE", name)))
 
 
-def _edges(graph: nx.MultiDiGraph, relation: str, name: str, columns: tuple[str, ...]) -> Table:
+def _edges(graph: nx.MultiDiGraph, relation: str, name: str, columns: tuple[str, ...], literals: tuple[str, ...] = ()) -> Table:
     rows = []
     for source, target, data in graph.edges(data=True):
         if data["relation"] == relation:
-            literal = (data.get("year", ""),) if relation == "AWARD" else ()
+            literal = tuple(data.get(field, "") for field in literals)
             evidence = data["evidence"][0].sentence if data["evidence"] else ""
             rows.append((str(iri(source)), graph.nodes[source]["label"], str(iri(target)), graph.nodes[target]["label"],
                          *literal, "; ".join(sorted(data["docs"])), evidence))
-    return Table(name, (*columns, "articles", "evidence"), sorted(rows))
+    return Table(name, (*columns, *literals, "articles", "evidence"), sorted(rows))
 
 
 def _programmes(graph: nx.MultiDiGraph) -> Table:

@@ -40,8 +40,8 @@ COLOURS = {"PER": "#e15759", "ORG": "#4e79a7", "PLACE": "#59a14f", "PROGRAMME": 
 SHAPES = {"PER": "dot", "ORG": "square", "PLACE": "triangle", "PROGRAMME": "diamond", "HONOUR": "star", "ARTICLE": "hexagon"}
 #: the legend's glyph for each shape
 GLYPHS = {"dot": "●", "square": "■", "triangle": "▲", "diamond": "◆", "star": "★", "hexagon": "⬢"}
-RELATIONS = ("POST", "AWARD", "RUNS", "PART_OF", "AUTHOR")
-RELATION_LABELS = {"POST": "任职", "AWARD": "获评", "RUNS": "开展", "PART_OF": "隶属", "AUTHOR": "撰稿"}
+RELATIONS = ("POST", "AWARD", "RUNS", "PART_OF", "AUTHOR", "DISCIPLINE")
+RELATION_LABELS = {"POST": "任职", "AWARD": "获评", "RUNS": "开展", "PART_OF": "隶属", "AUTHOR": "撰稿", "DISCIPLINE": "执纪"}
 ROLE_LABELS = bylines().labels
 
 #: above this many nodes the layout is computed once in Python and frozen

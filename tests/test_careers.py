@@ -86,7 +86,7 @@ def test_the_tables_and_the_sqlite_file_hold_the_rdf_ids_and_counts(careers_buil
     assert len(rows(careers_build, "posts")) == len(memberships)
     with sqlite3.connect(careers_build / "graph.sqlite") as db:
         for table in ("persons", "bodies", "places", "posts", "awards", "programmes", "part_of", "articles", "mentions",
-                      "evidence"):
+                      "evidence", "discipline"):
             [(count,)] = db.execute(f'SELECT count(*) FROM "{table}"')
             assert count == len(rows(careers_build, table)), table
         found = db.execute("SELECT relation, article_id FROM evidence_fts WHERE evidence_fts MATCH '纪律审查'").fetchall()
@@ -103,6 +103,11 @@ def test_a_spell_has_its_interval_and_status_in_rdf(careers_build: Path) -> None
              org:memberDuring [ time:hasBeginning/time:inXSDDate ?start ; time:hasEnd/time:inXSDDate ?end ] }""")
     assert (str(status), str(start), str(end)) == ("former", "2021-03-02", "2024-05-10")
     assert start.datatype == rdflib.XSD.date
+
+
+def test_a_discipline_report_is_an_event_against_the_person(careers_build: Path) -> None:
+    [event] = [d for d in rows(careers_build, "discipline") if d["person"] == "杨帆"]
+    assert (event["event"], event["articles"]) == ("investigated", "pd-2")
 
 
 def test_kg_person_prints_each_person_of_a_name(careers_build: Path) -> None:

@@ -63,9 +63,9 @@ def test_every_component_names_its_resource_files_and_limits_in_its_config() -> 
     config = config_text()
     for line in ('heads = "place_heads.tsv"', 'heads = "org_heads.tsv"', 'titles = "titles.tsv"',
                  'cues = "honour_cues.tsv"', 'cues = "programme_cues.tsv"', 'cues = "appointment_cues.tsv"',
-                 "max_card_name = 4", "long_prefix = 12"):
+                 'cues = "discipline_cues.tsv"', "max_card_name = 4", "long_prefix = 12"):
         assert line in config
-    assert config.count("resources = null") == 8  # seven rule components and kg_ner read the packaged folder
+    assert config.count("resources = null") == 9  # eight rule components and kg_ner read the packaged folder
 
 
 def test_places_come_from_the_configured_gazetteer(tiny: Path) -> None:

@@ -170,3 +170,10 @@ def test_a_month_and_day_take_the_article_year():
 ])
 def test_dates_are_read_against_the_article_date(expression, article_date, expected):
     assert iso_date(expression, article_date) == expected
+
+
+def test_a_discipline_report_gives_each_person_an_event_announced_by_the_discipline_body():
+    text = ("央视网消息（新闻联播）：日前，经中共中央批准，中央纪委国家监委对第二十届中央委员、重庆市委副书记、市长胡衡华，"
+            "湖南省委常委、长沙市委书记吴桂英进行了立案审查调查。\n")
+    events = {(r.get("person"), r.get("org"), r.get("event")) for r in extract(text).relations if r.type == "DISCIPLINE"}
+    assert events == {("胡衡华", "中央纪委国家监委", "investigated"), ("吴桂英", "中央纪委国家监委", "investigated")}

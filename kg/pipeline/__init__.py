@@ -9,9 +9,9 @@ import functools
 import spacy
 from spacy.language import Language
 
-from . import appointments, entities, honours, ner_candidates, orgs, persons, places, programmes, relations  # noqa: F401  (registers factories)
+from . import appointments, discipline, entities, honours, ner_candidates, orgs, persons, places, programmes, relations  # noqa: F401  (registers factories)
 
-COMPONENTS = ("kg_places", "kg_orgs", "kg_persons", "kg_appointments", "kg_programmes", "kg_honours", "kg_entities", "kg_relations")
+COMPONENTS = ("kg_places", "kg_orgs", "kg_persons", "kg_appointments", "kg_programmes", "kg_honours", "kg_entities", "kg_relations", "kg_discipline")
 #: The model component, placed just before ``kg_entities`` (the rule components never see its spans).
 MODEL_COMPONENT = "kg_ner"
 #: Character segmentation: every character is a token, so rule spans always align.
