@@ -286,7 +286,14 @@ def test_a_named_query_matches_a_name_whatever_its_language_tag(people: Path, st
 def test_every_named_querys_parameter_is_compared_as_a_plain_string() -> None:
     for named in named_queries().values():
         for param in named.params:
-            assert re.search(rf"STR\(\?\w+\)\s*=\s*\${param}\b", named.text), f"{named.name}: ${param} vs a language-tagged label"
+            assert re.search(rf"STR\(\?\w+\)\s*[<>]?=\s*\${param}\b", named.text), f"{named.name}: ${param} vs a tagged or typed literal"
+
+
+def test_a_named_querys_parameter_is_used_once_so_no_column_or_pattern_is_pinned_to_its_value() -> None:
+    for named in named_queries().values():
+        body = re.sub(r"#.*", "", named.text)
+        for param in named.params:
+            assert len(re.findall(rf"[?$]{param}\b", body)) == 1, f"{named.name}: ?{param} is also bound by --param {param}"
 
 
 def test_param_binds_dollar_and_question_mark_variables_in_ones_own_query_file(people: Path, tmp_path: Path) -> None:
