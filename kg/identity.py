@@ -3,10 +3,12 @@
 An article's mentions of one name are a *group*, with the bodies of its posts
 and their *keys*: the city-level division each body belongs to (成都市公安局 and
 郫都区公安局 -> 成都市; 湖北省政府 -> 湖北省), or ``中央`` for a national body.
-Groups of one name join, in a fixed order, when they share a body or a key; a
-group with no key (no post, or posts on bodies of no known place) joins the one
-person of its name, or the one whose keys hold the article's own jurisdiction,
-and otherwise stays a person of its own. A decisions file (``kg build
+Groups with current posts at a known place join, in a fixed order, when they
+share a body or a key. A group with only past posts (时任…), with posts on
+bodies of no known place, or with no post joins a person it shares a body or
+key with, else the one person of its name, else the one whose keys hold the
+article's own jurisdiction, else one reported ``PROMINENCE`` times as often as
+any other of the name; otherwise it is a person of its own. A decisions file (``kg build
 --identities``) joins two keys of a name or keeps them apart.
 
 A name with one person keeps the id ``per:NAME``; the persons of a name with
@@ -20,7 +22,9 @@ city are one person.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +34,9 @@ from .resources import Division, divisions
 
 NATIONAL = "中央"
 UNKNOWN = "?"
+#: a group with no current post joins the most reported person of its name when that person has
+#: this many times as many articles as the next
+PROMINENCE = 3
 DECISIONS = {"same": True, "different": False}
 
 
@@ -42,6 +49,7 @@ class Group:
     bodies: frozenset[str]
     keys: frozenset[str]
     home: tuple[str, ...] = ()
+    former_only: bool = False  #: every post it reports is a past one (时任福州市委书记的习近平)
 
 
 @dataclass(frozen=True)
@@ -82,16 +90,20 @@ def groups_of(extraction: Extraction) -> list[Group]:
     """The groups of one article: each person's bodies and their keys."""
     home = extraction.jurisdiction
     bodies: dict[str, set[str]] = {e.name: set() for e in extraction.entities if e.type == "PER"}
+    current: set[str] = set()
     for relation in extraction.relations:
         if relation.type == "POST" and relation.get("person") in bodies:
             bodies[relation.get("person")].add(relation.get("org"))
-    return [Group(extraction.article.doc, name, frozenset(found), frozenset(filter(None, (body_key(b, home) for b in found))), home)
+            if relation.get("status") != "former":
+                current.add(relation.get("person"))
+    return [Group(extraction.article.doc, name, frozenset(found), frozenset(filter(None, (body_key(b, home) for b in found))),
+                  home, bool(found) and name not in current)
             for name, found in sorted(bodies.items())]
 
 
 def body_key(body: str, home: tuple[str, ...] = ()) -> str:
     """The city-level division (or 中央) a body's name places it in; ``""`` when it names none."""
-    if body.startswith(lexicon().words("national_prefix")):
+    if _national(body):
         return NATIONAL
     division = _division_opening(body, home)
     if division is None:
@@ -104,10 +116,21 @@ def body_key(body: str, home: tuple[str, ...] = ()) -> str:
 
 def body_jurisdiction(body: str, home: tuple[str, ...] = ()) -> str:
     """The nearest place a body's name puts it in (郫都区公安局 -> 郫都区), 中央 for a national body, or ``""``."""
-    if body.startswith(lexicon().words("national_prefix")):
+    if _national(body):
         return NATIONAL
     division = _division_opening(body, home)
     return division.name if division is not None else ""
+
+
+def _national(body: str) -> bool:
+    """Whether a body is national: its name opens like one (中共中央…, 国务院…) or is a national head (民政部)."""
+    return body.startswith(lexicon().words("national_prefix")) or body in _national_heads()
+
+
+@functools.cache
+def _national_heads() -> frozenset[str]:
+    heads = lexicon().org_heads("org_heads.tsv").values()
+    return frozenset(h.canonical for h in heads if h.kind == "national")
 
 
 def body_place(body: str, home: tuple[str, ...] = ()) -> Division | None:
@@ -171,28 +194,39 @@ class _Cluster:
 
 def _clusters(groups: list[Group], decisions: list[Decision]) -> list[_Cluster]:
     keyed: list[_Cluster] = []
-    for group in (g for g in groups if g.keys or g.bodies):
+    for group in (g for g in groups if g.keys and not g.former_only):
         _join(keyed, group, decisions)
     _merge_decided(keyed, decisions)
-    loose = [g for g in groups if not g.keys and not g.bodies]
+    for group in (g for g in groups if g.bodies and (g.former_only or not g.keys)):
+        if not _join(keyed, group, decisions, new=False):
+            what = "only past posts" if group.former_only else "posts on bodies of no known place"
+            _attach(keyed, group, what, lambda: _join(keyed, group, decisions))
     leftovers = _Cluster([], [])
-    for group in loose:
-        target = _home_cluster(keyed, group)
-        if target is None:
-            leftovers.groups.append(group)
-            leftovers.reasons.append(f"{group.doc}: no post, and no single person of this name to join")
-        else:
-            target.groups.append(group)
-            target.reasons.append(f"{group.doc}: no post; joins {_why_home(keyed, group)}")
+    for group in (g for g in groups if not g.bodies):
+        _attach(keyed, group, "no post", lambda: (leftovers.groups.append(group), leftovers.reasons.append(
+            f"{group.doc}: no post, and no single person of this name to join")))
     return keyed + ([leftovers] if leftovers.groups else [])
 
 
-def _join(clusters: list[_Cluster], group: Group, decisions: list[Decision]) -> None:
-    """Put ``group`` into every cluster it shares a body or key with (joining them), or a new one."""
+def _attach(clusters: list[_Cluster], group: Group, what: str, otherwise: Callable[[], object]) -> None:
+    """Put a group that names no current post into the person of the article's place, or the most
+    reported person of its name; else do ``otherwise``."""
+    target, why = _home_cluster(clusters, group)
+    if target is None:
+        otherwise()
+        return
+    target.groups.append(group)
+    target.reasons.append(f"{group.doc}: {what}; joins {why}")
+
+
+def _join(clusters: list[_Cluster], group: Group, decisions: list[Decision], *, new: bool = True) -> bool:
+    """Put ``group`` into every cluster it shares a body or key with (joining them), or (with ``new``)
+    a new one; returns whether it was placed."""
     matching = [c for c in clusters if (c.bodies & group.bodies or set(c.keys) & group.keys) and not _kept_apart(c, group, decisions)]
     if not matching:
-        clusters.append(_Cluster([group], [f"{group.doc}: first seen, at {', '.join(sorted(group.keys)) or 'no known place'}"]))
-        return
+        if new:
+            clusters.append(_Cluster([group], [f"{group.doc}: first seen, at {', '.join(sorted(group.keys)) or 'no known place'}"]))
+        return new
     first, *others = matching
     shared = sorted((first.bodies & group.bodies) or (set(first.keys) & group.keys))
     first.groups.append(group)
@@ -201,6 +235,7 @@ def _join(clusters: list[_Cluster], group: Group, decisions: list[Decision]) -> 
         first.groups += other.groups
         first.reasons += other.reasons
         clusters.remove(other)
+    return True
 
 
 def _kept_apart(cluster: _Cluster, group: Group, decisions: list[Decision]) -> bool:
@@ -220,17 +255,19 @@ def _merge_decided(clusters: list[_Cluster], decisions: list[Decision]) -> None:
                 clusters.remove(other)
 
 
-def _home_cluster(clusters: list[_Cluster], group: Group) -> _Cluster | None:
+def _home_cluster(clusters: list[_Cluster], group: Group) -> tuple[_Cluster | None, str]:
+    """The person a group with no current post belongs to, and why: the only one of the name, the one at
+    the article's place, or one reported ``PROMINENCE`` times as often as any other."""
     if len(clusters) == 1:
-        return clusters[0]
+        return clusters[0], "the only person of this name with a post"
     home = _home_keys(group.home)
     at_home = [c for c in clusters if home & set(c.keys)]
-    return at_home[0] if len(at_home) == 1 else None
-
-
-def _why_home(clusters: list[_Cluster], group: Group) -> str:
-    return "the only person of this name with a post" if len(clusters) == 1 else \
-        f"the person at the article's place ({', '.join(sorted(_home_keys(group.home)))})"
+    if len(at_home) == 1:
+        return at_home[0], f"the person at the article's place ({', '.join(sorted(home))})"
+    ranked = sorted(clusters, key=lambda c: -len(c.groups))
+    if ranked and (len(ranked) == 1 or len(ranked[0].groups) >= PROMINENCE * len(ranked[1].groups)):
+        return ranked[0], f"the most reported person of this name ({len(ranked[0].groups)} articles, the next {len(ranked[1].groups)})"
+    return None, ""
 
 
 def _home_keys(home: tuple[str, ...]) -> set[str]:
@@ -239,8 +276,22 @@ def _home_keys(home: tuple[str, ...]) -> set[str]:
 
 def _assign(identities: Identities, name: str, cluster: _Cluster, *, several: bool) -> None:
     keys = cluster.keys
-    pid = person_id(name, (keys[0] if keys else UNKNOWN) if several else "")
+    pid = person_id(name, _label(cluster, identities, name) if several else "")
     for group in cluster.groups:
         identities.ids[(group.doc, name)] = pid
     identities.reasons[pid] = cluster.reasons
     identities.keys[pid] = tuple(keys)
+
+
+def _label(cluster: _Cluster, identities: Identities, name: str) -> str:
+    """What tells a person apart in its id: its most cited jurisdiction, else its first body, else ``?``;
+    never an id another person of the name already has."""
+    counts = Counter(k for g in cluster.groups for k in g.keys)
+    keys = sorted(counts, key=lambda k: (-counts[k], k))
+    label = keys[0] if keys else min(cluster.bodies, default=UNKNOWN)
+    taken = set(identities.keys) | set(identities.reasons)
+    suffix, number = label, 1
+    while person_id(name, suffix) in taken:
+        number += 1
+        suffix = f"{label}{number}"
+    return suffix

@@ -148,3 +148,22 @@ def test_a_bad_decisions_file_names_its_line(tmp_path: Path) -> None:
     decisions.write_text("name,key,decision,other\n王伟,成都市,maybe,四川省\n", encoding="utf-8")
     with pytest.raises(ValueError, match="identities.csv:2"):
         read_decisions(decisions)
+
+
+def test_past_posts_and_bare_mentions_join_the_most_reported_person_of_the_name() -> None:
+    main_posts = [Group(f"n{i}", "习近平", frozenset({"党中央"}), frozenset({"中央"})) for i in range(6)]
+    namesake = Group("x1", "习近平", frozenset({"某县委"}), frozenset({"赣州市"}))  # a namesake with a current post
+    past = Group("f1", "习近平", frozenset({"福州市委"}), frozenset({"福州市"}), former_only=True)
+    bare = Group("b1", "习近平", frozenset(), frozenset(), ("山东省",))
+    identities = resolve_identities([*main_posts, namesake, past, bare])
+    assert {identities.person(g.doc, "习近平") for g in [*main_posts, past, bare]} == {"per:习近平@中央"}
+    assert identities.person("x1", "习近平") == "per:习近平@赣州市"
+    reasons = identities.reasons["per:习近平@中央"]
+    assert any(r.startswith("f1: only past posts; joins the most reported person") for r in reasons)
+
+
+def test_current_posts_in_two_provinces_stay_two_persons_with_readable_ids() -> None:
+    groups = [Group("a", "刘宁", frozenset({"广西壮族自治区党委"}), frozenset({"广西壮族自治区"})),
+              Group("b", "刘宁", frozenset({"河南省委"}), frozenset({"河南省"}))]
+    identities = resolve_identities(groups)
+    assert (identities.person("a", "刘宁"), identities.person("b", "刘宁")) == ("per:刘宁@广西壮族自治区", "per:刘宁@河南省")

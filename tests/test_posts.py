@@ -177,3 +177,11 @@ def test_a_discipline_report_gives_each_person_an_event_announced_by_the_discipl
             "湖南省委常委、长沙市委书记吴桂英进行了立案审查调查。\n")
     events = {(r.get("person"), r.get("org"), r.get("event")) for r in extract(text).relations if r.type == "DISCIPLINE"}
     assert events == {("胡衡华", "中央纪委国家监委", "investigated"), ("吴桂英", "中央纪委国家监委", "investigated")}
+
+
+@pytest.mark.parametrize(("sentence", "person"), [
+    ("山东省委书记林武陪同考察。", "林武"),  # 陪同 is a verb of the dictionary, though 同 may end a name
+    ("检察长马丽通报了情况。", "马丽"),
+])
+def test_a_name_ends_where_a_verb_begins(read, sentence, person):
+    assert [s.text for s in read(sentence).spans["kg"] if s.label_ == "PER"] == [person]

@@ -106,10 +106,11 @@ def _known_name(name: str) -> bool:
 
 def _starts_a_word(text: str, at: int, lexicon: Lexicon) -> bool:
     """Whether a dictionary word of two or more characters that is not a proper name starts at ``at``
-    (and goes on with no character that ends a name by itself: jieba has 发等 as a word)."""
+    (and goes on with no character that ends a name by itself: jieba has 发等 as a word; a verb of its
+    dictionary does count: 林武|陪同)."""
     word = next_word(text, at)
     return (bool(word) and len(word[0]) >= 2 and not word[1].startswith(lexicon.words("proper_tags"))
-            and word[0][1] not in lexicon.name_stopchars)
+            and (word[0][1] not in lexicon.name_stopchars or posseg.dt.word_tag_tab.get(word[0]) == "v"))
 
 
 def _ends_a_word(text: str, at: int, lexicon: Lexicon) -> bool:
