@@ -233,19 +233,26 @@ def serve(graph: Path, host: str, port: int, timeout: float, store: str, workers
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(0), help="With --focus: how many edges away (either direction).")
 @click.option("--out", "out", default="view.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write.")
-def view(graph: Path, focus: str | None, depth: int, out: Path) -> None:
+@click.option("--identities", "identities", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The CSV of decisions on who is who that the build was given (kg build --identities), if any.")
+def view(graph: Path, focus: str | None, depth: int, out: Path, identities: Path | None) -> None:
     """Write the interactive view of a build, or of one entity's neighbourhood, as one offline HTML file.
 
-    GRAPH is a build folder or its extractions.jsonl; the graph is rebuilt
-    from the extraction records, so the view has every alias and evidence
-    sentence.
+    GRAPH is a build folder or its extractions.jsonl; the graph, who is who
+    and the careers are made again from the extraction records, so the view
+    has every alias, evidence sentence and dated post, and without --focus it
+    is the build's graph.html.
 
     Example: kg view output/ --focus 天元区委政法委 --depth 1 --out zhengfawei.html
     """
     from .view import write_view
 
     try:
-        nodes, edges = write_view(graph, out, focus=focus, depth=depth)
+        decisions = read_decisions(identities) if identities else []
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--identities") from error
+    try:
+        nodes, edges = write_view(graph, out, focus=focus, depth=depth, decisions=decisions)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"wrote {out} ({nodes} nodes, {edges} edges)")

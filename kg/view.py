@@ -29,9 +29,12 @@ from pyvis.network import Network
 from . import record_io
 from .errors import KgError
 from .files import write_text
+from .careers import Spell, spells as careers
 from .graph import KEPT_EVIDENCE, build_graph, evidence_order
+from .identity import Decision, groups_of, resolve_identities
 from .records import Evidence, Extraction
 from .resources import bylines
+from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
 TYPE_NAMES = {"PER": "人物", "ORG": "机构", "PLACE": "地方", "PROGRAMME": "工作", "HONOUR": "荣誉", "ARTICLE": "文章"}
@@ -80,9 +83,15 @@ def read_extractions(path: str | Path) -> list[Extraction]:
     return extractions
 
 
-def load_graph(path: str | Path) -> nx.MultiDiGraph:
-    """The graph of a build, rebuilt from its ``extractions.jsonl``."""
-    return build_graph(read_extractions(path))
+def load_graph(path: str | Path, decisions: Iterable[Decision] = ()) -> nx.MultiDiGraph:
+    """The graph of a build, rebuilt from its ``extractions.jsonl`` as the build made it: persons told apart
+    by ``kg.identity`` (with the build's ``decisions``, if it had any), and the careers' spells in
+    ``graph.graph["spells"]``."""
+    extractions = read_extractions(path)
+    identities = resolve_identities([g for e in extractions for g in groups_of(e)], decisions)
+    graph = build_graph(extractions, identities)
+    graph.graph["spells"] = careers(extractions, identities)
+    return graph
 
 
 # -- focusing on one entity ---------------------------------------------------------------
@@ -113,7 +122,7 @@ def neighbourhood(graph: nx.MultiDiGraph, name: str, *, depth: int = 2) -> tuple
         raise KgError(f"{name!r} names {len(found)} entities; give one of: {', '.join(found)}")
     centre = found[0]
     sub = nx.ego_graph(graph, centre, radius=depth, undirected=True)
-    sub.graph["article_titles"] = _article_titles(graph)
+    sub.graph.update(article_titles=_article_titles(graph), article_dates=article_dates(graph), spells=graph.graph.get("spells", []))
     return sub, centre
 
 
@@ -217,13 +226,17 @@ def _weight(edge: dict) -> int:
     return edge.get("weight", len(edge["evidence"]))
 
 
-def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None) -> dict:
-    """Everything the page needs: vis nodes and edges (made by pyvis), tooltip text, legend, options."""
+def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, spells: list[Spell] | None = None) -> dict:
+    """Everything the page needs: vis nodes and edges (made by pyvis), tooltip text, legend, options, and the
+    dates of nodes and edges and the persons' careers (``kg.view_time``; ``spells`` default to ``graph.graph["spells"]``)."""
     frozen = graph.number_of_nodes() > FREEZE_ABOVE if frozen is None else frozen
+    spells = graph.graph.get("spells", []) if spells is None else spells
     positions = frozen_layout(nx.Graph(graph)) if frozen else {}
     titles = {**graph.graph.get("article_titles", {}), **_article_titles(graph)}
     degree = dict(graph.degree())
     edges = _edges(graph)
+    node_spans, edge_spans = time_spans(graph, edges, spell_index(spells), {**graph.graph.get("article_dates", {}), **article_dates(graph)})
+    career = careers_of(spells, (n for n, d in graph.nodes(data=True) if d["type"] == "PER"))
     net = Network(directed=True)
     info: dict[str, dict] = {}
     incident: dict[str, list[Evidence]] = {node: [] for node in graph}
@@ -250,7 +263,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
             "type": kind, "name": data["label"], "aliases": list(data["aliases"]), "posts": sorted(set(posts[node])),
             "evidence": evidence, "more": more, "degree": degree[node],
             "articles": [titles.get(doc, doc) for doc in data["articles"][:MAX_ARTICLES]] if kind != "ARTICLE" else [],
-            "articleCount": len(data["articles"]),
+            "articleCount": len(data["articles"]), "when": page_spans(node_spans[node]),
+            **({"career": career.get(node, [])} if kind == "PER" else {}),
             **({"date": data.get("date") or "", "newspaper": data.get("newspaper") or "", "doc": data.get("doc") or ""}
                if kind == "ARTICLE" else {}),
         }
@@ -267,7 +281,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
         net.add_edge(source, target, id=edge_id, smooth=smooth, **drawn_label)
         evidence, more = _evidence(data["evidence"], _weight(data), titles)
         edge_info[edge_id] = {"relation": data["relation"], "label": _edge_label(data), "from": graph.nodes[source]["label"],
-                              "to": graph.nodes[target]["label"], "evidence": evidence, "more": more}
+                              "to": graph.nodes[target]["label"], "evidence": evidence, "more": more,
+                              "when": page_spans(edge_spans[number])}
     type_counts = Counter(data["type"] for _, data in graph.nodes(data=True))
     relation_counts = Counter(data["relation"] for _, _, data in edges)
     return {
@@ -313,22 +328,31 @@ def strongest_edges(graph: nx.MultiDiGraph, limit: int) -> list[tuple[str, str, 
     return list(chosen)[:limit]
 
 
-def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, title: str = "govkg graph") -> str:
+def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, title: str = "govkg graph",
+                spells: list[Spell] | None = None) -> str:
     """The whole page as one string: script, style and data inlined.
 
     ``frozen`` forces (True) or forbids (False) the precomputed layout; by
     default graphs above ``FREEZE_ABOVE`` nodes get it. ``focus`` is a node id
-    selected, highlighted and zoomed to when the page opens.
+    selected, highlighted and zoomed to when the page opens. ``spells`` (``kg.careers``; by default
+    ``graph.graph["spells"]``, which ``load_graph`` sets) date the posts and make the persons' timelines.
     """
     if focus is not None and focus not in graph:
         raise KgError(f"focus {focus!r} is not a node of the graph")
     shown = most_connected(graph) if focus is None else graph
-    data = page_data(shown, frozen=frozen, focus=focus)
+    data = page_data(shown, frozen=frozen, focus=focus, spells=spells)
     environment = Environment(autoescape=True, keep_trailing_newline=True)
     template = environment.from_string(resources.files("kg").joinpath("templates/graph.html.j2").read_text(encoding="utf-8"))
     return template.render(vis_js=vis_network_js(), data=_script_json(data), title=title, types=data["types"],
                            relations=data["relations"], nodes=shown.number_of_nodes(), edges=shown.number_of_edges(),
-                           total_nodes=graph.number_of_nodes(), total_edges=graph.number_of_edges())
+                           total_nodes=graph.number_of_nodes(), total_edges=graph.number_of_edges(), extent=_extent(data))
+
+
+def _extent(data: dict) -> tuple[str, str]:
+    """The first and last day of the page's dates, or two empty strings."""
+    days = [day for item in (*data["info"].values(), *data["edgeInfo"].values()) for span in item["when"]
+            for day in ([span] if isinstance(span, str) else span)]
+    return (min(days), max(days)) if days else ("", "")
 
 
 def _script_json(value: object) -> str:
@@ -337,9 +361,10 @@ def _script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def write_view(graph_path: str | Path, out: str | Path, *, focus: str | None = None, depth: int = 2) -> tuple[int, int]:
+def write_view(graph_path: str | Path, out: str | Path, *, focus: str | None = None, depth: int = 2,
+               decisions: Iterable[Decision] = ()) -> tuple[int, int]:
     """Write the view of a build (or of the neighbourhood of ``focus``) to ``out``; returns (nodes, edges)."""
-    graph = load_graph(graph_path)
+    graph = load_graph(graph_path, decisions)
     centre = None
     title = "govkg graph"
     if focus is not None:

@@ -200,6 +200,68 @@ def test_kg_view_writes_the_neighbourhood_page(tmp_path: Path) -> None:
     assert missing.exit_code != 0 and "没有这个名字" in missing.output and not (tmp_path / "x.html").exists()
 
 
+# -- dates and careers -----------------------------------------------------------------------
+
+#: real sentences with dates: 杨帆 seen as deputy in 2019, appointed head on 2021-03-02 (replacing 李刚) and
+#: reported as former head in 2024; two 李明华 in two cities in 2023; 王建国 in an undated article
+DATED = [
+    {"id": "pd-0", "title": "郫都区活动", "date": "2019-04-01", "source": "成都日报", "text": "郫都区公安局副局长杨帆出席活动。"},
+    {"id": "pd-1", "title": "郫都区人大常委会任免", "date": "2021-03-05", "source": "成都日报",
+     "text": "3月2日，郫都区人大常委会会议任命杨帆为郫都区公安局局长，免去李刚的郫都区公安局局长职务。"},
+    {"id": "cd-1", "title": "成都警方通报", "date": "2023-06-01", "source": "成都日报", "text": "成都市公安局局长李明华出席会议并讲话。"},
+    {"id": "fs-1", "title": "佛山警方部署", "date": "2023-07-01", "source": "佛山日报", "text": "佛山市公安局副局长李明华主持会议。"},
+    {"id": "pd-2", "title": "纪律审查", "date": "2024-05-10", "source": "成都日报", "text": "郫都区公安局原局长杨帆接受纪律审查和监察调查。"},
+    {"id": "nd-1", "title": "株洲会议", "source": "株洲日报", "text": "株洲市公安局局长王建国出席会议。"},
+]
+
+
+@pytest.fixture(scope="module")
+def dated_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kg.build import build
+
+    tmp = tmp_path_factory.mktemp("dated")
+    news = tmp / "news.jsonl"
+    news.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in DATED), encoding="utf-8")
+    build([news], tmp / "out", ner=False, cache=False)
+    return tmp / "out"
+
+
+def test_time_spans_read_partial_dates_as_the_days_they_can_mean() -> None:
+    from kg.view_time import first_day, last_day, merged, page_spans
+
+    assert [first_day(d) for d in ("2023", "2023-06", "2023-06-05")] == ["2023-01-01", "2023-06-01", "2023-06-05"]
+    assert [last_day(d) for d in ("2023", "2023-06", "2023-06-05")] == ["2023-12-31", "2023-06-31", "2023-06-05"]
+    assert merged([("2021-01-01", "2021-06-01"), ("2021-03-01", "2021-09-01"), ("2022-01-01", "2022-01-01")]) == [
+        ("2021-01-01", "2021-09-01"), ("2022-01-01", "2022-01-01")]
+    assert page_spans([("2022-01-01", "2022-01-01"), ("2020-01-01", "2020-12-31")]) == [["2020-01-01", "2020-12-31"], "2022-01-01"]
+
+
+def test_posts_are_dated_by_their_spells_and_a_person_carries_the_career(dated_build: Path) -> None:
+    data = page_data(load_graph(dated_build))
+    info, edges = data["info"], data["edgeInfo"].values()
+    assert info["per:杨帆"]["career"] == [["current", "副局长", "郫都区公安局", "", "", "2019-04-01", "2019-04-01"],
+                                          ["former", "局长", "郫都区公安局", "2021-03-02", "2024-05-10", "2021-03-05", "2024-05-10"]]
+    assert info["per:王建国"]["career"] == [["current", "局长", "株洲市公安局", "", "", "", ""]]
+    assert "career" not in info["org:郫都区公安局"]
+    head = {e["label"]: e["when"] for e in edges if e["from"] == "杨帆" and e["relation"] == "POST"}
+    assert head == {"任职 局长": [["2021-03-02", "2024-05-10"]], "任职 副局长": ["2019-04-01"]}  # the spell, not the articles
+    assert [e["when"] for e in edges if e["relation"] == "DISCIPLINE"] == [["2024-05-10"]]  # the article's date
+    assert info["per:杨帆"]["when"] == ["2019-04-01", ["2021-03-02", "2024-05-10"]]  # its articles and its edges
+    assert info["article:nd-1"]["when"] == [] and info["per:王建国"]["when"] == []
+    assert {"李明华@成都市", "李明华@佛山市"} <= {n.partition(":")[2] for n in info}  # told apart, as the build does
+
+
+def test_kg_view_of_a_build_makes_the_same_persons_and_careers_as_the_build(dated_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "view.html"
+    assert CliRunner().invoke(main, ["view", str(dated_build), "--out", str(out)]).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page == (dated_build / "graph.html").read_text(encoding="utf-8")
+    assert 'min="2019-04-01" max="2024-05-10"' in page
+    focus = tmp_path / "focus.html"
+    assert CliRunner().invoke(main, ["view", str(dated_build), "--focus", "杨帆", "--depth", "1", "--out", str(focus)]).exit_code == 0
+    assert '"career":[["current","副局长","郫都区公安局"' in focus.read_text(encoding="utf-8")
+
+
 # -- in the browser ------------------------------------------------------------------------
 
 
@@ -478,3 +540,76 @@ def test_a_large_page_draws_edge_labels_only_for_the_highlighted_neighbourhood()
     data = page_data(big)
     assert data["frozen"] and not any("label" in edge for edge in data["edges"])
     assert {info["label"] for info in data["edgeInfo"].values()} == {"隶属"}
+
+
+def _drawn(browser: Session) -> tuple[set[str], set[tuple[str, str, str]]]:
+    """The ids of the drawn nodes and the (from, to, label) of the drawn edges."""
+    nodes, edges = browser.js("""() => [govkg.network.body.nodeIndices, govkg.network.body.edgeIndices.map((e) =>
+                                 [govkg.edgeInfo[e].from, govkg.edgeInfo[e].to, govkg.edgeInfo[e].label])]""")
+    return set(nodes), {tuple(e) for e in edges}
+
+
+@pytest.mark.slow
+def test_the_date_range_draws_what_its_dates_overlap_and_undated_items_until_hidden(browser: Session, dated_build: Path) -> None:
+    page = dated_build / "graph.html"
+    browser.open(page)
+    everything = _drawn(browser)
+    assert len(everything[0]) == 16 and browser.page.inner_text("#date-extent") == "dated 2019-04-01 – 2024-05-10"
+    browser.page.fill("#date-from", "2022-01-01")
+    browser.page.fill("#date-to", "2022-12-31")
+    undated_nodes = {"article:nd-1", "org:株洲市公安局", "per:王建国"}
+    nodes, edges = _drawn(browser)
+    # 杨帆 was head of 郫都区公安局 from 2021-03-02 to 2024-05-10: the spell overlaps 2022, though no article is of 2022
+    assert nodes == {"per:杨帆", "org:郫都区公安局", *undated_nodes}
+    assert edges == {("杨帆", "郫都区公安局", "任职 局长"), ("王建国", "株洲市公安局", "任职 局长")}
+    assert browser.page.inner_text("#date-shown") == "5 of 16 nodes, 3 of 8 edges drawn"  # the spell's two edges (dated, undated)
+    browser.page.check("#undated")
+    assert _drawn(browser) == ({"per:杨帆", "org:郫都区公安局"}, {("杨帆", "郫都区公安局", "任职 局长")})
+    browser.page.fill("#date-from", "2023-06-01")
+    browser.page.fill("#date-to", "2023-06-30")
+    nodes, edges = _drawn(browser)
+    assert nodes == {"article:cd-1", "org:成都市公安局", "per:李明华@成都市", "per:杨帆", "org:郫都区公安局"}
+    assert edges == {("李明华", "成都市公安局", "任职 局长"), ("杨帆", "郫都区公安局", "任职 局长")}
+    browser.page.fill("#date-from", "")
+    browser.page.fill("#date-to", "2019-12-31")  # one end open
+    assert _drawn(browser)[0] == {"article:pd-0", "per:杨帆", "org:郫都区公安局"}
+    browser.page.click("#all-dates")
+    assert _drawn(browser) == everything and browser.page.inner_text("#date-shown") == ""
+    browser.assert_offline_and_clean(page)
+
+
+@pytest.mark.slow
+def test_searching_a_node_the_dates_hide_shows_everything_again(browser: Session, dated_build: Path) -> None:
+    page = dated_build / "graph.html"
+    browser.open(page)
+    browser.js("govkg.setDates('2023-01-01', '2023-12-31', true)")
+    browser.page.fill("#query", "王建国")
+    browser.page.press("#query", "Enter")
+    assert browser.js("govkg.network.getSelectedNodes()") == ["per:王建国"]
+    assert browser.page.input_value("#date-from") == "" and not browser.page.is_checked("#undated")
+    assert len(_drawn(browser)[0]) == 16
+    browser.assert_offline_and_clean(page)
+
+
+@pytest.mark.slow
+def test_a_persons_card_shows_the_career_in_time_order_on_one_axis(browser: Session, dated_build: Path) -> None:
+    page = dated_build / "graph.html"
+    browser.open(page)
+    browser.page.mouse.click(*browser.node_point("per:杨帆"))
+    browser.page.wait_for_selector("#details:not([hidden]) .career")
+    assert browser.page.inner_text("#details .career .axis").split() == ["2019-04-01", "2024-05-10"]
+    assert [t.strip() for t in browser.page.locator("#details .career .spell").all_inner_texts()] == [
+        "seen 2019-04-01 · current · 副局长 · 郫都区公安局",
+        "2021-03-02 – 2024-05-10 · former · 局长 · 郫都区公安局",
+    ]
+    bars = browser.js("""[...document.querySelectorAll('#details .career .spell')].map((row) => {
+        const r = row.querySelector('svg.bar').getBoundingClientRect(), b = row.querySelectorAll('svg.bar rect')[1].getBoundingClientRect();
+        return [(b.left - r.left) / r.width, (b.right - r.left) / r.width]; })""")
+    assert bars[0][0] == pytest.approx(0, abs=0.01) and bars[0][1] < 0.05  # one day, at the start of the axis
+    assert bars[1][0] == pytest.approx(701 / 1866, abs=0.01) and bars[1][1] == pytest.approx(1, abs=0.01)  # 2021-03-02 to the end
+    browser.js("govkg.select('per:王建国')")
+    assert browser.page.inner_text("#details .career .spell").strip() == "undated · current · 局长 · 株洲市公安局"
+    assert browser.js("document.querySelectorAll('#details .career svg').length") == 0
+    browser.js("govkg.select('org:郫都区公安局')")
+    assert browser.js("document.querySelectorAll('#details .career').length") == 0
+    browser.assert_offline_and_clean(page)
