@@ -262,6 +262,22 @@ def test_kg_view_of_a_build_makes_the_same_persons_and_careers_as_the_build(date
     assert '"career":[["current","副局长","郫都区公安局"' in focus.read_text(encoding="utf-8")
 
 
+def test_kg_view_takes_the_builds_decisions_on_who_is_who(dated_build: Path, tmp_path: Path) -> None:
+    decisions = tmp_path / "identities.csv"
+    decisions.write_text("name,key,decision,other\n李明华,成都市,same,佛山市\n", encoding="utf-8")
+    out = tmp_path / "joined.html"
+    result = CliRunner().invoke(main, ["view", str(dated_build), "--identities", str(decisions), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert '"per:李明华"' in page and "李明华@成都市" not in page
+    assert '"career":[["current","局长","成都市公安局","","","2023-06-01","2023-06-01"],' \
+           '["current","副局长","佛山市公安局","","","2023-07-01","2023-07-01"]]' in page
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,key,decision,other\n李明华,成都市,maybe,佛山市\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["view", str(dated_build), "--identities", str(bad), "--out", str(tmp_path / "x.html")])
+    assert refused.exit_code != 0 and "bad.csv:2" in refused.output
+
+
 # -- in the browser ------------------------------------------------------------------------
 
 
