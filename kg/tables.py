@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ def tables(graph: nx.MultiDiGraph, spells: list[Spell], extractions: Callable[[]
     extractions afresh each time it is called (mentions and evidence stream from them)."""
     nodes = graph.nodes
     return [
-        _persons(graph, spells, identities), _bodies(graph), _places(graph), _posts(spells, graph),
+        _persons(graph, spells, identities), _identity(identities, graph), _bodies(graph), _places(graph), _posts(spells, graph),
         _edges(graph, "AWARD", "awards", ("recipient_id", "recipient", "honour_id", "honour"), ("year",)),
         _edges(graph, "DISCIPLINE", "discipline", ("person_id", "person", "body_id", "body"), ("event", "date")),
         _programmes(graph),
@@ -64,9 +65,35 @@ def _persons(graph: nx.MultiDiGraph, spells: list[Spell], identities: Identities
     for spell in spells:
         posts[spell.person] = posts.get(spell.person, 0) + 1
     rows = [(str(iri(n)), d["label"], "; ".join(identities.keys.get(n, ())), len(d["articles"]), d["mentions"],
-             posts.get(n, 0), " | ".join(identities.reasons.get(n, ())))
+             posts.get(n, 0), _identity_summary(identities.reasons.get(n, [])))
             for n, d in graph.nodes(data=True) if d["type"] == "PER"]
     return Table("persons", ("person_id", "name", "jurisdictions", "articles", "mentions", "posts", "identity"), sorted(rows))
+
+
+def _identity_summary(reasons: list[str]) -> str:
+    """How many articles joined the person for each kind of reason (``identity.csv`` has them one by one)."""
+    kinds = Counter(_reason_kind(reason) for reason in reasons)
+    return "; ".join(f"{kind}: {count}" for kind, count in sorted(kinds.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _reason_kind(reason: str) -> str:
+    """A reason without its article and its particulars: ``d3: shares 成都市公安局`` -> ``shares a body or place``."""
+    text = reason.split(": ", 1)[1] if not reason.startswith("decision") else reason
+    for kind in ("first seen", "shares", "decision"):
+        if text.startswith(kind):
+            return {"shares": "shares a body or place"}.get(kind, kind)
+    return text.split(" (", 1)[0]
+
+
+def _identity(identities: Identities, graph: nx.MultiDiGraph) -> Table:
+    rows = [(str(iri(person)), graph.nodes[person]["label"] if person in graph else "", *_doc_and_reason(reason))
+            for person, reasons in identities.reasons.items() for reason in reasons]
+    return Table("identity", ("person_id", "name", "article", "reason"), sorted(rows))
+
+
+def _doc_and_reason(reason: str) -> tuple[str, str]:
+    doc, _, text = reason.partition(": ")
+    return ("", reason) if reason.startswith("decision") else (doc, text)
 
 
 def _bodies(graph: nx.MultiDiGraph) -> Table:

@@ -86,7 +86,7 @@ def test_the_tables_and_the_sqlite_file_hold_the_rdf_ids_and_counts(careers_buil
     assert len(rows(careers_build, "posts")) == len(memberships)
     with sqlite3.connect(careers_build / "graph.sqlite") as db:
         for table in ("persons", "bodies", "places", "posts", "awards", "programmes", "part_of", "articles", "mentions",
-                      "evidence", "discipline"):
+                      "evidence", "discipline", "identity"):
             [(count,)] = db.execute(f'SELECT count(*) FROM "{table}"')
             assert count == len(rows(careers_build, table)), table
         found = db.execute("SELECT relation, article_id FROM evidence_fts WHERE evidence_fts MATCH '纪律审查'").fetchall()
@@ -108,6 +108,13 @@ def test_a_spell_has_its_interval_and_status_in_rdf(careers_build: Path) -> None
 def test_a_discipline_report_is_an_event_against_the_person(careers_build: Path) -> None:
     [event] = [d for d in rows(careers_build, "discipline") if d["person"] == "杨帆"]
     assert (event["event"], event["articles"]) == ("investigated", "pd-2")
+
+
+def test_why_a_person_is_one_is_counted_in_persons_and_listed_in_identity(careers_build: Path) -> None:
+    [person] = [p for p in rows(careers_build, "persons") if p["name"] == "杨帆"]
+    assert person["identity"] == "first seen: 1; shares a body or place: 1"
+    notes = [(r["article"], r["reason"]) for r in rows(careers_build, "identity") if r["person_id"] == person["person_id"]]
+    assert notes == [("pd-1", "first seen, at 成都市"), ("pd-2", "shares 郫都区公安局")]  # a shared body says most
 
 
 def test_kg_person_prints_each_person_of_a_name(careers_build: Path) -> None:
