@@ -25,6 +25,7 @@ RECORDS = [
     {"id": "pd-3", "date": "2022-01-10", "title": "会议", "source": "成都日报", "text": "郫都区公安局副局长王刚出席会议。"},
     {"id": "pd-4", "date": "2023-02-01", "title": "常务会议", "source": "成都日报", "text": "郫都区委副书记、区长张明主持召开区政府常务会议。"},
     {"id": "pd-5", "title": "走访", "source": "成都日报", "text": "郫都区公安局政委赵强走访辖区企业。"},  # undated
+    {"id": "pd-6", "date": "2025-01-10", "title": "会议", "source": "成都日报", "text": "郫都区公安局副局长孙丽出席会议。"},
     {"id": "cd-1", "date": "2023-06-01", "title": "成都警方通报", "source": "成都日报", "text": "成都市公安局局长李明华出席会议并讲话。"},
     {"id": "fs-1", "date": "2023-07-01", "title": "佛山警方部署", "source": "佛山日报", "text": "佛山市公安局副局长李明华主持会议。"},
 ]
@@ -82,6 +83,7 @@ def test_posts_in_a_city_reach_the_bodies_of_its_districts_and_the_districts_the
     assert ask(store, "posts-in", "person title body status division", place="成都市") == [
         ("李明华@成都市", "局长", "成都市公安局", "current", "成都市"),
         ("张明", "区长", "郫都区", "current", "郫都区"),
+        ("孙丽", "副局长", "郫都区公安局", "current", "郫都区"),
         ("王刚", "副局长", "郫都区公安局", "current", "郫都区"),
         ("李刚", "局长", "郫都区公安局", "removed", "郫都区"),
         ("杨帆", "局长", "郫都区公安局", "former", "郫都区"),
@@ -119,11 +121,13 @@ def test_a_post_appointed_without_a_date_of_its_own_is_dated_by_its_first_articl
 
 def test_co_members_share_a_body_and_overlap_by_their_known_dates(store: Store) -> None:
     assert ask(store, "co-members", "person title body other other_title overlap", name="杨帆") == [
+        ("杨帆", "局长", "郫都区公安局", "孙丽", "副局长", "no"),  # first seen after 杨帆 had left
         ("杨帆", "局长", "郫都区公安局", "李刚", "局长", "no"),  # 杨帆 took the post the day 李刚 left it
-        ("杨帆", "局长", "郫都区公安局", "王刚", "副局长", "yes"),
+        ("杨帆", "局长", "郫都区公安局", "王刚", "副局长", "yes"),  # seen in post while 杨帆 was
         ("杨帆", "局长", "郫都区公安局", "赵强", "政委", "unknown"),  # 赵强's article has no date
     ]
-    assert ask(store, "co-members", "other overlap", name="王刚") == [("李刚", "no"), ("杨帆", "yes"), ("赵强", "unknown")]
+    # seen three years apart, neither known to have left: they may have served together
+    assert ask(store, "co-members", "other overlap", name="王刚") == [("孙丽", "unknown"), ("李刚", "no"), ("杨帆", "yes"), ("赵强", "unknown")]
     assert ask(store, "co-members", "other", name="李明华") == []
 
 
