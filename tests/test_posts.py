@@ -185,3 +185,28 @@ def test_a_discipline_report_gives_each_person_an_event_announced_by_the_discipl
 ])
 def test_a_name_ends_where_a_verb_begins(read, sentence, person):
     assert [s.text for s in read(sentence).spans["kg"] if s.label_ == "PER"] == [person]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a title's implied body is not given after a foreign body or country
+    ("俄罗斯总理米舒斯京会见外宾。国务院有关负责人参加。", set()),
+    ("朝鲜劳动党总书记金正恩出席。党中央致电祝贺。", set()),
+    # a list after one chain: the next person's title does not take the first one's body
+    ("北京市委书记尹力，国务委员谌贻琴出席。", {("尹力", "北京市委", "书记", "current")}),
+    # 国家主席 is a post of the state
+    ("国家主席习近平签署主席令。", {("习近平", "中华人民共和国", "国家主席", "current")}),
+])
+def test_implied_bodies_only_where_nothing_else_is_named(read, sentence, expected):
+    assert posts(read(sentence)) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "按照党中央部署,和李强总理等中央领导同志要求。",  # 和 is a conjunction, not the surname 和
+    "总书记向全党发出号召。党中央",  # 向 is a preposition
+    "总书记高度重视,党中央作出部署。",  # 高度 is a common word
+    "省委常委班子成员参加。",  # 班子 too
+    "他以全票当选,主席再次当选。",
+])
+def test_no_person_is_made_of_a_function_word_or_a_common_word(read, sentence):
+    persons = {s.text for s in read(sentence).spans["kg"] if s.label_ == "PER" and not s._.kg_rule.startswith("ner.")}
+    assert persons <= {"李强"}

@@ -1,7 +1,7 @@
 """``kg_discipline``: discipline events (DISCIPLINE relations: person, event, announcing body, date).
 
 A cue of ``discipline_cues.tsv`` (立案审查调查, 接受纪律审查和监察调查, 开除党籍,
-提起公诉 …) gives an event to every person its sentence names before it
+提起公诉 …) gives an event to every person its sentence names before it, at most ``reach`` characters before
 (``中央纪委国家监委对…胡衡华,…陈文浩…进行了立案审查调查``: each is investigated),
 announced by the last discipline, procuratorial, judicial or police body the
 sentence names before those persons (中央纪委国家监委, not the 中共中央 that
@@ -30,6 +30,7 @@ class DisciplineReader(RuleComponent):
     """Adds a DISCIPLINE relation per person and cue."""
 
     cues: str  #: the file of discipline cues
+    reach: int  #: how far before the cue a person may be named (a boilerplate sentence names leaders far away)
 
     def load(self, lexicon: Lexicon) -> None:
         self.events = {row["cue"]: row["event"] for row in lexicon.tsv(self.cues)}
@@ -43,7 +44,7 @@ class DisciplineReader(RuleComponent):
         for match in self.cue_re.finditer(text):
             start = max(text.rfind(end, 0, match.start()) + 1 for end in SENTENCE_END)
             before = index.within(start, match.start())
-            persons = [s for s in before if s.label_ == "PER"]
+            persons = [s for s in before if s.label_ == "PER" and match.start() - s.end_char <= self.reach]
             if not persons:
                 continue
             body = next((s for s in reversed(before) if s.label_ == "ORG" and s.end_char <= persons[0].start_char
@@ -62,6 +63,6 @@ class DisciplineReader(RuleComponent):
 
 
 @Language.factory("kg_discipline", assigns=["doc._.kg_relations"], requires=["doc.spans"],
-                  default_config={"resources": None, "cues": "discipline_cues.tsv"})
-def make_discipline(nlp: Language, name: str, resources: str | None, cues: str) -> DisciplineReader:
-    return DisciplineReader(nlp, name, resources=resources, cues=cues)
+                  default_config={"resources": None, "cues": "discipline_cues.tsv", "reach": 60})
+def make_discipline(nlp: Language, name: str, resources: str | None, cues: str, reach: int) -> DisciplineReader:
+    return DisciplineReader(nlp, name, resources=resources, cues=cues, reach=reach)

@@ -13,6 +13,7 @@ Which body each title of a chain belongs to is ``kg.pipeline.posts``'s to say.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -22,7 +23,7 @@ from kg.lexicon import Lexicon, alternation
 from .component import RuleComponent
 from .posts import Item, PostReader
 from .spans import add_candidate, text_of
-from .text import person_name_at
+from .text import person_name_at, word_boundary
 
 
 class PersonRecognizer(RuleComponent):
@@ -102,11 +103,12 @@ class PersonRecognizer(RuleComponent):
         for match in self.name_after_title.finditer(text):
             for size in (3, 2):
                 start = match.start() - size
-                if start >= 0 and person_name_at(text, start, self.lexicon) == match.start():
+                if start >= 0 and person_name_at(text, start, self.lexicon) == match.start() and word_boundary(text, start):
                     person = add_candidate(doc, start, match.start(), "PER", text[start:match.start()], "per.name_title")
                     title = self.title_table.get(match.group())
                     if person is not None and title and title.post:
-                        self.reader.add_posts(person, [self.reader.item(title, match.start(), match.end())], "post.name_title")
+                        item = replace(self.reader.item(title, match.start(), match.end()), anchored=True)  # the name anchors it
+                        self.reader.add_posts(person, [item], "post.name_title")
                     break
 
 @Language.factory("kg_persons", assigns=["doc.spans", "doc._.kg_relations"], requires=["doc.spans"],

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 from kg.lexicon import Lexicon, Title
 
 from .spans import SpanRelation, add_candidate, candidates, place_key, relations, sentence_of, text_of
+from .text import noun_before
 
 FORMER = "former"
 #: A body key opening with a bare level's placeholder (⟨区⟩委).
@@ -46,6 +47,7 @@ class Item:
     body: Span | None  #: the organisation written before the title
     place: Span | None  #: the place written before the title, when no organisation is
     borrowed: bool = False  #: the body is named earlier and stands here as a bare 村 or 社区
+    anchored: bool = True  #: nothing name-like is written before it (a title's implied body may apply)
 
 
 @dataclass
@@ -101,7 +103,12 @@ class PostReader:
         elif (unit := self._bare_unit_before(at)) is not None:
             at, body = unit
             return Item(title, at, start, end, former, body, None, borrowed=True)
-        return Item(title, at, start, end, former, body, place)
+        return Item(title, at, start, end, former, body, place, anchored=prefix is not None or not self._han_before(at))
+
+    def _han_before(self, at: int) -> bool:
+        """Whether a noun or a name is written right before ``at`` (俄罗斯|总理, 劳动党|总书记), which
+        a title's implied body (国务院, 党中央) must not be given for."""
+        return noun_before(self.text, at)
 
     def _bare_unit_before(self, at: int) -> tuple[int, Span] | None:
         """A bare 村 or 社区 before ``at`` and the village or community of that kind named last before it
@@ -146,7 +153,7 @@ class PostReader:
         context = Context()
         for item in lead or []:
             self._org_of(item, context)
-        context.former = False
+        context = Context(place=context.place)  # only a place carries over (…书记林武和省长周乃翔)
         added = 0
         for item in chain:
             own = item.body is not None or item.place is not None
@@ -184,7 +191,7 @@ class PostReader:
             return self._place_body(item.place, title.place_org, context)
         if context.body is not None and item.place is None:
             return context.body
-        return self._named(title.default_org)
+        return self._named(title.default_org) if item.anchored else None
 
     def _inner_body(self, item: Item, context: Context) -> Span | None:
         """The body a title names inside it (党组 of 湖北省政府), under the item's or the chain's body."""
@@ -194,7 +201,7 @@ class PostReader:
         if whole is not None and whole.start_char < item.title_start:
             return whole
         if item.body is None and item.place is None and title.default_org:
-            return self._add_org(item.title_start, suffix_end, title.default_org, "org.title_default")
+            return self._add_org(item.title_start, suffix_end, title.default_org, "org.title_default") if item.anchored else None
         parent = item.body if item.body is not None else None
         if parent is None and item.place is not None:
             parent_key, start = place_key(item.place), item.place.start_char

@@ -72,10 +72,12 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
     says so: a word of the dictionary (not a proper name) that starts at the
     second given character is the next word (马丽|通报, 罗斌|出席), unless the
     dictionary knows the whole name as a person's (习近平|复信), and a surname
-    that ends a function word (关|于杨帆) or starts a verb (总书记|强调) starts no name.
+    that ends a function word (关|于杨帆), is one (和|李强), or starts a verb (总书记|强调) or a
+    common word of the dictionary (高度, 班子) starts no name.
     """
     match = lexicon.surname_re.match(text, start)
-    if not match or _ends_a_word(text, start, lexicon) or _predicate_at(text, start, lexicon):
+    if (not match or _ends_a_word(text, start, lexicon) or _predicate_at(text, start, lexicon)
+            or _function_word_at(text, start, lexicon) or _common_word_at(text, start)):
         return start
     end = match.end()
     given = 0
@@ -86,9 +88,52 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
         return start
     if end < len(text) and text[end] in lexicon.chars("anonymous"):
         return start
+    if given == 2 and posseg.dt.word_tag_tab.get(text[end - 2 : end], "")[:1] in lexicon.words("function_pos") + ("d",):
+        return start  # 席|再次: an adverb or a function word is no given name
     if given == 2 and _starts_a_word(text, end - 1, lexicon) and not _known_name(text[start:end]):
         return end - 1
     return end
+
+
+def word_boundary(text: str, at: int, reach: int = 4) -> bool:
+    """Whether jieba's words of the text around ``at`` break there (罗斯 in 俄罗斯总理 does not start a word)."""
+    start = max(0, at - reach)
+    edge = start
+    for word, _ in _cut(text[start : at + reach]):
+        if edge >= at:
+            break
+        edge += len(word)
+    return edge == at
+
+
+def noun_before(text: str, at: int, reach: int = 4) -> bool:
+    """Whether the word jieba ends at ``at`` is a noun or a proper name (朝鲜劳动党|, 俄罗斯|)."""
+    if at == 0 or not "\u4e00" <= text[at - 1] <= "\u9fff":
+        return False
+    words = _cut(text[max(0, at - reach) : at])
+    return bool(words) and words[-1][1][:1] in ("n", "j")
+
+
+def _function_word_at(text: str, at: int, lexicon: Lexicon) -> bool:
+    """Whether the surname character is a function word here (和|李强, 向|全党)."""
+    words = _cut(text[at : at + 3])
+    return bool(words) and len(words[0][0]) == 1 and words[0][1] in lexicon.words("function_pos")
+
+
+#: how often (in jieba's dictionary) a word must occur to count as a common word that is no name
+COMMON_WORD_FREQ = 20
+
+
+def _common_word_at(text: str, at: int) -> bool:
+    """Whether a common word of the dictionary, not a person's name, starts at ``at`` (高度, 班子, 全票);
+    a rare one (陆治) may well be a name."""
+    word = next_word(text, at)
+    return any(_common(candidate) for candidate in {text[at : at + 2], word[0] if word else ""} if len(candidate) >= 2)
+
+
+def _common(word: str) -> bool:
+    tag = posseg.dt.word_tag_tab.get(word, "")
+    return bool(tag) and not tag.startswith("nr") and jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQ
 
 
 def _predicate_at(text: str, at: int, lexicon: Lexicon) -> bool:
