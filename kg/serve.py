@@ -2,7 +2,8 @@
 
 ``make_server(store)`` returns a stdlib ``ThreadingHTTPServer`` bound to the
 loopback address that answers queries at ``/sparql`` and serves an offline
-query page at ``/``; ``serve(store)`` runs it until Ctrl-C.
+query page at ``/`` (YASGUI and its assets, from the package: ``kg.query_page``);
+``serve(store)`` runs it until Ctrl-C.
 
 Queries arrive as ``GET /sparql?query=…`` or ``POST /sparql`` with a form
 (``application/x-www-form-urlencoded``) or a raw ``application/sparql-query``
@@ -35,15 +36,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from html import escape
-from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import KgError
 from .query import QueryError, QueryRefused, Store, negotiate
+from .query_page import POLICY as PAGE_POLICY
+from .query_page import asset, page
 from .query_pool import PoolError, QueryPool
 from .sparql_guard import check_query
-from .sparql_text import PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,6 @@ MAX_DRAIN = 16 * MAX_BODY  #: an oversized body up to this size is read and drop
 ALLOW = "GET, POST, OPTIONS"
 READ_ONLY = "this endpoint is read-only"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-#: the query page may run its own inline script and talk to this server, nothing else, and no page may frame it
-PAGE_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"
 FRAME_POLICY = "frame-ancestors 'none'"
 
 
@@ -85,7 +83,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.store = store
         self.options = options
         self.hosts = allowed_hosts(address[0], options.allow_hosts)
-        self.page = query_page()
+        self.page = page()
         store.graph_names  # noqa: B018 - read now: once threads run, only forked workers touch the store
         self.pool = QueryPool(store, workers=options.workers, timeout=options.timeout,
                               memory_mb=options.memory_mb, max_rows=options.max_rows)
@@ -139,8 +137,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._policy = FRAME_POLICY
         try:
             self._check_host()
-            if urlsplit(self.path).path not in ("/", ENDPOINT):
-                raise _Refusal(HTTPStatus.NOT_FOUND, f"no such path {urlsplit(self.path).path!r}: the endpoint is {ENDPOINT}")
+            path = urlsplit(self.path).path
+            if path not in ("/", ENDPOINT) and asset(path) is None:
+                raise _Refusal(HTTPStatus.NOT_FOUND, f"no such path {path!r}: the endpoint is {ENDPOINT}")
             route()
         except _Refusal as refusal:
             self._send(refusal.status, (refusal.message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
@@ -164,6 +163,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         if parts.path == "/":
             return self._page()
+        if found := asset(parts.path):
+            return self._send(HTTPStatus.OK, *found, {"Cache-Control": "no-cache"})
         params = _parse_form(parts.query)
         if "query" not in params and "update" not in params and _wants_html(self.headers.get("Accept", "")):
             return self._page()
@@ -274,13 +275,6 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         log.info("%s %s", self.address_string(), format % args)
-
-
-def query_page() -> bytes:
-    """The offline query page, naming the prefixes that queries may use undeclared."""
-    page = resources.files("kg").joinpath("templates", "sparql.html").read_text(encoding="utf-8")
-    names = ", ".join(f'<code title="{escape(iri)}">{name}:</code>' for name, iri in PREFIXES.items())
-    return page.replace("__PREFIXES__", names).encode("utf-8")
 
 
 def _parse_form(text: str) -> dict[str, list[str]]:
