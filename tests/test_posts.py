@@ -210,3 +210,8 @@ def test_implied_bodies_only_where_nothing_else_is_named(read, sentence, expecte
 def test_no_person_is_made_of_a_function_word_or_a_common_word(read, sentence):
     persons = {s.text for s in read(sentence).spans["kg"] if s.label_ == "PER" and not s._.kg_rule.startswith("ner.")}
     assert persons <= {"李强"}
+
+
+@pytest.mark.parametrize("sentence", ["农工党中央主席何维出席。", "老挝人民革命党中央总书记通伦会见。", "美国国务院发言人称。"])
+def test_another_party_s_or_country_s_central_body_is_not_china_s(read, sentence):
+    assert not [s for s in read(sentence).spans["kg"] if s._.kg_key in ("党中央", "国务院")]

@@ -26,7 +26,7 @@ from kg.lexicon import Lexicon, OrgHead, alternation
 
 from .component import RuleComponent
 from .spans import add_candidate, candidates, place_key, placeholder, text_of
-from .text import NAME_CHARS, level_prefix, name_run_start, trim_modifier, words_of
+from .text import NOUN_TAGS, PROPER_NOUN_TAGS, level_prefix, name_run_start, noun_before, trim_modifier, words_of
 
 
 ORDINAL = re.compile(r"第[一二三四五六七八九十百0-9]{1,4}$")
@@ -82,8 +82,9 @@ class OrgRecognizer(RuleComponent):
     def _link(self, doc: Doc, head: OrgHead, start: int, end: int, parent: Link | None,
               places: dict[int, Span], full_places: dict[int, Span], last: Link | None) -> Link | None:
         text = text_of(doc)
-        if head.kind == "national":
-            return self._add(doc, start, end, head.canonical, "org.national", None)
+        if head.kind == "national":  # not another country's or party's (美国|国务院, 农工|党中央)
+            foreign = noun_before(text, start, tags=NOUN_TAGS if head.head.startswith("党") else PROPER_NOUN_TAGS)
+            return None if foreign else self._add(doc, start, end, head.canonical, "org.national", None)
         if head.kind == "company":
             return self._company(doc, head, start, end, last)
         if head.kind == "cell":

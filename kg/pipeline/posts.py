@@ -182,7 +182,7 @@ class PostReader:
         elif item.place is not None:
             context.place = item.place
         if title.on_place:
-            return context.place
+            return context.place if context.place is not None or not title.default_org else self._default_place(item)
         if title.org_suffix:
             return self._inner_body(item, context)
         if item.body is not None:
@@ -216,6 +216,13 @@ class PostReader:
         if org is not None and suffix.endswith("委") and not suffix.startswith("党"):
             context.party = context.party or parent
         return org
+
+    def _default_place(self, item: Item) -> Span | None:
+        """The place a head of state's title names (国家主席 -> 中华人民共和国), over the title's own words."""
+        if not item.anchored or not item.title.org_suffix:
+            return None
+        end = item.title_start + len(item.title.org_suffix)
+        return add_candidate(self.doc, item.title_start, end, "PLACE", item.title.default_org, "place.title_default")
 
     def _place_body(self, place: Span, place_org: str, context: Context) -> Span | None:
         """The body a place's title implies (炎陵县副书记 -> 炎陵县委)."""

@@ -106,12 +106,17 @@ def word_boundary(text: str, at: int, reach: int = 4) -> bool:
     return edge == at
 
 
-def noun_before(text: str, at: int, reach: int = 4) -> bool:
-    """Whether the word jieba ends at ``at`` is a noun or a proper name (朝鲜劳动党|, 俄罗斯|)."""
+NOUN_TAGS = ("n", "j", "vn")
+PROPER_NOUN_TAGS = ("ns", "nt", "nz", "nrt")
+
+
+def noun_before(text: str, at: int, reach: int = 4, tags: tuple[str, ...] = NOUN_TAGS) -> bool:
+    """Whether the word jieba ends at ``at`` is a noun, a verbal noun or a proper name (朝鲜劳动党|, 俄罗斯|),
+    or with ``tags=PROPER_NOUN_TAGS`` a proper name only."""
     if at == 0 or not "\u4e00" <= text[at - 1] <= "\u9fff":
         return False
     words = _cut(text[max(0, at - reach) : at])
-    return bool(words) and words[-1][1][:1] in ("n", "j")
+    return bool(words) and words[-1][1].startswith(tags)
 
 
 def _function_word_at(text: str, at: int, lexicon: Lexicon) -> bool:
