@@ -4,7 +4,8 @@ An article's mentions of one name are a *group*, with the bodies of its posts
 and their *keys*: the city-level division each body belongs to (成都市公安局 and
 郫都区公安局 -> 成都市; 湖北省政府 -> 湖北省), or ``中央`` for a national body.
 Groups with current posts at a known place join, in a fixed order, when they
-share a body or a key. A group with only past posts (时任…), with posts on
+share a body or a key (a national post and a province-level one count as one
+key: cadres move between 中央 and the provinces). A group with only past posts (时任…), with posts on
 bodies of no known place, or with no post joins a person it shares a body or
 key with, else the one person of its name, else the one whose keys hold the
 article's own jurisdiction, else one reported ``PROMINENCE`` times as often as
@@ -14,9 +15,10 @@ any other of the name; otherwise it is a person of its own. A decisions file (``
 A name with one person keeps the id ``per:NAME``; the persons of a name with
 several are ``per:NAME@KEY`` (their first key, or ``?`` for the keyless).
 Every join records its reason. Limits: an official who moves to a post in
-another city shares no key with their earlier posts and becomes a second
-person unless a body or a decision links them; two people of one name in one
-city are one person.
+another city or province shares no key with their earlier posts and becomes a
+second person unless a body or a decision links them; two people of one name
+in one city, or one in a national and one in a province-level post, are one
+person.
 """
 
 from __future__ import annotations
@@ -222,13 +224,14 @@ def _attach(clusters: list[_Cluster], group: Group, what: str, otherwise: Callab
 def _join(clusters: list[_Cluster], group: Group, decisions: list[Decision], *, new: bool = True) -> bool:
     """Put ``group`` into every cluster it shares a body or key with (joining them), or (with ``new``)
     a new one; returns whether it was placed."""
-    matching = [c for c in clusters if (c.bodies & group.bodies or set(c.keys) & group.keys) and not _kept_apart(c, group, decisions)]
+    matching = [c for c in clusters if (c.bodies & group.bodies or _shared_keys(set(c.keys), group.keys))
+                and not _kept_apart(c, group, decisions)]
     if not matching:
         if new:
             clusters.append(_Cluster([group], [f"{group.doc}: first seen, at {', '.join(sorted(group.keys)) or 'no known place'}"]))
         return new
     first, *others = matching
-    shared = sorted((first.bodies & group.bodies) or (set(first.keys) & group.keys))
+    shared = sorted((first.bodies & group.bodies) or _shared_keys(set(first.keys), group.keys))
     first.groups.append(group)
     first.reasons.append(f"{group.doc}: shares {', '.join(shared)}")
     for other in others:
@@ -236,6 +239,20 @@ def _join(clusters: list[_Cluster], group: Group, decisions: list[Decision], *, 
         first.reasons += other.reasons
         clusters.remove(other)
     return True
+
+
+def _shared_keys(keys: set[str], others: frozenset[str] | set[str]) -> set[str]:
+    """The keys two sets share; a national post and a province-level one count as shared (a cadre moves
+    between 中央 and a province: 易炼红 of 浙江省委 and of 全国人大)."""
+    shared = keys & others
+    for national, other in ((keys, others), (others, keys)):
+        if NATIONAL in national:
+            shared |= {f"{NATIONAL}/{k}" for k in other if _province(k)}
+    return shared
+
+
+def _province(name: str) -> bool:
+    return any(d.level == "province" and d.name == name for d in divisions().by_name(name))
 
 
 def _kept_apart(cluster: _Cluster, group: Group, decisions: list[Decision]) -> bool:

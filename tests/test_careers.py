@@ -174,3 +174,13 @@ def test_current_posts_in_two_provinces_stay_two_persons_with_readable_ids() -> 
               Group("b", "刘宁", frozenset({"河南省委"}), frozenset({"河南省"}))]
     identities = resolve_identities(groups)
     assert (identities.person("a", "刘宁"), identities.person("b", "刘宁")) == ("per:刘宁@广西壮族自治区", "per:刘宁@河南省")
+
+
+def test_a_national_post_and_a_province_level_one_are_one_cadre_moving() -> None:
+    groups = [Group("a", "易炼红", frozenset({"浙江省委"}), frozenset({"浙江省"})),
+              Group("b", "易炼红", frozenset({"全国人大常委会"}), frozenset({"中央"})),
+              Group("c", "王伟", frozenset({"成都市公安局"}), frozenset({"成都市"})),
+              Group("d", "王伟", frozenset({"国务院"}), frozenset({"中央"}))]
+    identities = resolve_identities(groups)
+    assert identities.person("a", "易炼红") == identities.person("b", "易炼红") == "per:易炼红"
+    assert identities.person("c", "王伟") != identities.person("d", "王伟")  # a city post is no province-level one
