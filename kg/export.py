@@ -63,7 +63,7 @@ def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiD
         "graph.gexf": lambda tmp: write_gexf(graph, tmp, _newest_date(graph)),
         "graph.graphml": lambda tmp: write_graphml(graph, tmp),
         "people.gexf": lambda tmp: write_people_gexf(graph, ties, careers, tmp, _newest_date(graph)),
-        "graph.html": lambda tmp: tmp.write_text(render_html(graph, spells=careers), encoding="utf-8"),
+        "graph.html": lambda tmp: tmp.write_text(render_html(graph, spells=careers, ties=ties), encoding="utf-8"),
         "graph.sqlite": lambda tmp: write_sqlite(researchers, tmp),
         **{f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers},
     }

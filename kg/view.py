@@ -21,7 +21,6 @@ from importlib import resources
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
 import pyvis
 from jinja2 import Environment
 from pyvis.network import Network
@@ -34,6 +33,9 @@ from .graph import KEPT_EVIDENCE, build_graph, evidence_order
 from .identity import Decision, groups_of, resolve_identities
 from .records import Evidence, Extraction
 from .resources import bylines
+from .networks import people_ties
+from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_layout, overview, page_overview, with_ties,
+                            wants_overview)
 from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
@@ -44,7 +46,7 @@ SHAPES = {"PER": "dot", "ORG": "square", "PLACE": "triangle", "PROGRAMME": "diam
 #: the legend's glyph for each shape
 GLYPHS = {"dot": "●", "square": "■", "triangle": "▲", "diamond": "◆", "star": "★", "hexagon": "⬢"}
 RELATIONS = ("POST", "AWARD", "RUNS", "PART_OF", "AUTHOR", "DISCIPLINE")
-RELATION_LABELS = {"POST": "任职", "AWARD": "获评", "RUNS": "开展", "PART_OF": "隶属", "AUTHOR": "撰稿", "DISCIPLINE": "执纪"}
+RELATION_LABELS = {"POST": "任职", "AWARD": "获评", "RUNS": "开展", "PART_OF": "隶属", "AUTHOR": "撰稿", "DISCIPLINE": "执纪", **TIE_LABELS}
 ROLE_LABELS = bylines().labels
 
 #: above this many nodes the layout is computed once in Python and frozen
@@ -86,11 +88,12 @@ def read_extractions(path: str | Path) -> list[Extraction]:
 def load_graph(path: str | Path, decisions: Iterable[Decision] = ()) -> nx.MultiDiGraph:
     """The graph of a build, rebuilt from its ``extractions.jsonl`` as the build made it: persons told apart
     by ``kg.identity`` (with the build's ``decisions``, if it had any), and the careers' spells in
-    ``graph.graph["spells"]``."""
+    ``graph.graph["spells"]``, and the persons' ties (``kg.networks``) in ``graph.graph["ties"]``."""
     extractions = read_extractions(path)
     identities = resolve_identities([g for e in extractions for g in groups_of(e)], decisions)
     graph = build_graph(extractions, identities)
     graph.graph["spells"] = careers(extractions, identities)
+    graph.graph["ties"] = people_ties(extractions, graph.graph["spells"], identities)
     return graph
 
 
@@ -124,72 +127,6 @@ def neighbourhood(graph: nx.MultiDiGraph, name: str, *, depth: int = 2) -> tuple
     sub = nx.ego_graph(graph, centre, radius=depth, undirected=True)
     sub.graph.update(article_titles=_article_titles(graph), article_dates=article_dates(graph), spells=graph.graph.get("spells", []))
     return sub, centre
-
-
-# -- the frozen layout of large graphs ---------------------------------------------------------------
-
-
-def frozen_layout(graph: nx.Graph, *, seed: int = LAYOUT_SEED, iterations: int = 100, scale: float = 70.0) -> dict[str, tuple[int, int]]:
-    """Integer x/y for every node: grid Fruchterman-Reingold with gravity, vectorised with numpy.
-
-    Repulsion acts between nodes closer than twice the ideal edge length,
-    found through a grid of cells that size (Fruchterman and Reingold's own
-    speed-up), so a step costs O(nodes + edges), not O(nodes²); attraction
-    acts along edges; a weak pull towards the centre keeps the components
-    together; the temperature cools linearly. Same graph and seed, same
-    positions.
-    """
-    nodes = sorted(graph)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs = np.array(sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges() if u != v}),
-                     dtype=np.int64).reshape(-1, 2)
-    rng = np.random.default_rng(seed)
-    side = math.sqrt(n)
-    pos = (rng.random((n, 2)) - 0.5) * side
-    reach = 2.0
-    for step in range(iterations):
-        temperature = side / 10 * (1 - step / iterations) + 0.02
-        source, target = _near_pairs(pos, reach)
-        delta = pos[source] - pos[target]
-        dist2 = np.maximum(np.einsum("ij,ij->i", delta, delta), 1e-6)
-        push = 3.0 * delta / dist2[:, None] * (dist2 < reach * reach)[:, None]
-        disp = np.stack([np.bincount(source, push[:, 0], n), np.bincount(source, push[:, 1], n)], axis=1)
-        if len(pairs):
-            delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
-            pull = delta * np.sqrt(np.einsum("ij,ij->i", delta, delta))[:, None]
-            for column in (0, 1):
-                disp[:, column] += np.bincount(pairs[:, 1], pull[:, column], n) - np.bincount(pairs[:, 0], pull[:, column], n)
-        disp -= 0.01 * pos
-        length = np.maximum(np.sqrt(np.einsum("ij,ij->i", disp, disp)), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
-    pos -= pos.mean(axis=0)
-    return {node: (int(round(x * scale)), int(round(y * scale))) for node, (x, y) in zip(nodes, pos)}
-
-
-def _near_pairs(pos: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
-    """Ordered pairs (i, j), i != j, of nodes in the same or neighbouring grid cells."""
-    n = len(pos)
-    keys = np.floor(pos / cell).astype(np.int64)
-    keys -= keys.min(axis=0)
-    width = int(keys[:, 0].max()) + 3
-    ids = (keys[:, 1] + 1) * width + keys[:, 0] + 1
-    order = np.argsort(ids, kind="stable")
-    ordered = ids[order]
-    sources, targets = [], []
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            wanted = ids + dy * width + dx
-            low = np.searchsorted(ordered, wanted, "left")
-            counts = np.searchsorted(ordered, wanted, "right") - low
-            total = int(counts.sum())
-            sources.append(np.repeat(np.arange(n), counts))
-            targets.append(order[np.repeat(low - np.cumsum(counts) + counts, counts) + np.arange(total)])
-    source, target = np.concatenate(sources), np.concatenate(targets)
-    keep = source != target
-    return source[keep], target[keep]
 
 
 # -- page data ---------------------------------------------------------------
@@ -226,12 +163,16 @@ def _weight(edge: dict) -> int:
     return edge.get("weight", len(edge["evidence"]))
 
 
-def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, spells: list[Spell] | None = None) -> dict:
+def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, spells: list[Spell] | None = None,
+              positions: dict[str, tuple[int, int]] | None = None, colours: dict[str, str] | None = None) -> dict:
     """Everything the page needs: vis nodes and edges (made by pyvis), tooltip text, legend, options, and the
-    dates of nodes and edges and the persons' careers (``kg.view_time``; ``spells`` default to ``graph.graph["spells"]``)."""
+    dates of nodes and edges and the persons' careers (``kg.view_time``; ``spells`` default to ``graph.graph["spells"]``).
+    ``positions`` (frozen) and ``colours`` by node, where given, replace the layout and the type's colour."""
     frozen = graph.number_of_nodes() > FREEZE_ABOVE if frozen is None else frozen
+    frozen = frozen or positions is not None
     spells = graph.graph.get("spells", []) if spells is None else spells
-    positions = frozen_layout(nx.Graph(graph)) if frozen else {}
+    positions = positions if positions is not None else frozen_layout(nx.Graph(graph)) if frozen else {}
+    colours = colours or {}
     titles = {**graph.graph.get("article_titles", {}), **_article_titles(graph)}
     degree = dict(graph.degree())
     edges = _edges(graph)
@@ -255,8 +196,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
         label = data["label"]
         if kind == "ARTICLE" and len(label) > ARTICLE_LABEL_CHARS:
             label = label[:ARTICLE_LABEL_CHARS] + "…"
-        extra = {"x": positions[node][0], "y": positions[node][1]} if frozen else {}
-        net.add_node(node, label=label, color=COLOURS[kind], shape=SHAPES[kind],
+        extra = {"x": positions[node][0], "y": positions[node][1]} if node in positions else {}
+        net.add_node(node, label=label, color=colours.get(node, COLOURS[kind]), shape=SHAPES[kind],
                      size=round(8 + 4 * math.sqrt(min(degree[node], 60)), 1), **extra)
         evidence, more = _evidence(incident[node], incident_count[node], titles)
         info[node] = {
@@ -278,7 +219,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
         smooth = {"enabled": True, "type": "curvedCW" if rank % 2 else "curvedCCW", "roundness": 0.15 * ((rank + 1) // 2)} \
             if rank else {"enabled": False}
         drawn_label = {} if frozen else {"label": _edge_label(data)}  # a large page draws only the highlighted ones
-        net.add_edge(source, target, id=edge_id, smooth=smooth, **drawn_label)
+        tie = {"arrows": {"to": {"enabled": False}}, "dashes": True} if data["relation"] in TIE_LABELS else {}
+        net.add_edge(source, target, id=edge_id, smooth=smooth, **drawn_label, **tie)
         evidence, more = _evidence(data["evidence"], _weight(data), titles)
         edge_info[edge_id] = {"relation": data["relation"], "label": _edge_label(data), "from": graph.nodes[source]["label"],
                               "to": graph.nodes[target]["label"], "evidence": evidence, "more": more,
@@ -292,7 +234,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
         "edgeInfo": edge_info,
         "types": [{"type": t, "name": TYPE_NAMES[t], "colour": COLOURS[t], "glyph": GLYPHS[SHAPES[t]], "count": type_counts[t]}
                   for t in TYPES],
-        "relations": [{"relation": r, "name": RELATION_LABELS[r], "count": relation_counts[r]} for r in RELATIONS],
+        "relations": [{"relation": r, "name": RELATION_LABELS[r], "count": relation_counts[r]}
+                      for r in (*RELATIONS, *(t for t in TIE_LABELS if relation_counts[t]))],
         "frozen": frozen,
         "focus": focus or "",
     }
@@ -329,23 +272,49 @@ def strongest_edges(graph: nx.MultiDiGraph, limit: int) -> list[tuple[str, str, 
 
 
 def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, title: str = "govkg graph",
-                spells: list[Spell] | None = None) -> str:
+                spells: list[Spell] | None = None, ties: dict | None = None, overview_page: bool | None = None) -> str:
     """The whole page as one string: script, style and data inlined.
 
     ``frozen`` forces (True) or forbids (False) the precomputed layout; by
     default graphs above ``FREEZE_ABOVE`` nodes get it. ``focus`` is a node id
     selected, highlighted and zoomed to when the page opens. ``spells`` (``kg.careers``; by default
     ``graph.graph["spells"]``, which ``load_graph`` sets) date the posts and make the persons' timelines.
+    ``overview_page`` forces (True) or forbids (False) the overview (``kg.view_overview``) that a page without
+    ``focus`` gets above ``OVERVIEW_ABOVE`` entities; the persons' ``ties`` (``kg.networks.people_ties``; by
+    default ``graph.graph["ties"]``) are edges of the overview.
     """
     if focus is not None and focus not in graph:
         raise KgError(f"focus {focus!r} is not a node of the graph")
+    if overview_page if overview_page is not None else focus is None and wants_overview(graph):
+        return _render_overview(graph, title=title, spells=spells, ties=graph.graph.get("ties", {}) if ties is None else ties)
     shown = most_connected(graph) if focus is None else graph
     data = page_data(shown, frozen=frozen, focus=focus, spells=spells)
+    return _render(data, title, shown, graph)
+
+
+def _render_overview(graph: nx.MultiDiGraph, *, title: str, spells: list[Spell] | None, ties: dict) -> str:
+    tied = with_ties(graph, ties)
+    view = overview(tied, lambda sub: frozen_layout(sub, iterations=60), MAX_EDGES, strongest_edges)
+    colours = dict(_community_colours(view))
+    data = page_data(view.graph, positions=view.positions, colours=colours, spells=spells)
+    data["overview"] = page_overview(view, {n: d["label"] for n, d in view.graph.nodes(data=True)})
+    carried = set(view.reserve) | {n for n, d in view.graph.nodes(data=True) if d["type"] == "ARTICLE"}
+    data["reserveNodes"] = [n for n in data["nodes"] if n["id"] in carried]
+    data["nodes"] = [n for n in data["nodes"] if n["id"] not in carried]
+    return _render(data, title, view.graph, graph)
+
+
+def _community_colours(view: Overview) -> list[tuple[str, str]]:
+    return [(n, PALETTE[number % len(PALETTE)]) for number, members in enumerate(view.communities) for n in members]
+
+
+def _render(data: dict, title: str, shown: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> str:
     environment = Environment(autoescape=True, keep_trailing_newline=True)
     template = environment.from_string(resources.files("kg").joinpath("templates/graph.html.j2").read_text(encoding="utf-8"))
     return template.render(vis_js=vis_network_js(), data=_script_json(data), title=title, types=data["types"],
                            relations=data["relations"], nodes=shown.number_of_nodes(), edges=shown.number_of_edges(),
-                           total_nodes=graph.number_of_nodes(), total_edges=graph.number_of_edges(), extent=_extent(data))
+                           total_nodes=graph.number_of_nodes(), total_edges=graph.number_of_edges(), extent=_extent(data),
+                           overview=data.get("overview"))
 
 
 def _extent(data: dict) -> tuple[str, str]:

@@ -160,7 +160,7 @@ def test_the_frozen_layout_is_deterministic_and_spreads_the_nodes() -> None:
 def test_a_5000_node_graph_renders_in_bounded_time() -> None:
     graph = synthetic_graph(5000)
     started = time.perf_counter()
-    page = render_html(graph)
+    page = render_html(graph, overview_page=False)
     assert time.perf_counter() - started < 60
     assert '"frozen":true' in page
 
@@ -469,7 +469,7 @@ def test_a_focused_page_opens_on_its_entity(browser: Session, tmp_path: Path) ->
 def test_a_5000_node_graph_opens_and_stays_responsive(browser: Session, tmp_path: Path) -> None:
     graph = synthetic_graph(5000)
     page = tmp_path / "large.html"
-    page.write_text(render_html(graph), encoding="utf-8")
+    page.write_text(render_html(graph, overview_page=False), encoding="utf-8")  # the capped page (the overview is tested below)
     started = time.perf_counter()
     browser.open(page, timeout=30_000)
     assert time.perf_counter() - started < 30
@@ -519,7 +519,7 @@ def test_a_graph_above_the_cap_shows_its_most_connected_nodes_and_says_so() -> N
         big.add_edge("org:机构0", f"org:机构{i}", key="PART_OF", relation="PART_OF", evidence=[])
     shown = most_connected(big)
     assert shown.number_of_nodes() == MAX_VIEW_NODES and "org:机构0" in shown
-    assert f"most connected of {MAX_VIEW_NODES + 50} nodes" in render_html(big)
+    assert f"most connected of {MAX_VIEW_NODES + 50} nodes" in render_html(big, overview_page=False)
 
 
 def test_a_graph_with_too_many_edges_keeps_every_nodes_strongest_then_the_heaviest() -> None:
@@ -629,3 +629,79 @@ def test_a_persons_card_shows_the_career_in_time_order_on_one_axis(browser: Sess
     browser.js("govkg.select('org:郫都区公安局')")
     assert browser.js("document.querySelectorAll('#details .career').length") == 0
     browser.assert_offline_and_clean(page)
+
+
+# -- the overview of a large graph ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def overview_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated graph of some 1,100 entities (above ``OVERVIEW_ABOVE``), with its persons' same-sentence ties."""
+    from kg.identity import Identities
+    from kg.networks import people_ties
+
+    extractions = synthetic_extractions(1200)
+    graph = build_graph(extractions)
+    page = tmp_path_factory.mktemp("overview") / "graph.html"
+    page.write_text(render_html(graph, ties=people_ties(extractions, [], Identities())), encoding="utf-8")
+    return page
+
+
+DRAWN = """() => { const n = govkg.network, linked = new Set();
+    govkg.edges.forEach((e) => { linked.add(e.from); linked.add(e.to); });
+    const ids = n.body.nodeIndices.filter((id) => !n.isCluster(id));
+    return { ids, unlinked: ids.filter((id) => !linked.has(id)), clusters: n.body.nodeIndices.filter((id) => n.isCluster(id)) }; }"""
+
+
+@pytest.mark.slow
+def test_a_large_graph_opens_on_labelled_communities_without_isolated_entities(browser: Session, overview_page: Path) -> None:
+    from kg.view_overview import CLUSTER_MIN, OVERVIEW_ABOVE
+
+    browser.open(overview_page)
+    overview = browser.js("govkg.overview")
+    assert overview["drawn"] > OVERVIEW_ABOVE / 2 and overview["isolated"] > 0
+    assert f"{overview['isolated']} isolated entities" in browser.page.inner_text("#counts")
+    drawn = browser.js(DRAWN)
+    assert drawn["unlinked"] == [] and not set(drawn["ids"]) & set(overview["reserve"])  # no isolated entity drawn
+    assert not any(i.startswith("article:") for i in drawn["ids"]) and not browser.page.is_checked('input[data-type="ARTICLE"]')
+    clusters = [c for c in overview["communities"] if c["cluster"]]
+    assert sorted(drawn["clusters"]) == sorted(c["id"] for c in clusters) and clusters
+    names = browser.js("Object.fromEntries(Object.entries(govkg.info).map(([k, v]) => [k, v.name]))")
+    for c in clusters:  # each labelled by its most central names
+        assert len(c["members"]) >= CLUSTER_MIN and c["label"].startswith(" · ".join(names[m] for m in c["members"][:3]))
+    biggest = clusters[0]
+    browser.page.mouse.click(*browser.node_point(biggest["id"]))  # clicking a community opens it
+    assert not browser.js(f"govkg.isCluster('{biggest['id']}')")
+    assert set(biggest["members"]) <= set(browser.js(DRAWN)["ids"])
+    browser.assert_offline_and_clean(overview_page)
+
+
+@pytest.mark.slow
+def test_searching_the_overview_lands_in_a_neighbourhood_or_shows_an_isolated_entity_with_its_article(
+        browser: Session, overview_page: Path) -> None:
+    browser.open(overview_page)
+    overview = browser.js("govkg.overview")
+    closed = [c for c in overview["communities"] if c["cluster"] and any(m.startswith("per:") for m in c["members"])][-1]
+    person = next(m for m in closed["members"] if m.startswith("per:"))
+    browser.page.fill("#query", browser.js(f"govkg.info['{person}'].name"))
+    browser.page.press("#query", "Enter")
+    assert browser.js("govkg.network.getSelectedNodes()") == [person]
+    assert not browser.js(f"govkg.isCluster('{closed['id']}')")  # its community opened
+    neighbours = browser.js(f"govkg.network.getConnectedNodes('{person}')")
+    assert neighbours and set(browser.js("govkg.highlighted()")) == {person, *neighbours}
+    loner = overview["reserve"][0]
+    browser.js(f"govkg.focusNode('{loner}')")
+    assert browser.js("govkg.network.getSelectedNodes()") == [loner]
+    assert {loner, overview["firstArticle"][loner]} <= set(browser.js(DRAWN)["ids"])
+    browser.assert_offline_and_clean(overview_page)
+
+
+@pytest.mark.slow
+def test_the_date_range_changes_what_the_overview_draws(browser: Session, overview_page: Path) -> None:
+    browser.open(overview_page)
+    everything = browser.js("govkg.drawn()")
+    browser.js("govkg.setDates('2021-03-01', '2021-03-31', true)")
+    march = browser.js("govkg.drawn()")
+    assert 0 < march["nodes"] < everything["nodes"]
+    browser.js("govkg.setDates('', '', false)")
+    assert browser.js("govkg.drawn()") == everything

@@ -1,0 +1,247 @@
+"""The overview of a large graph: entities in communities, the isolated ones left out of the picture.
+
+A build of real news has thousands of entities, most of them named once and tied
+to nothing. Above ``OVERVIEW_ABOVE`` entity nodes the page (``kg.view``) opens on
+an overview instead of the most connected nodes:
+
+* the persons' ties of ``kg.networks`` (same sentence, co-membership of a body,
+  陪同) join the graph's relations as typed edges (``TIE_RELATIONS``), so a
+  person named in one sentence with another is not alone;
+* entities with no edge to another entity are *isolated*: left out of the
+  picture, counted in the page header, and kept in the page's data so that a
+  search finds one and draws it with its article;
+* the others fall into communities (networkx's Louvain with a fixed seed, so
+  the same graph gives the same communities), each laid out on its own and
+  packed in rows, biggest first; a community's label is its most central
+  names (highest degree, ties by id), and the page draws each community of
+  ``CLUSTER_MIN`` or more as one node until it is clicked;
+* articles are in the page, hidden until their type is ticked.
+
+It also holds the frozen layout of large graphs (``frozen_layout``), which both
+the overview and the capped page use.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from .records import Evidence
+
+#: above this many entity nodes (articles not counted) the page opens on the overview
+OVERVIEW_ABOVE = 500
+#: the persons' ties of ``kg.networks``, as relations of the overview
+TIE_RELATIONS = {"same_sentence": "SAME_SENTENCE", "co_member": "CO_MEMBER", "accompanied": "ACCOMPANIED"}
+TIE_LABELS = {"SAME_SENTENCE": "同句", "CO_MEMBER": "同单位", "ACCOMPANIED": "陪同"}
+#: communities of this many entities or more are drawn as one node until opened
+CLUSTER_MIN = 3
+#: names in a community's label
+LABEL_NAMES = 3
+#: the most central entities whose names are drawn at any zoom
+CENTRAL_LABELS = 40
+#: most entities drawn, and isolated entities carried for search
+MAX_DRAWN = 5_000
+MAX_RESERVE = 20_000
+#: most edges drawn: fewer than on the capped page, since vis makes each one again for the closed communities
+MAX_EDGES = 5_000
+COMMUNITY_SEED = 7
+PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f",
+           "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+def wants_overview(graph: nx.MultiDiGraph) -> bool:
+    """Whether ``graph`` has more than ``OVERVIEW_ABOVE`` entity nodes."""
+    return sum(1 for _, d in graph.nodes(data=True) if d["type"] != "ARTICLE") > OVERVIEW_ABOVE
+
+
+def with_ties(graph: nx.MultiDiGraph, ties: dict) -> nx.MultiDiGraph:
+    """A copy of ``graph`` with the persons' ``ties`` (``kg.networks.people_ties``) as edges: relation
+    ``TIE_RELATIONS[kind]``, weight the tie's, dated by its articles, the first sentence as evidence, and a
+    co-membership titled by its bodies."""
+    out = graph.copy()
+    for (kind, a, b), tie in sorted(ties.items(), key=lambda item: item[0]):
+        if a not in out or b not in out:
+            continue
+        evidence = [Evidence(tie.evidence[0], tie.evidence[1], tie.evidence[1] + len(tie.evidence[2]), tie.evidence[2], f"tie.{kind}")] \
+            if tie.evidence else []
+        bodies = sorted(tie.bodies)
+        title = "、".join(bodies[:2]) + (f" 等{len(bodies)}个" if len(bodies) > 2 else "")
+        out.add_edge(a, b, key=TIE_RELATIONS[kind], relation=TIE_RELATIONS[kind], evidence=evidence, weight=len(tie.counted),
+                     docs=set(tie.docs), **({"title": title} if title else {}))
+    return out
+
+
+@dataclass
+class Overview:
+    """What the overview draws and carries."""
+
+    graph: nx.MultiDiGraph  # drawn entities, the articles, the reserve; edges among drawn nodes and to articles
+    drawn: list[str]  # entity nodes in the picture
+    reserve: list[str]  # isolated (or beyond ``MAX_DRAWN``) entities, searchable but not drawn
+    communities: list[list[str]]  # most central first; biggest community first
+    central: list[str]  # the entities whose names are always drawn
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    isolated: int = 0
+    left_out: int = 0  # entities neither drawn nor carried
+
+
+def entity_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Entities tied by any edge of ``graph`` (either direction), weighted by the edges' weights."""
+    out = nx.Graph()
+    out.add_nodes_from(n for n, d in graph.nodes(data=True) if d["type"] != "ARTICLE")
+    for a, b, data in graph.edges(data=True):
+        if a != b and a in out and b in out:
+            weight = data.get("weight") or 1
+            out.add_edge(a, b, weight=out[a][b]["weight"] + weight if out.has_edge(a, b) else weight)
+    return out
+
+
+def overview(graph: nx.MultiDiGraph, layout: Callable[[nx.Graph], dict[str, tuple[int, int]]], edge_limit: int,
+             strongest: Callable[[nx.MultiDiGraph, int], list]) -> Overview:
+    """The overview of ``graph`` (with its ties already added): ``layout`` lays out one community, ``strongest``
+    picks at most ``edge_limit`` edges (``kg.view.strongest_edges``)."""
+    entities = entity_graph(graph)
+    degree = dict(entities.degree())
+    tied = sorted((n for n in entities if degree[n]), key=lambda n: (-degree[n], n))
+    drawn, beyond = tied[:MAX_DRAWN], tied[MAX_DRAWN:]
+    loose = sorted((n for n in entities if not degree[n]), key=lambda n: (-len(graph.nodes[n]["articles"]), n))
+    reserve = (beyond + loose)[:MAX_RESERVE]
+    core = entities.subgraph(drawn)
+    found = nx.community.louvain_communities(core, weight="weight", seed=COMMUNITY_SEED) if drawn else []
+    communities = sorted((sorted(c, key=lambda n: (-degree[n], n)) for c in found), key=lambda c: (-len(c), c[0]))
+    articles = [n for n, d in graph.nodes(data=True) if d["type"] == "ARTICLE"]
+    shown = set(drawn) | set(articles)
+    among = graph.subgraph(shown)
+    kept = strongest(among, edge_limit)
+    out = nx.MultiDiGraph()
+    out.add_nodes_from((n, graph.nodes[n]) for n in sorted(shown | set(reserve)))
+    out.add_edges_from((u, v, k, graph.edges[u, v, k]) for u, v, k in kept)
+    for u, v, k, data in graph.edges(keys=True, data=True):  # a carried entity's ties to articles (AUTHOR)
+        if (u in out and v in out) and (u not in shown or v not in shown):
+            out.add_edge(u, v, k, **data)
+    central = sorted(drawn, key=lambda n: (-degree[n], n))[:CENTRAL_LABELS]
+    positions = community_positions(core, communities, layout)
+    positions.update(_article_positions(graph, articles, positions))
+    return Overview(out, drawn, reserve, communities, central, positions, isolated=len(loose),
+                    left_out=len(beyond) + len(loose) - len(reserve))
+
+
+def community_positions(core: nx.Graph, communities: list[list[str]],
+                        layout: Callable[[nx.Graph], dict[str, tuple[int, int]]]) -> dict[str, tuple[int, int]]:
+    """Each community laid out on its own in a disc of radius growing with the square root of its size, the
+    discs packed in rows (a row as wide as the square root of their total area), biggest first."""
+    radii = [60 + 45 * math.sqrt(len(c)) for c in communities]
+    width = math.sqrt(sum((2 * r) ** 2 for r in radii)) * 1.2
+    positions: dict[str, tuple[int, int]] = {}
+    x = y = row = 0.0
+    for members, radius in zip(communities, radii):
+        if x and x + 2 * radius > width:
+            x, y, row = 0.0, y + row, 0.0
+        centre = (x + radius, y + radius)
+        x, row = x + 2 * radius, max(row, 2 * radius)
+        local = layout(core.subgraph(members)) if len(members) > 2 else {}
+        points = np.array([local.get(n, (i * 2 - 1, 0)) for i, n in enumerate(members)], dtype=float)
+        points -= points.mean(axis=0)
+        reach = max(float(np.sqrt((points ** 2).sum(axis=1)).max()), 1e-9)
+        points *= (radius - 30) / reach if len(members) > 1 else 0
+        positions.update({n: (int(round(centre[0] + px)), int(round(centre[1] + py))) for n, (px, py) in zip(members, points)})
+    return positions
+
+
+def _article_positions(graph: nx.MultiDiGraph, articles: list[str], placed: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """An article beside its first drawn entity, else in rows below the communities."""
+    near: dict[str, tuple[int, int]] = {}
+    for node, data in graph.nodes(data=True):
+        if node in placed:
+            for doc in data["articles"][:1]:
+                near.setdefault(f"article:{doc}", placed[node])
+    bottom = max((y for _, y in placed.values()), default=0) + 300
+    out = {}
+    for number, article in enumerate(sorted(articles)):
+        x, y = near.get(article, (60 * (number % 100), bottom + 60 * (number // 100)))
+        out[article] = (x + 25 + number % 7 * 9, y + 25 + number % 5 * 9) if article in near else (x, y)
+    return out
+
+
+def page_overview(view: Overview, labels: dict[str, str]) -> dict:
+    """The page's ``overview`` data: communities (id, label, colour, members), central names, the reserve and
+    each carried entity's first article, and the counts of the header."""
+    groups = []
+    for number, members in enumerate(view.communities):
+        names = [labels[n] for n in members[:LABEL_NAMES]]
+        groups.append({"id": f"community:{number}", "label": " · ".join(names) + (f" (+{len(members) - len(names)})" if len(members) > len(names) else ""),
+                       "colour": PALETTE[number % len(PALETTE)], "members": members, "cluster": len(members) >= CLUSTER_MIN})
+    first_article = {n: f"article:{view.graph.nodes[n]['articles'][0]}" for n in view.reserve
+                     if view.graph.nodes[n]["articles"] and f"article:{view.graph.nodes[n]['articles'][0]}" in view.graph}
+    return {"communities": groups, "central": view.central, "reserve": view.reserve, "firstArticle": first_article,
+            "drawn": len(view.drawn), "isolated": view.isolated, "leftOut": view.left_out}
+
+
+# -- the frozen layout of large graphs ---------------------------------------------------------------
+
+
+def frozen_layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 100, scale: float = 70.0) -> dict[str, tuple[int, int]]:
+    """Integer x/y for every node: grid Fruchterman-Reingold with gravity, vectorised with numpy.
+
+    Repulsion acts between nodes closer than twice the ideal edge length,
+    found through a grid of cells that size (Fruchterman and Reingold's own
+    speed-up), so a step costs O(nodes + edges), not O(nodes²); attraction
+    acts along edges; a weak pull towards the centre keeps the components
+    together; the temperature cools linearly. Same graph and seed, same
+    positions.
+    """
+    nodes = sorted(graph)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = np.array(sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges() if u != v}),
+                     dtype=np.int64).reshape(-1, 2)
+    rng = np.random.default_rng(seed)
+    side = math.sqrt(n)
+    pos = (rng.random((n, 2)) - 0.5) * side
+    reach = 2.0
+    for step in range(iterations):
+        temperature = side / 10 * (1 - step / iterations) + 0.02
+        source, target = _near_pairs(pos, reach)
+        delta = pos[source] - pos[target]
+        dist2 = np.maximum(np.einsum("ij,ij->i", delta, delta), 1e-6)
+        push = 3.0 * delta / dist2[:, None] * (dist2 < reach * reach)[:, None]
+        disp = np.stack([np.bincount(source, push[:, 0], n), np.bincount(source, push[:, 1], n)], axis=1)
+        if len(pairs):
+            delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+            pull = delta * np.sqrt(np.einsum("ij,ij->i", delta, delta))[:, None]
+            for column in (0, 1):
+                disp[:, column] += np.bincount(pairs[:, 1], pull[:, column], n) - np.bincount(pairs[:, 0], pull[:, column], n)
+        disp -= 0.01 * pos
+        length = np.maximum(np.sqrt(np.einsum("ij,ij->i", disp, disp)), 1e-9)
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+    pos -= pos.mean(axis=0)
+    return {node: (int(round(x * scale)), int(round(y * scale))) for node, (x, y) in zip(nodes, pos)}
+
+
+def _near_pairs(pos: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ordered pairs (i, j), i != j, of nodes in the same or neighbouring grid cells."""
+    n = len(pos)
+    keys = np.floor(pos / cell).astype(np.int64)
+    keys -= keys.min(axis=0)
+    width = int(keys[:, 0].max()) + 3
+    ids = (keys[:, 1] + 1) * width + keys[:, 0] + 1
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    sources, targets = [], []
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            wanted = ids + dy * width + dx
+            low = np.searchsorted(ordered, wanted, "left")
+            counts = np.searchsorted(ordered, wanted, "right") - low
+            total = int(counts.sum())
+            sources.append(np.repeat(np.arange(n), counts))
+            targets.append(order[np.repeat(low - np.cumsum(counts) + counts, counts) + np.arange(total)])
+    source, target = np.concatenate(sources), np.concatenate(targets)
+    keep = source != target
+    return source[keep], target[keep]
