@@ -14,7 +14,9 @@ SEEDS = ROOT / "seeds"
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+    """Every output file by its path in the folder (tables/ too), but SQLite's pages, whose rows are the tables'."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).parts[0].startswith(".") and p.suffix != ".sqlite"}
 
 
 @pytest.fixture(scope="module")

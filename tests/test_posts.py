@@ -215,3 +215,14 @@ def test_no_person_is_made_of_a_function_word_or_a_common_word(read, sentence):
 @pytest.mark.parametrize("sentence", ["农工党中央主席何维出席。", "老挝人民革命党中央总书记通伦会见。", "美国国务院发言人称。"])
 def test_another_party_s_or_country_s_central_body_is_not_china_s(read, sentence):
     assert not [s for s in read(sentence).spans["kg"] if s._.kg_key in ("党中央", "国务院")]
+
+
+def test_a_name_before_an_election_cue_starts_a_word():
+    """习近平全票当选国家主席 has no person 平全票."""
+    found = {r.get("person") for r in extract("习近平全票当选国家主席。\n").relations if r.type == "POST"}
+    assert "平全票" not in found
+
+
+def test_the_one_who_orders_accountability_is_not_punished():
+    text = "李强作出批示，要求查明原因，依法依规严肃问责。\n"
+    assert not [r for r in extract(text).relations if r.type == "DISCIPLINE"]

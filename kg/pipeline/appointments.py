@@ -28,7 +28,7 @@ from kg.lexicon import Lexicon, alternation
 from .component import RuleComponent
 from .posts import Item, PostReader
 from .spans import add_candidate, text_of
-from .text import CLAUSE_ENDS, SENTENCE_END, person_name_at
+from .text import CLAUSE_ENDS, SENTENCE_END, person_name_at, word_boundary
 
 PERSON_POST = "person_post"
 
@@ -95,8 +95,9 @@ class AppointmentReader(RuleComponent):
         return None
 
     def _name_ending_at(self, text: str, end: int) -> int | None:
-        return next((end - size for size in (3, 2, 4)
-                     if end - size >= 0 and person_name_at(text, end - size, self.lexicon) == end), None)
+        """Where a name ending at ``end`` starts; it must start a word (not 平全票 of 习近平全票当选)."""
+        return next((end - size for size in (3, 2, 4) if end - size >= 0
+                     and person_name_at(text, end - size, self.lexicon) == end and word_boundary(text, end - size)), None)
 
     def _post_chain(self, reader: PostReader, text: str, start: int) -> list[Item]:
         """The title chain from ``start`` to the end of the post phrase; empty when it does not end in a title."""
