@@ -16,8 +16,9 @@ import io
 import json
 import re
 import threading
+import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -181,6 +182,15 @@ class Browser:
             self.blocked.append(url)
             route.abort()
 
+    def settled_column(self, name: str, done: Callable[[list[str]], bool], seconds: float = 5.0) -> list[str]:
+        """The column once ``done`` holds for it (a click re-sorts the table a moment later), or as it is then."""
+        deadline = time.monotonic() + seconds
+        values = self.column(name)
+        while not done(values) and time.monotonic() < deadline:
+            self.page.wait_for_timeout(50)
+            values = self.column(name)
+        return values
+
     def column(self, name: str) -> list[str]:
         return self.page.evaluate("""(name) => {
             const table = document.querySelector(".tabPanel.active .yasr table.dataTable");
@@ -240,9 +250,9 @@ def test_a_named_query_runs_sorts_and_downloads_offline(browser: Browser, origin
     assert "钟平熊" in people
 
     page.click(".tabPanel.active .yasr table.dataTable thead th:has-text('articles')")
-    ascending = browser.column("articles")
+    ascending = browser.settled_column("articles", lambda values: values == sorted(values))
     page.click(".tabPanel.active .yasr table.dataTable thead th:has-text('articles')")
-    descending = browser.column("articles")
+    descending = browser.settled_column("articles", lambda values: values == sorted(values, reverse=True) and values != ascending)
     assert ascending == sorted(ascending) and descending == sorted(ascending, reverse=True) and ascending != descending
 
     with page.expect_download() as download:
