@@ -226,3 +226,8 @@ def test_a_name_before_an_election_cue_starts_a_word():
 def test_the_one_who_orders_accountability_is_not_punished():
     text = "李强作出批示，要求查明原因，依法依规严肃问责。\n"
     assert not [r for r in extract(text).relations if r.type == "DISCIPLINE"]
+
+
+@pytest.mark.parametrize(("text", "name"), [("村民们说，王书茂带头。", "王书茂"), ("社区书记孟二梅说。", "孟二梅")])
+def test_a_name_jieba_knows_keeps_a_character_that_usually_ends_one(read, text, name):
+    assert name in {s.text for s in read(text).spans["kg"] if s.label_ == "PER"}

@@ -84,6 +84,10 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
     while end < len(text) and given < 2 and "\u4e00" <= text[end] <= "\u9fff" and text[end] not in lexicon.name_stopchars:
         end += 1
         given += 1
+    if given == 0 and end < len(text) and text[end] in lexicon.name_stopchars and not lexicon.address_forms.match(text, end):
+        through = _jieba_name_end(text, start, match.end())
+        if through == end + 2:  # 王书茂, 孟二梅: jieba reads the stop character as the first given one
+            given, end = 2, through
     if given == 0 or end - start > 4:
         return start
     if end < len(text) and text[end] in lexicon.chars("anonymous"):
@@ -139,6 +143,14 @@ def _common_word_at(text: str, at: int) -> bool:
 def _common(word: str) -> bool:
     tag = posseg.dt.word_tag_tab.get(word, "")
     return bool(tag) and not tag.startswith("nr") and jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQ
+
+
+def _jieba_name_end(text: str, start: int, surname_end: int) -> int:
+    """Where a person's name jieba reads at ``start`` ends (one or two given characters), else ``start``."""
+    word = next_word(text, start)
+    fits = bool(word) and word[1].startswith("nr") and 1 <= start + len(word[0]) - surname_end <= 2 \
+        and all("\u4e00" <= char <= "\u9fff" for char in word[0])
+    return start + len(word[0]) if fits else start
 
 
 def _predicate_at(text: str, at: int, lexicon: Lexicon) -> bool:
