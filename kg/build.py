@@ -97,13 +97,14 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
           cache: bool = True, max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local",
           scheduler: str | None = None, ner: bool = True, decisions: Iterable[Decision] = (),
-          meta: str | Path | None = None) -> BuildReport:
+          meta: str | Path | None = None, on_article: Callable[[BuildReport], None] = lambda r: None) -> BuildReport:
     """Build the knowledge graph of ``inputs`` into the folder ``out``.
 
     Extractions are cached per article in ``out/.kg-cache`` unless ``cache``
     is False; ``ner=False`` leaves the NER model out (the rules alone, many
     times faster); ``decisions`` correct who is who (``kg.identity``); ``meta``
-    is a CSV correcting the articles' dates and sources (``kg.corpus.meta``).
+    is a CSV correcting the articles' dates and sources (``kg.corpus.meta``);
+    ``on_article`` hears the report after each article (a progress bar).
     Nothing is written when no article could be read.
     """
     report = BuildReport()
@@ -123,11 +124,12 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         outcomes = extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
                                     jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner,
                                     meta=meta)
-        _write(folder, outcomes, report, list(decisions))
+        _write(folder, outcomes, report, list(decisions), on_article)
     return report
 
 
-def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport, decisions: list[Decision]) -> None:
+def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport, decisions: list[Decision],
+           on_article: Callable[[BuildReport], None] = lambda r: None) -> None:
     """Stream the outcomes into ``folder``'s staging folder and, when any article was read, swap the outputs in.
 
     The graph is made in a second pass over ``extractions.jsonl``, once the
@@ -142,6 +144,7 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
             named.append(outcome.nquads)
             groups += groups_of(outcome.extraction)
             report.articles += 1
+            on_article(report)
     except BaseException:
         lines.discard()
         named.discard()

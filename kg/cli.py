@@ -12,6 +12,7 @@ import click
 from .build import MAX_BYTES
 from .parallel import EXECUTORS, default_jobs
 from .person import careers, format_careers
+from .progress import ProgressBar, estimate_articles
 from .build import build as build_graph_files
 from .errors import KgError
 from .identity import read_decisions
@@ -59,12 +60,13 @@ def _workers(jobs: int | None, executor: str, scheduler: str | None) -> int:
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, with --executor dask (tcp://host:8786).")
 @click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.option("--no-ner", is_flag=True, help="Rules only, without the trained NER model (much faster, fewer persons found).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors (no progress bar, no summary).")
 @click.option("--identities", "identities", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A CSV of decisions on who is who (name,key,decision,other; decision same or different).")
 @click.option("--meta", "meta", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A CSV of file or id, date, source: dates that override the articles' own, sources for those naming none.")
 def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, strict: bool, jobs: int | None,
-          executor: str, scheduler: str | None, timings: bool, no_ner: bool, identities: Path | None,
+          executor: str, scheduler: str | None, timings: bool, no_ner: bool, quiet: bool, identities: Path | None,
           meta: Path | None) -> None:
     """Extract entities and relations from articles and build the graph.
 
@@ -83,10 +85,11 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
         decisions = read_decisions(identities) if identities else []
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--identities") from error
+    bar = ProgressBar(estimate_articles(inputs)) if not quiet and sys.stderr.isatty() else None
     try:
         report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes,
                                    jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner, decisions=decisions,
-                                   meta=meta)
+                                   meta=meta, on_article=bar or (lambda r: None))
     except KgError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:  # a read-only or full disk: the previous outputs are left as they were
@@ -94,11 +97,13 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
     except KeyboardInterrupt:
         click.echo("interrupted: the output folder holds the previous set of files", err=True)
         sys.exit(130)
+    finally:
+        if bar is not None:
+            bar.close()
     skipped = len(report.problems)
-    click.echo(f"read {report.articles} article(s) ({report.cached} from cache), skipped {skipped}; "
-               f"{report.entities} entities, {report.relations} relations")
-    for path in report.outputs:
-        click.echo(f"wrote {path}")
+    if not quiet:
+        click.echo(f"read {report.articles} article(s) ({report.cached} from cache), skipped {skipped}; "
+                   f"{report.entities} entities, {report.relations} relations; wrote {len(report.outputs)} files into {out}")
     if timings:
         for stage, seconds in report.seconds.items():
             click.echo(f"{stage:>26}: {seconds:8.2f} s")
