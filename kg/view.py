@@ -37,6 +37,7 @@ from .networks import people_ties
 from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_layout, overview, page_overview, with_ties,
                             wants_overview)
 from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
+from .view_focus import focus_panel_html
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
 TYPE_NAMES = {"PER": "人物", "ORG": "机构", "PLACE": "地方", "PROGRAMME": "工作", "HONOUR": "荣誉", "ARTICLE": "文章"}
@@ -289,7 +290,7 @@ def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: st
         return _render_overview(graph, title=title, spells=spells, ties=graph.graph.get("ties", {}) if ties is None else ties)
     shown = most_connected(graph) if focus is None else graph
     data = page_data(shown, frozen=frozen, focus=focus, spells=spells)
-    return _render(data, title, shown, graph)
+    return _render(data, title, shown, graph, focus_panel_html(graph, focus, spells))
 
 
 def _render_overview(graph: nx.MultiDiGraph, *, title: str, spells: list[Spell] | None, ties: dict) -> str:
@@ -308,13 +309,13 @@ def _community_colours(view: Overview) -> list[tuple[str, str]]:
     return [(n, PALETTE[number % len(PALETTE)]) for number, members in enumerate(view.communities) for n in members]
 
 
-def _render(data: dict, title: str, shown: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> str:
+def _render(data: dict, title: str, shown: nx.MultiDiGraph, graph: nx.MultiDiGraph, focus_panel: str = "") -> str:
     environment = Environment(autoescape=True, keep_trailing_newline=True)
     template = environment.from_string(resources.files("kg").joinpath("templates/graph.html.j2").read_text(encoding="utf-8"))
     return template.render(vis_js=vis_network_js(), data=_script_json(data), title=title, types=data["types"],
                            relations=data["relations"], nodes=shown.number_of_nodes(), edges=shown.number_of_edges(),
                            total_nodes=graph.number_of_nodes(), total_edges=graph.number_of_edges(), extent=_extent(data),
-                           overview=data.get("overview"))
+                           overview=data.get("overview"), focus_panel=focus_panel)
 
 
 def _extent(data: dict) -> tuple[str, str]:
