@@ -299,10 +299,39 @@ def _render_overview(graph: nx.MultiDiGraph, *, title: str, spells: list[Spell] 
     colours = dict(_community_colours(view))
     data = page_data(view.graph, positions=view.positions, colours=colours, spells=spells)
     data["overview"] = page_overview(view, {n: d["label"] for n, d in view.graph.nodes(data=True)})
-    carried = set(view.reserve) | {n for n, d in view.graph.nodes(data=True) if d["type"] == "ARTICLE"}
+    closed = [c for c in data["overview"]["communities"] if c["cluster"]]
+    # carried, not drawn until needed: the reserve, the articles and the members of each closed community (drawn
+    # as one precomputed node, so the browser creates a few hundred nodes and clusters none)
+    carried = set(view.reserve) | {n for n, d in view.graph.nodes(data=True) if d["type"] == "ARTICLE"} | \
+        {m for c in closed for m in c["members"]}
     data["reserveNodes"] = [n for n in data["nodes"] if n["id"] in carried]
-    data["nodes"] = [n for n in data["nodes"] if n["id"] not in carried]
+    data["nodes"] = [n for n in data["nodes"] if n["id"] not in carried] + [_community_node(c, view.positions) for c in closed]
+    data["strings"] = _share_strings(data)
     return _render(data, title, view.graph, graph)
+
+
+def _share_strings(data: dict) -> list[str]:
+    """Put each evidence sentence and article title of ``data``'s cards once in a table and refer to it by number:
+    a sentence is on its edge and on both its nodes, a title on every entity of the article (measured in
+    docs/view.md: the page is read and parsed in proportion to its size)."""
+    table: dict[str, int] = {}
+
+    def number(text: str) -> int:
+        return table.setdefault(text, len(table))
+
+    for item in (*data["info"].values(), *data["edgeInfo"].values()):
+        item["evidence"] = [[number(sentence), number(article)] for sentence, article in item["evidence"]]
+        if "articles" in item:
+            item["articles"] = [number(title) for title in item["articles"]]
+    return list(table)
+
+
+def _community_node(community: dict, positions: dict[str, tuple[int, int]]) -> dict:
+    """A closed community's node: at its members' centre, sized by their number."""
+    xs, ys = zip(*(positions[m] for m in community["members"]))
+    return {"id": community["id"], "shape": "dot", "size": round(min(25 + 20 * math.sqrt(len(xs)), 420)),
+            "color": {"background": community["colour"], "border": "#ffffff"}, "borderWidth": 2, "opacity": 0.75,
+            "x": round(sum(xs) / len(xs)), "y": round(sum(ys) / len(ys))}
 
 
 def _community_colours(view: Overview) -> list[tuple[str, str]]:

@@ -649,8 +649,8 @@ def overview_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 DRAWN = """() => { const n = govkg.network, linked = new Set();
     govkg.edges.forEach((e) => { linked.add(e.from); linked.add(e.to); });
-    const ids = n.body.nodeIndices.filter((id) => !n.isCluster(id));
-    return { ids, unlinked: ids.filter((id) => !linked.has(id)), clusters: n.body.nodeIndices.filter((id) => n.isCluster(id)) }; }"""
+    const ids = n.body.nodeIndices.filter((id) => !govkg.isCluster(id));
+    return { ids, unlinked: ids.filter((id) => !linked.has(id)), clusters: n.body.nodeIndices.filter((id) => govkg.isCluster(id)) }; }"""
 
 
 @pytest.mark.slow
