@@ -12,6 +12,7 @@ with the same reason, so a test cannot stop running unnoticed.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from spacy.tokens import Doc
 from kg.build import build
 from kg.corpus import read_text_file
 from kg.extract import reading_from_doc
-from kg.normalize import TextMap, assemble
+from kg.normalize import TextMap, assemble, normalize
 from kg.pipeline import shared_nlp
 from kg.records import Article, Extraction, Reading
 from kg.resolve import resolve
@@ -143,6 +144,33 @@ class SeedRun:
 def nlp() -> Language:
     """The cached govkg pipeline (``kg.pipeline.shared_nlp``)."""
     return shared_nlp()
+
+
+@pytest.fixture(scope="module")
+def read(nlp: Language) -> Callable[[str], Doc]:
+    """``read(text)``: the pipeline's Doc of a sentence, normalised as the build does (each text read once)."""
+    cache: dict[str, Doc] = {}
+
+    def read(text: str) -> Doc:
+        if text not in cache:
+            cache[text] = nlp(normalize(text))
+        return cache[text]
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def news_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``news_build(records)``: a build, with the rules alone, of JSONL records ({"id", "date", "title",
+    "source", "text"}) written to a ``news.jsonl`` of their own; returns the output folder."""
+    def make(records: list[dict], name: str = "news") -> Path:
+        folder = tmp_path_factory.mktemp(name)
+        news = folder / "news.jsonl"
+        news.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        build([news], folder / "out", ner=False, cache=False)
+        return folder / "out"
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,11 @@ Each runs on both stores against a small build of articles with real sentences a
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build
 from kg.cli import main
 from kg.query import STORES, Store, resolve_query
 from kg.sparql_text import PREFIXES
@@ -44,12 +42,8 @@ UNDATED = """
 
 
 @pytest.fixture(scope="module")
-def graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("career-queries")
-    news = tmp / "news.jsonl"
-    news.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), encoding="utf-8")
-    build([news], tmp / "out", ner=False, cache=False)
-    return tmp / "out" / "graph.ttl"
+def graph(news_build) -> Path:
+    return news_build(RECORDS, "career-queries") / "graph.ttl"
 
 
 @pytest.fixture(scope="module", params=STORES)

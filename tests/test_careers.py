@@ -7,7 +7,6 @@ Articles are small JSONL records with real sentences and dates, built with ``kg.
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
 from pathlib import Path
 
@@ -15,18 +14,11 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from kg.build import build
 from kg.cli import main
 from kg.identity import Decision, Group, read_decisions, resolve_identities
 
 ORG = "http://www.w3.org/ns/org#"
 GOVKG = "https://w3id.org/govkg/ontology#"
-
-
-def corpus(tmp_path: Path, records: list[dict]) -> Path:
-    path = tmp_path / "news.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 def rows(out: Path, table: str) -> list[dict[str, str]]:
@@ -35,8 +27,7 @@ def rows(out: Path, table: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def careers_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("careers")
+def careers_build(news_build) -> Path:
     records = [
         {"id": "cd-1", "title": "成都警方通报", "date": "2023-06-01", "source": "成都日报",
          "text": "成都市公安局局长李明华出席会议并讲话。"},
@@ -47,9 +38,7 @@ def careers_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {"id": "pd-2", "title": "纪律审查", "date": "2024-05-10", "source": "成都日报",
          "text": "郫都区公安局原局长杨帆接受纪律审查和监察调查。"},
     ]
-    out = tmp / "out"
-    build([corpus(tmp, records)], out, ner=False, cache=False)
-    return out
+    return news_build(records, "careers")
 
 
 def test_two_people_of_one_name_in_different_cities_are_two_persons(careers_build: Path) -> None:

@@ -10,19 +10,6 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from kg.normalize import normalize
-
-
-@pytest.fixture(scope="module")
-def read(nlp):
-    cache: dict[str, Doc] = {}
-
-    def read(text: str) -> Doc:
-        if text not in cache:
-            cache[text] = nlp(normalize(text))
-        return cache[text]
-
-    return read
 
 
 def names(doc: Doc, label: str) -> list[str]:

@@ -6,13 +6,11 @@ Articles are small JSONL records with real sentences and dates, built with ``kg.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from kg.build import build
 from kg.networks import accompanied
 
 RECORDS = [
@@ -27,16 +25,9 @@ RECORDS = [
 ]
 
 
-def make(tmp: Path) -> Path:
-    path = tmp / "news.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), encoding="utf-8")
-    build([path], tmp / "out", ner=False, cache=False)
-    return tmp / "out"
-
-
 @pytest.fixture(scope="module")
-def people_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make(tmp_path_factory.mktemp("people"))
+def people_build(news_build) -> Path:
+    return news_build(RECORDS, "people")
 
 
 def ties(out: Path) -> dict[tuple[str, str, str], dict]:
@@ -82,8 +73,8 @@ def test_every_person_is_a_node_with_the_bodies_of_their_posts(people_build: Pat
     assert graph.nodes["per:林武"]["label"] == "林武" and graph.nodes["per:林武"]["bodies"] == "山东省委"
 
 
-def test_people_gexf_is_the_same_bytes_for_the_same_input(people_build: Path, tmp_path: Path) -> None:
-    assert (make(tmp_path) / "people.gexf").read_bytes() == (people_build / "people.gexf").read_bytes()
+def test_people_gexf_is_the_same_bytes_for_the_same_input(people_build: Path, news_build) -> None:
+    assert (news_build(RECORDS, "people-again") / "people.gexf").read_bytes() == (people_build / "people.gexf").read_bytes()
 
 
 @pytest.mark.parametrize("sentence, names, pairs", [

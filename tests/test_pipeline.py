@@ -10,22 +10,9 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc, Span
 
-from kg.normalize import normalize
 
 
 # -- helpers -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def read(nlp):
-    cache: dict[str, Doc] = {}
-
-    def read(text: str) -> Doc:
-        if text not in cache:
-            cache[text] = nlp(normalize(text))
-        return cache[text]
-
-    return read
 
 
 def spans(doc: Doc, label: str | None = None) -> list[Span]:

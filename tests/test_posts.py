@@ -16,16 +16,8 @@ from spacy.tokens import Doc
 from kg.corpus import parse_article
 from kg.dates import iso_date
 from kg.extract import read_article
-from kg.normalize import normalize
 from kg.records import Extraction
 from kg.resolve import resolve
-
-
-@pytest.fixture(scope="module")
-def read(nlp):
-    def read(text: str) -> Doc:
-        return nlp(normalize(text))
-    return read
 
 
 def posts(doc: Doc) -> set[tuple[str, str, str, str]]:

@@ -216,14 +216,8 @@ DATED = [
 
 
 @pytest.fixture(scope="module")
-def dated_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kg.build import build
-
-    tmp = tmp_path_factory.mktemp("dated")
-    news = tmp / "news.jsonl"
-    news.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in DATED), encoding="utf-8")
-    build([news], tmp / "out", ner=False, cache=False)
-    return tmp / "out"
+def dated_build(news_build) -> Path:
+    return news_build(DATED, "dated")
 
 
 def test_time_spans_read_partial_dates_as_the_days_they_can_mean() -> None:

@@ -4,7 +4,6 @@ co-members; a body's units, office-holders over time and programmes. The browser
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import networkx as nx
@@ -28,14 +27,8 @@ NEWS = [
 
 
 @pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kg.build import build
-
-    tmp = tmp_path_factory.mktemp("focus")
-    news = tmp / "news.jsonl"
-    news.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in NEWS), encoding="utf-8")
-    build([news], tmp / "out", ner=False, cache=False)
-    return tmp / "out"
+def build_dir(news_build) -> Path:
+    return news_build(NEWS, "focus")
 
 
 @pytest.fixture(scope="module")
