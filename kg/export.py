@@ -20,7 +20,7 @@ from . import record_io
 from .careers import spells
 from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
-from .identity import Identities
+from .identity import Identities, person_id
 from .networks import people_ties, write_people_gexf
 from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
 from .tables import TABLES, tables, write_csv, write_sqlite
@@ -84,7 +84,7 @@ def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiD
 def _renamed(named: StagedLines, records: Path, identities: Identities) -> Path:
     """The named graphs' file, with the graphs of articles naming a person told apart made again."""
     path = named.close()
-    docs = {doc for (doc, name), person in identities.ids.items() if person != f"per:{name}"}
+    docs = {doc for (doc, name), person in identities.ids.items() if person != person_id(name)}
     if not docs:
         return path
     graphs = {f"<{graph_iri(doc)}> .\n" for doc in docs}

@@ -94,6 +94,13 @@ def entity_node(entity: Entity, doc: str, identities: Identities) -> str:
     return node_id(entity.type, division.name if division is not None else entity.name)
 
 
+def body_node(graph: nx.MultiDiGraph, name: str) -> str:
+    """The node of the body a post is on: the organisation of that name, else the place (a government
+    head's post is on the place)."""
+    node = node_id("ORG", name)
+    return node if node in graph or node_id("PLACE", name) not in graph else node_id("PLACE", name)
+
+
 def article_relations(extraction: Extraction, identities: Identities | None = None
                       ) -> Iterator[tuple[str, str, str, dict[str, str], Evidence | None]]:
     """The article's relations as graph edges: (source node, target node, relation type, literals, evidence).

@@ -107,20 +107,17 @@ def body_key(body: str, home: tuple[str, ...] = ()) -> str:
     """The city-level division (or 中央) a body's name places it in; ``""`` when it names none."""
     if _national(body):
         return NATIONAL
-    division = _division_opening(body, home)
-    if division is None:
-        return ""
-    if division.level == "county":
-        parent = divisions().parent(division)
-        return parent.name if parent is not None else division.name
-    return division.name
+    division = body_place(body, home)
+    if division is not None and division.level == "county":
+        division = divisions().parent(division) or division
+    return division.name if division is not None else ""
 
 
 def body_jurisdiction(body: str, home: tuple[str, ...] = ()) -> str:
     """The nearest place a body's name puts it in (郫都区公安局 -> 郫都区), 中央 for a national body, or ``""``."""
     if _national(body):
         return NATIONAL
-    division = _division_opening(body, home)
+    division = body_place(body, home)
     return division.name if division is not None else ""
 
 
@@ -138,10 +135,6 @@ def _national_heads() -> frozenset[str]:
 def body_place(body: str, home: tuple[str, ...] = ()) -> Division | None:
     """The division whose full name opens ``body`` (the longest), told apart by the article's jurisdiction
     when several share the name (鼓楼区); ``None`` when none does."""
-    return _division_opening(body, home)
-
-
-def _division_opening(body: str, home: tuple[str, ...]) -> Division | None:
     table = divisions()
     for size in range(min(len(body), 12), 1, -1):
         found = [d for d in table.by_name(body[:size]) if d.name == body[:size]]

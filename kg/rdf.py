@@ -38,7 +38,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SDO, SKOS, XSD
 
 from .careers import Spell
-from .graph import article_relations, build_graph, entity_node, node_id
+from .graph import article_relations, body_node, build_graph, entity_node, node_id
 from .identity import Identities, body_place
 from .records import Evidence, Extraction
 from .resources import Division, bylines, divisions
@@ -130,9 +130,7 @@ def _division(rdf: set[Triple], graph: nx.MultiDiGraph, division: Division) -> U
 
 def _spell(rdf: set[Triple], graph: nx.MultiDiGraph, spell: Spell) -> None:
     """A post's spell on its membership: status, sightings, interval, predecessor."""
-    body = node_id("ORG", spell.body)
-    body = body if body in graph or node_id("PLACE", spell.body) not in graph else node_id("PLACE", spell.body)
-    membership = _hashed("membership", spell.person, body, spell.title)
+    membership = _hashed("membership", spell.person, body_node(graph, spell.body), spell.title)
     rdf.add((membership, GOVKG.status, Literal(spell.status)))
     for predicate, value in ((GOVKG.firstSeen, spell.first_seen), (GOVKG.lastSeen, spell.last_seen)):
         if value:

@@ -20,7 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from .careers import Spell
-from .graph import entity_node, node_id
+from .graph import body_node, entity_node, node_id
 from .identity import Identities, body_place
 from .rdf import iri
 from .records import Extraction
@@ -135,15 +135,9 @@ def _posts(spells: list[Spell], graph: nx.MultiDiGraph) -> Table:
     for s in spells:
         evidence = next((o.evidence.sentence for o in sorted(s.observations, key=lambda o: o.doc) if o.evidence), "")
         successor = str(iri(s.successor_of)) if s.successor_of else ""
-        rows.append((str(iri(s.person)), s.name, _body_id(s.body, graph), s.body, s.place, s.title, s.status, s.start, s.end,
+        rows.append((str(iri(s.person)), s.name, str(iri(body_node(graph, s.body))), s.body, s.place, s.title, s.status, s.start, s.end,
                      s.first_seen, s.last_seen, "; ".join(s.docs), evidence, successor))
     return Table("posts", columns, rows)
-
-
-def _body_id(name: str, graph: nx.MultiDiGraph) -> str:
-    """The IRI of the body a post is on (a place, for a government head)."""
-    node = node_id("ORG", name)
-    return str(iri(node if node in graph or node_id("PLACE", name) not in graph else node_id("PLACE", name)))
 
 
 def _edges(graph: nx.MultiDiGraph, relation: str, name: str, columns: tuple[str, ...], literals: tuple[str, ...] = ()) -> Table:

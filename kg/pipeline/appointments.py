@@ -28,7 +28,7 @@ from kg.lexicon import Lexicon, alternation
 from .component import RuleComponent
 from .posts import Item, PostReader
 from .spans import add_candidate, text_of
-from .text import CLAUSE_ENDS, SENTENCE_END, person_name_at, word_boundary
+from .text import CLAUSE_ENDS, person_name_at, sentence_start, word_boundary
 
 PERSON_POST = "person_post"
 
@@ -86,7 +86,7 @@ class AppointmentReader(RuleComponent):
         text = text_of(doc)
         ends = [at - text.startswith(",", at - 1)]
         comma = at - 1
-        while (comma := text.rfind(",", _sentence_start(text, at), comma)) >= 0:
+        while (comma := text.rfind(",", sentence_start(text, at), comma)) >= 0:
             ends.append(comma)
         for end in ends:
             start = self._name_ending_at(text, end)
@@ -127,7 +127,7 @@ class AppointmentReader(RuleComponent):
     def _date(self, text: str, cue_at: int) -> str:
         """The date an appointment is made on, as written: in its sentence, else in the line leading a list."""
         line_start = text.rfind("\n", 0, cue_at) + 1
-        dates = find_dates(text, _sentence_start(text, cue_at), cue_at)
+        dates = find_dates(text, sentence_start(text, cue_at), cue_at)
         if dates:
             return text[slice(*dates[-1])]
         return self._lead_date(text, line_start)
@@ -144,10 +144,6 @@ class AppointmentReader(RuleComponent):
                 return text[slice(*dates[-1])] if dates else ""
             end = start - 1
         return ""
-
-
-def _sentence_start(text: str, at: int) -> int:
-    return max(text.rfind(end, 0, at) + 1 for end in SENTENCE_END)
 
 
 @Language.factory("kg_appointments", assigns=["doc.spans", "doc._.kg_relations"], requires=["doc.spans"],

@@ -23,7 +23,7 @@ from kg.lexicon import Lexicon, alternation
 
 from .component import RuleComponent
 from .spans import ENTITIES, SpanIndex, SpanRelation, relations, sentence_of, text_of
-from .text import SENTENCE_END
+from .text import sentence_start
 
 
 class DisciplineReader(RuleComponent):
@@ -42,7 +42,7 @@ class DisciplineReader(RuleComponent):
         index = SpanIndex([s for s in spans if s.label_ in ("PER", "ORG")])
         text = text_of(doc)
         for match in self.cue_re.finditer(text):
-            start = max(text.rfind(end, 0, match.start()) + 1 for end in SENTENCE_END)
+            start = sentence_start(text, match.start())
             before = index.within(start, match.start())
             persons = [s for s in before if s.label_ == "PER" and match.start() - s.end_char <= self.reach]
             if not persons:

@@ -31,7 +31,7 @@ from kg.lexicon import HAN, Lexicon, alternation
 
 from .component import RuleComponent
 from .spans import SpanIndex, add_candidate, candidates, text_of
-from .text import SENTENCE_END, _cut, clause_start, next_word, person_name_at
+from .text import clause_start, next_word, person_name_at, sentence_start, words_of
 
 YEAR = re.compile(r"(?:了|过|的)?(?:(\d{4}(?:[-—至]\d{4})?)年度?|首届|第[一二三四五六七八九十\d]+届|连续\d+年)?")
 SENTENCE_YEAR = re.compile(r"(\d{4})(?:[-—至]\d{4})?年|(前年|去年|今年)")
@@ -127,7 +127,7 @@ class HonourRecognizer(RuleComponent):
         return found, position
 
     def _sentence_year(self, text: str, cue: int) -> str:
-        start = max(text.rfind(end, 0, cue) for end in SENTENCE_END) + 1
+        start = sentence_start(text, cue)
         years = [digits or relative for digits, relative in SENTENCE_YEAR.findall(text, start, cue)]
         return years[-1] if years else ""
 
@@ -199,7 +199,7 @@ class HonourRecognizer(RuleComponent):
     def _sentence_opener(self, doc: Doc, start: int) -> list[Recipient]:
         """The holder that opens the sentence holding the clause at ``start`` (李丰是…的,曾荣获…)."""
         text = text_of(doc)
-        opening = max(text.rfind(end, 0, start) for end in SENTENCE_END) + 1
+        opening = sentence_start(text, start)
         if opening >= start:
             return []
         opening = self.lead.match(text, opening).end()
@@ -293,7 +293,7 @@ def _unquote(name: str) -> str:
 def _conjunction(text: str, start: int, index: int) -> bool:
     """Whether the 和 at ``index`` is a word of its own (不是 共和国, 和平)."""
     position = start
-    for word, _ in _cut(text[start : index + 3]):
+    for word, _ in words_of(text[start : index + 3]):
         if position == index:
             return word == "和"
         position += len(word)

@@ -190,6 +190,17 @@ def clause_start(text: str, at: int, reach: int) -> int:
     return start
 
 
+#: how far back ``sentence_start`` looks for a sentence end (a longer run is no sentence of news)
+SENTENCE_REACH = 2000
+
+
+def sentence_start(text: str, at: int, reach: int = SENTENCE_REACH) -> int:
+    """Start of the sentence holding ``at`` (after the last 。!?; or line end), looking back at most
+    ``reach`` characters, so a text without sentence ends costs its length once, not per call."""
+    floor = max(0, at - reach)
+    return max(max(text.rfind(end, floor, at) + 1 for end in SENTENCE_END), floor)
+
+
 def opens_clause(text: str, at: int) -> bool:
     """Whether ``at`` is the start of a clause."""
     return at == 0 or text[at - 1] in CLAUSE_ENDS
