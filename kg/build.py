@@ -4,8 +4,10 @@ Articles stream from the reader through the cache to an executor
 (``kg.parallel``: this process, a process pool, or Dask) and back as slim
 extractions with their RDF named graphs. Those stream on to disk
 (``extractions.jsonl`` and a temporary N-Quads file the RDF exports read
-back); the graph in memory keeps entities, relations and a few evidence
-sentences per relation, so memory grows with the graph, not with the text.
+back). Once all are in, ``kg.assembly`` reads the records back to tell persons
+apart and make the graph, the careers and the persons' ties; the graph in
+memory keeps entities, relations and a few evidence sentences per relation, so
+memory grows with the graph, not with the text.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from .cache import Cache, article_key
 from .corpus import read_articles
 from .export import write_outputs
 from .files import StagedLines
-from .graph import build_graph
-from .identity import Decision, Group, groups_of, resolve_identities
+from .assembly import assemble
+from .identity import Decision
 from .outdir import OutputFolder
 from .parallel import Outcome, run, slim
 from .records import Article, Extraction, Problem
@@ -135,14 +137,12 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     The graph is made in a second pass over ``extractions.jsonl``, once the
     whole corpus has told who is who."""
     clock = time.perf_counter()
-    groups: list[Group] = []
     lines = StagedLines(folder.staging / "extractions.jsonl")
     named = StagedLines(folder.staging / "graph.nq")
     try:
         for outcome in outcomes:
             lines.write(record_io.dumps(outcome.extraction))
             named.append(outcome.nquads)
-            groups += groups_of(outcome.extraction)
             report.articles += 1
             on_article(report)
     except BaseException:
@@ -157,12 +157,12 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         _remove_empty(folder.out)
         return
     clock = time.perf_counter()
-    identities = resolve_identities(groups, decisions)
-    graph = build_graph(record_io.read(lines.close()), identities)
+    records = lines.close()
+    corpus = assemble(lambda: record_io.read(records), decisions)
     report.seconds["graph"] = time.perf_counter() - clock
-    report.entities = sum(1 for _, d in graph.nodes(data=True) if d["type"] != "ARTICLE")
-    report.relations = graph.number_of_edges()
-    written = write_outputs(lines, named, graph, folder.staging, identities, seconds=report.seconds)
+    report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
+    report.relations = corpus.graph.number_of_edges()
+    written = write_outputs(lines, named, corpus, folder.staging, seconds=report.seconds)
     folder.commit()
     report.outputs = [folder.out / path.relative_to(folder.staging) for path in written]
 

@@ -17,11 +17,11 @@ from pathlib import Path
 import networkx as nx
 
 from . import record_io
-from .careers import spells
+from .assembly import Corpus
 from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
 from .identity import Identities, person_id
-from .networks import people_ties, write_people_gexf
+from .networks import write_people_gexf
 from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
 from .tables import TABLES, tables, write_csv, write_sqlite
 from .view import render_html
@@ -33,8 +33,8 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
     return max((d.get("date") or "" for _, d in graph.nodes(data=True) if d["type"] == "ARTICLE"), default="")
 
 
-def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiDiGraph, out: Path,
-                  identities: Identities | None = None, seconds: Counter | None = None) -> list[Path]:
+def write_outputs(extractions: StagedLines, named: StagedLines, corpus: Corpus, out: Path,
+                  seconds: Counter | None = None) -> list[Path]:
     """Write every output file into ``out``; returns their paths.
 
     ``extractions`` is ``extractions.jsonl`` streamed to a temporary name and
@@ -45,19 +45,15 @@ def write_outputs(extractions: StagedLines, named: StagedLines, graph: nx.MultiD
     apart from others of the name are made again with the person's own id.
     """
     seconds = Counter() if seconds is None else seconds
-    identities = identities or Identities()
+    graph, identities, careers, ties = corpus.graph, corpus.identities, corpus.spells, corpus.ties
     clock = time.perf_counter()
     records = extractions.close()
-    careers = spells(record_io.read(records), identities)
     default = entity_quads(graph, careers, identities)
     named_path = _renamed(named, records, identities)
     seconds["rdf (default graph)"] += time.perf_counter() - clock
     clock = time.perf_counter()
     researchers = tables(graph, careers, lambda: record_io.read(records), identities)
     seconds["tables"] += time.perf_counter() - clock
-    clock = time.perf_counter()
-    ties = people_ties(record_io.read(records), careers, identities)
-    seconds["people ties"] += time.perf_counter() - clock
     writers: dict[str, Callable[[Path], None]] = {
         **{name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()},
         "graph.gexf": lambda tmp: write_gexf(graph, tmp, _newest_date(graph)),

@@ -28,12 +28,12 @@ from pyvis.network import Network
 from . import record_io
 from .errors import KgError
 from .files import write_text
-from .careers import Spell, spells as careers
-from .graph import KEPT_EVIDENCE, build_graph, evidence_order
-from .identity import Decision, groups_of, resolve_identities
+from .assembly import assemble
+from .careers import Spell
+from .graph import KEPT_EVIDENCE, evidence_order
+from .identity import Decision
 from .records import Evidence, Extraction
 from .resources import bylines
-from .networks import people_ties
 from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_layout, overview, page_overview, with_ties,
                             wants_overview)
 from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
@@ -91,11 +91,9 @@ def load_graph(path: str | Path, decisions: Iterable[Decision] = ()) -> nx.Multi
     by ``kg.identity`` (with the build's ``decisions``, if it had any), and the careers' spells in
     ``graph.graph["spells"]``, and the persons' ties (``kg.networks``) in ``graph.graph["ties"]``."""
     extractions = read_extractions(path)
-    identities = resolve_identities([g for e in extractions for g in groups_of(e)], decisions)
-    graph = build_graph(extractions, identities)
-    graph.graph["spells"] = careers(extractions, identities)
-    graph.graph["ties"] = people_ties(extractions, graph.graph["spells"], identities)
-    return graph
+    corpus = assemble(lambda: extractions, decisions)
+    corpus.graph.graph.update(spells=corpus.spells, ties=corpus.ties)
+    return corpus.graph
 
 
 # -- focusing on one entity ---------------------------------------------------------------
