@@ -47,7 +47,7 @@ class Item:
     body: Span | None  #: the organisation written before the title
     place: Span | None  #: the place written before the title, when no organisation is
     borrowed: bool = False  #: the body is named earlier and stands here as a bare 村 or 社区
-    anchored: bool = True  #: nothing name-like is written before it (a title's implied body may apply)
+    anchored: bool = True  #: no noun or name is written before it (俄罗斯|总理): a title's implied body may apply
 
 
 @dataclass
@@ -103,12 +103,7 @@ class PostReader:
         elif (unit := self._bare_unit_before(at)) is not None:
             at, body = unit
             return Item(title, at, start, end, former, body, None, borrowed=True)
-        return Item(title, at, start, end, former, body, place, anchored=prefix is not None or not self._han_before(at))
-
-    def _han_before(self, at: int) -> bool:
-        """Whether a noun or a name is written right before ``at`` (俄罗斯|总理, 劳动党|总书记), which
-        a title's implied body (国务院, 党中央) must not be given for."""
-        return noun_before(self.text, at)
+        return Item(title, at, start, end, former, body, place, anchored=prefix is not None or not noun_before(self.text, at))
 
     def _bare_unit_before(self, at: int) -> tuple[int, Span] | None:
         """A bare 村 or 社区 before ``at`` and the village or community of that kind named last before it
