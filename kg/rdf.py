@@ -37,8 +37,9 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SDO, SKOS, XSD
 
+from .assembly import assemble
 from .careers import Spell
-from .graph import article_relations, body_node, build_graph, entity_node, node_id
+from .graph import article_relations, body_node, entity_node, node_id
 from .identity import Identities, body_place
 from .records import Evidence, Extraction
 from .resources import Division, bylines, divisions
@@ -208,9 +209,12 @@ def _bound(container: Graph) -> Graph:
 
 
 def to_graph(extractions: Iterable[Extraction]) -> Graph:
-    """The union of the default and named graphs as an rdflib ``Graph`` (for code that wants rdflib)."""
+    """The triples a build's ``graph.ttl`` holds for ``extractions``, as an rdflib ``Graph`` (for code that
+    wants rdflib, and tests that want no build)."""
     extractions = list(extractions)
-    quads = entity_quads(build_graph(extractions)) + [q for e in extractions for q in article_quads(e)]
+    corpus = assemble(lambda: extractions)
+    quads = (entity_quads(corpus.graph, corpus.spells, corpus.identities)
+             + [q for e in extractions for q in article_quads(e, corpus.identities)])
     text = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
     return _bound(Graph()).parse(data=text.decode("utf-8"), format="nt")
 

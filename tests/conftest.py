@@ -57,6 +57,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         report.longrepr = f"{reason.removeprefix('Skipped: ')} ({REQUIRE_ALL}=1: every test must run)"
 
 
+SECOND_STORE = "rdflib"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test run on both SPARQL stores specifies on Oxigraph, the default; its run on rdflib,
+    the same behaviour on the slower engine, is ``slow``."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if SECOND_STORE in params.values():
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shared_path() -> Callable[..., Path]:
     """``shared_path("gold-dev", "gold")``: that path in ``../shared``, or a skip that says it is not there."""

@@ -54,15 +54,27 @@ def unit(module: str) -> str:
     return ".".join(module.split(".")[:2])
 
 
-def test_the_modules_of_kg_import_each_other_without_a_cycle() -> None:
-    cycles = list(nx.simple_cycles(import_graph()))
+@pytest.fixture(scope="module")
+def kg_imports() -> nx.DiGraph:
+    """The import graph of kg's modules, read once for the tests below."""
+    return import_graph()
+
+
+@pytest.fixture(scope="module")
+def unit_imports(kg_imports: nx.DiGraph) -> nx.DiGraph:
+    """The same graph between kg's top-level parts (a package or a module)."""
+    units = nx.DiGraph()
+    units.add_edges_from((unit(a), unit(b)) for a, b in kg_imports.edges if unit(a) != unit(b))
+    return units
+
+
+def test_the_modules_of_kg_import_each_other_without_a_cycle(kg_imports: nx.DiGraph) -> None:
+    cycles = list(nx.simple_cycles(kg_imports))
     assert cycles == [], f"import cycles: {cycles}"
 
 
-def test_the_packages_of_kg_import_each_other_without_a_cycle() -> None:
-    units = nx.DiGraph()
-    units.add_edges_from((unit(a), unit(b)) for a, b in import_graph().edges if unit(a) != unit(b))
-    cycles = list(nx.simple_cycles(units))
+def test_the_packages_of_kg_import_each_other_without_a_cycle(unit_imports: nx.DiGraph) -> None:
+    cycles = list(nx.simple_cycles(unit_imports))
     assert cycles == [], f"package-level import cycles (one imports a module of the other and back): {cycles}"
 
 
@@ -71,10 +83,8 @@ def test_the_packages_of_kg_import_each_other_without_a_cycle() -> None:
     ("kg.view", "kg.files"),  # the view writes through the file helpers, not through export
     ("kg.export", "kg.view"),
 ])
-def test_layers_import_downward(source: str, target: str) -> None:
-    units = nx.DiGraph()
-    units.add_edges_from((unit(a), unit(b)) for a, b in import_graph().edges if unit(a) != unit(b))
-    assert units.has_edge(source, target) and not nx.has_path(units, target, source)
+def test_layers_import_downward(unit_imports: nx.DiGraph, source: str, target: str) -> None:
+    assert unit_imports.has_edge(source, target) and not nx.has_path(unit_imports, target, source)
 
 
 def test_a_cycle_is_found_when_there_is_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,8 @@ from benchmarks import corpus
 from kg.corpus import parse_article
 from kg.resources import divisions
 
+pytestmark = pytest.mark.slow  # each test generates a corpus: seconds
+
 
 @pytest.fixture(scope="module")
 def articles() -> list[tuple[str, str]]:

@@ -19,12 +19,14 @@ ENTITY_FLOOR = 0.85
 RELATION_FLOOR = 0.70
 
 
+@pytest.mark.slow
 def test_seed_scores_stay_above_the_floor(seeds_build: Path, gold_dir: Path) -> None:
     report = evaluate(load_gold(gold_dir), load_predictions(seeds_build / "extractions.jsonl"))
     assert report.micro("entities", "lenient").f1 >= ENTITY_FLOOR
     assert report.micro("relations", "lenient").f1 >= RELATION_FLOOR
 
 
+@pytest.mark.slow
 def test_build_writes_every_output(seeds_build: Path) -> None:
     names = sorted(p.name for p in seeds_build.iterdir() if not p.name.startswith("."))
     assert names == ["extractions.jsonl", "graph.gexf", "graph.graphml", "graph.html", "graph.jsonld",
@@ -43,6 +45,7 @@ def test_the_same_input_gives_byte_identical_outputs(seeds_build: Path, seeds_bu
     assert (tmp_path / "extractions.jsonl").read_bytes() == (seeds_build / "extractions.jsonl").read_bytes()
 
 
+@pytest.mark.slow
 def test_committed_output_is_current(seeds_build: Path) -> None:
     """output/ is what `kg build seeds/ --out output/` makes now (rebuild it after a rule change)."""
     committed = ROOT / "output"
@@ -56,6 +59,7 @@ def test_committed_output_is_current(seeds_build: Path) -> None:
         assert (committed / "tables" / table.name).read_text(encoding="utf-8") == table.read_text(encoding="utf-8"), table.name
 
 
+@pytest.mark.slow
 def test_extractions_follow_the_gold_format_with_offsets(seeds_build: Path) -> None:
     texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.iterdir()}
     for line in (seeds_build / "extractions.jsonl").read_text(encoding="utf-8").splitlines():
@@ -69,6 +73,7 @@ def test_extractions_follow_the_gold_format_with_offsets(seeds_build: Path) -> N
             assert evidence["rule"] and text[evidence["start"] : evidence["end"]].strip() == evidence["sentence"]
 
 
+@pytest.mark.slow
 def test_gephi_files_read_back_with_every_node_typed(seeds_build: Path) -> None:
     for read in (nx.read_gexf, nx.read_graphml):
         graph = read(seeds_build / ("graph.gexf" if read is nx.read_gexf else "graph.graphml"))
@@ -76,6 +81,7 @@ def test_gephi_files_read_back_with_every_node_typed(seeds_build: Path) -> None:
         assert all(data.get("type") for _, data in graph.nodes(data=True))
 
 
+@pytest.mark.slow
 def test_html_view_makes_no_network_request(seeds_build: Path) -> None:
     page = (seeds_build / "graph.html").read_text(encoding="utf-8")
     assert "new vis.Network" in page
@@ -101,6 +107,7 @@ def test_nothing_is_written_when_nothing_could_be_read(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_long_article_is_read_in_chunks_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
     import kg.extract
     from kg.corpus import read_text_file

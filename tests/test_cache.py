@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "001_6590fda864a470cb.txt"
 
 
+@pytest.mark.slow
 def test_an_extraction_survives_the_round_trip_through_json() -> None:
     article = read_text_file(SEED)
     extraction = resolve(read_article(article))
@@ -65,6 +66,7 @@ def test_a_damaged_cache_entry_is_ignored(tmp_path: Path) -> None:
         assert cache.get(article) is None
 
 
+@pytest.mark.slow
 def test_the_cache_is_not_used_when_turned_off(tmp_path: Path) -> None:
     report = build([SEED], tmp_path, cache=False)
     assert report.articles == 1 and not (tmp_path / CACHE_FOLDER).exists()
@@ -89,6 +91,7 @@ def changed_copy(folder: Path, target: Path) -> Path:
     return copy
 
 
+@pytest.mark.slow
 def test_a_copy_of_the_resources_gives_the_same_version_and_ner_its_own(resources_copy: Path) -> None:
     assert pipeline_version(resources=resources_copy) == pipeline_version()
     assert pipeline_version(True) != pipeline_version(False)
@@ -109,6 +112,7 @@ def test_one_changed_resource_line_makes_every_cache_entry_stale(resources_copy:
     assert build([seeds], tmp_path / "out", ner=False).cached == 0
 
 
+@pytest.mark.slow
 def test_a_new_resource_file_changes_the_version(resources_copy: Path, tmp_path: Path) -> None:
     added = Path(shutil.copytree(resources_copy, tmp_path / "resources-b"))
     (added / "more").mkdir()
@@ -116,6 +120,7 @@ def test_a_new_resource_file_changes_the_version(resources_copy: Path, tmp_path:
     assert pipeline_version(resources=added) != pipeline_version(resources=resources_copy)
 
 
+@pytest.mark.slow
 def test_the_stage_modules_are_found_by_following_the_imports_of_the_workers() -> None:
     names = {path.relative_to(kg.cache.PACKAGE).as_posix() for path in stage_modules()}
     assert {"__init__.py", "parallel.py", "extract.py", "normalize.py", "resolve.py", "rdf.py", "graph.py", "records.py",
@@ -168,6 +173,7 @@ def rebuilt_with(entry_bytes: bytes, cached_seed: tuple[Path, dict], tmp_path: P
     return [f"{p.source}: {p.problem}" for p in report.problems], entry
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("damage", "reason"), [
     (lambda e: {**e, "entities": [{"type": "PER", "name": 7, "aliases": []}]}, "entities[0].name: expected str, got int '7'"),
     (lambda e: {**e, "relations": [{"type": "BOSS_OF"}]}, "relations[0].type: unknown relation type 'BOSS_OF'"),
@@ -184,6 +190,7 @@ def test_an_entry_of_the_wrong_shape_is_named_and_extracted_again(cached_seed: t
     assert problem.startswith(f"{entry}: invalid cache entry (") and reason in problem and problem.endswith("extracted again")
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_is_refused_without_being_inflated(cached_seed: tuple[Path, dict], tmp_path: Path) -> None:
     bomb = gzip.compress(b"\0" * 30_000_000, compresslevel=9)  # 30 MB in about 30 KB
     problems, entry = rebuilt_with(bomb, cached_seed, tmp_path)

@@ -113,6 +113,7 @@ def test_a_post_appointed_without_a_date_of_its_own_is_dated_by_its_first_articl
     assert ask(store, "appointments", "person", **{"from": "2021-12-02", "to": "2021-12-31"}) == []  # a month counts from its first day
 
 
+@pytest.mark.slow
 def test_co_members_share_a_body_and_overlap_by_their_known_dates(store: Store) -> None:
     assert ask(store, "co-members", "person title body other other_title overlap", name="杨帆") == [
         ("杨帆", "局长", "郫都区公安局", "孙丽", "副局长", "no"),  # first seen after 杨帆 had left

@@ -115,6 +115,7 @@ def test_build_fails_clearly_when_no_article_could_be_read(tmp_path: Path) -> No
     assert "empty.txt" in result.output and "no article could be read" in result.output
 
 
+@pytest.mark.slow
 def test_eval_prints_a_table_and_json(gold_dir: Path, seeds_build: Path) -> None:
     runner = CliRunner()
     table = runner.invoke(main, ["eval", str(gold_dir), "--pred", str(seeds_build / "extractions.jsonl")])
@@ -130,6 +131,7 @@ def test_query_lists_the_named_queries() -> None:
         assert name in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
 def test_the_officials_query_lists_the_posts_found_in_the_seeds(store: str) -> None:
     result = CliRunner().invoke(main, ["query", "officials", "--graph", str(ROOT / "output" / "graph.ttl"),

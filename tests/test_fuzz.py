@@ -70,6 +70,7 @@ def damaged(draw: st.DrawFn) -> str:
     return text
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(damaged())
 def test_damaged_sentences_never_raise_and_offsets_point_into_the_text(text: str) -> None:
@@ -82,7 +83,7 @@ def test_the_model_takes_damaged_sentences_too(insert: str) -> None:
     assert_offsets_point_into(text, run(text, ner=True))
 
 
-@pytest.mark.parametrize("space", [" ", "\u3000"])
+@pytest.mark.parametrize("space", [" ", pytest.param("\u3000", marks=pytest.mark.slow)])
 def test_a_space_at_every_position_of_a_paragraph(space: str) -> None:
     """Nothing fails, and no mention crosses the space."""
     sentence = SENTENCES[1] + SENTENCES[0]

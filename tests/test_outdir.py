@@ -61,6 +61,7 @@ def test_a_build_leaves_no_lock_staging_or_temporary_file_behind(built: Path) ->
                                                    "graph.ttl", "notes.md", "people.gexf", "tables"}
 
 
+@pytest.mark.slow
 def test_a_rebuild_replaces_the_outputs_and_keeps_the_cache_and_other_files(built: Path, tmp_path: Path) -> None:
     out = copy_of(built, tmp_path)
     report = build(SEEDS[:2], out, jobs=1, ner=False)
@@ -68,6 +69,7 @@ def test_a_rebuild_replaces_the_outputs_and_keeps_the_cache_and_other_files(buil
     assert contents(out)["extractions.jsonl"].count(b"\n") == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stage", ["carrying", "exchange"])
 def test_a_crash_before_the_exchange_leaves_the_old_set_and_the_next_run_puts_back_what_was_carried(
         built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str) -> None:

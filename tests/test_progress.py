@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg.build import BuildReport
@@ -35,6 +36,7 @@ def test_the_bar_shows_articles_rate_and_cache_hits() -> None:
     assert "3/3" in shown and "article" in shown and "1 from cache" in shown
 
 
+@pytest.mark.slow
 def test_quiet_prints_nothing_and_a_pipe_gets_one_summary_line(tmp_path: Path) -> None:
     quiet = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "--out", str(tmp_path / "out"), "--no-ner", "--quiet"])
     assert quiet.exit_code == 0 and quiet.output == ""

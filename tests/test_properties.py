@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from kg.extract import read_article
 from kg.rdf import to_graph
 from kg.records import Article, Entity, Evidence, Extraction, Mention, Relation
 from kg.resolve import resolve
+
+pytestmark = pytest.mark.slow  # hypothesis tries many inputs: seconds
 
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 NEWS_TEXT = st.text(alphabet=st.one_of(CHINESE, st.sampled_from("“”《》()、,。;:!? \n区市县公安局委书记获评开展"), st.characters()),

@@ -160,6 +160,7 @@ def answer(status: str, body: bytes = b"", **headers: str) -> callable:
     return lambda store, connection: store.send(connection, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
 
+@pytest.mark.slow
 def test_a_store_that_hangs_times_out_after_timeout() -> None:
     with fake_store(lambda store, connection: store.stop.wait(10)) as store:
         started = time.perf_counter()
@@ -170,6 +171,7 @@ def test_a_store_that_hangs_times_out_after_timeout() -> None:
     assert elapsed < 3
 
 
+@pytest.mark.slow
 def test_a_huge_error_body_is_read_no_further_than_the_cap() -> None:
     def flood(store: FakeStore, connection: socket.socket) -> None:
         store.send(connection, b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 300000000\r\n\r\n")

@@ -96,6 +96,7 @@ def test_size_is_capped_before_parsing() -> None:
     assert refusal("#" * (MAX_QUERY_BYTES + 1)).status == 413
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", ["<", "a.", "<a", "ex:", "'''", "\\", "\"a\"", "?v ", "@en", "1e", "(", "{}"])
 def test_the_guard_takes_linear_time_on_hostile_text(unit: str) -> None:
     text = unit * ((MAX_QUERY_BYTES - 10) // len(unit))
@@ -107,12 +108,14 @@ def test_the_guard_takes_linear_time_on_hostile_text(unit: str) -> None:
     assert time.perf_counter() - started < 0.5
 
 
+@pytest.mark.slow
 def test_a_chain_that_overflowed_pyoxigraphs_stack_is_answered() -> None:
     """`true&&true&&…` 16,000 times (96 KB) killed the process on an 8 MiB stack; queries run on a deeper one."""
     answer = Store(GRAPH).query("ASK { FILTER(" + "&&".join(["true"] * 16_000) + ") }")
     assert answer.boolean is True
 
 
+@pytest.mark.slow
 def test_the_rdflib_store_takes_the_deepest_nesting_allowed() -> None:
     text = "SELECT * WHERE { FILTER(" + "(" * (MAX_DEPTH - 2) + "1" + ")" * (MAX_DEPTH - 2) + ") }"
     assert Store(GRAPH, store="rdflib").query(text).kind == "select"

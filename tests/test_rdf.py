@@ -13,6 +13,7 @@ from rdflib.namespace import XSD
 from rdflib.compare import isomorphic
 
 from kg.graph import build_graph
+from kg.rdf import to_graph
 from kg.records import Article, Entity, Extraction
 from kg.vocab import GOVKG
 
@@ -34,10 +35,17 @@ def built(seeds_build: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def turtle(built: Path) -> rdflib.Graph:
-    return rdflib.Graph().parse(built / "graph.ttl")
+def turtle(seed_runs: dict) -> rdflib.Graph:
+    """The triples of the seeds' ``graph.ttl``, made in memory from the seeds read once per session."""
+    return to_graph(run.extraction for run in seed_runs.values())
 
 
+@pytest.mark.slow
+def test_the_build_writes_the_graph_its_extractions_give(built: Path, turtle: rdflib.Graph) -> None:
+    assert isomorphic(rdflib.Graph().parse(built / "graph.ttl"), turtle)
+
+
+@pytest.mark.slow
 def test_the_vocabulary_module_is_generated_from_the_ontology() -> None:
     check = subprocess.run([sys.executable, "scripts/generate_vocab.py", "--check"], cwd=ROOT)
     assert check.returncode == 0, "run scripts/generate_vocab.py after editing ontology/govkg.ttl"
@@ -55,12 +63,14 @@ def test_every_own_term_used_in_the_graph_is_declared(turtle: rdflib.Graph) -> N
     assert used and used <= declared
 
 
+@pytest.mark.slow
 def test_the_build_conforms_to_the_shapes(turtle: rdflib.Graph) -> None:
     shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")
     conforms, _, report = pyshacl.validate(turtle, shacl_graph=shapes, inference="none")
     assert conforms, report
 
 
+@pytest.mark.slow
 def test_the_shapes_reject_an_entity_without_a_name(turtle: rdflib.Graph) -> None:
     broken = rdflib.Graph()
     for triple in turtle:
@@ -118,6 +128,7 @@ def test_bodies_lie_in_their_division_and_divisions_in_the_ones_above(turtle: rd
     assert str(code) == "430000"
 
 
+@pytest.mark.slow
 def test_trig_holds_one_named_graph_per_article(built: Path) -> None:
     dataset = rdflib.Dataset()
     dataset.parse(built / "graph.trig", format="trig")
@@ -125,7 +136,9 @@ def test_trig_holds_one_named_graph_per_article(built: Path) -> None:
     assert len(names) == 5
 
 
-def test_every_format_holds_the_same_triples(built: Path, turtle: rdflib.Graph) -> None:
+@pytest.mark.slow
+def test_every_format_holds_the_same_triples(built: Path) -> None:
+    turtle = rdflib.Graph().parse(built / "graph.ttl")
     for name, fmt in (("graph.nt", "nt"), ("graph.jsonld", "json-ld")):
         assert isomorphic(rdflib.Graph().parse(built / name, format=fmt), turtle), name
 

@@ -419,6 +419,7 @@ PIECES = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00", b"\n", b"\r", b"<h
 BYTES = st.lists(st.one_of(st.binary(max_size=12), st.sampled_from(PIECES)), max_size=30).map(b"".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(BYTES, st.sampled_from([".txt", ".html", ".jsonl"]))
 def test_any_bytes_give_articles_or_problems(data: bytes, suffix: str) -> None:
@@ -436,6 +437,7 @@ def test_any_bytes_give_articles_or_problems(data: bytes, suffix: str) -> None:
 # -- a whole dump -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_whole_dump_is_read_with_a_reason_for_every_skip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dump = tmp_path / "抓取 2021"
     (dump / "子 目录").mkdir(parents=True)

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_fa77a8a22d1f7229.txt"
 
 
+@pytest.mark.slow
 def test_a_failed_export_leaves_the_previous_files_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build([SEED], tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.glob("graph.*")}

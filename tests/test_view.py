@@ -138,6 +138,7 @@ def test_reading_a_missing_or_broken_build_says_which_file(tmp_path: Path) -> No
 # -- layout ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_small_graphs_use_physics_and_large_ones_a_frozen_layout(seeds: nx.MultiDiGraph) -> None:
     assert seeds.number_of_nodes() <= FREEZE_ABOVE
     small = page_data(seeds)
