@@ -21,7 +21,7 @@ from pathlib import Path
 from . import record_io
 from .cache import Cache, article_key
 from .corpus import read_articles
-from .export import write_outputs
+from .export import FORMATS, write_outputs
 from .files import StagedLines
 from .assembly import assemble
 from .identity import Decision
@@ -99,7 +99,8 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
           cache: bool = True, max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local",
           scheduler: str | None = None, ner: bool = True, decisions: Iterable[Decision] = (),
-          meta: str | Path | None = None, on_article: Callable[[BuildReport], None] = lambda r: None) -> BuildReport:
+          meta: str | Path | None = None, on_article: Callable[[BuildReport], None] = lambda r: None,
+          formats: Iterable[str] = tuple(FORMATS)) -> BuildReport:
     """Build the knowledge graph of ``inputs`` into the folder ``out``.
 
     Extractions are cached per article in ``out/.kg-cache`` unless ``cache``
@@ -107,6 +108,9 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     times faster); ``decisions`` correct who is who (``kg.identity``); ``meta``
     is a CSV correcting the articles' dates and sources (``kg.corpus.meta``);
     ``on_article`` hears the report after each article (a progress bar).
+    ``formats`` (keys of ``kg.export.FORMATS``) are the files written beside
+    ``extractions.jsonl``, by ``jobs`` processes at once; a file of another
+    format left by an earlier build is removed, so none is out of date.
     Nothing is written when no article could be read.
     """
     report = BuildReport()
@@ -126,12 +130,12 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         outcomes = extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
                                     jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner,
                                     meta=meta)
-        _write(folder, outcomes, report, list(decisions), on_article)
+        _write(folder, outcomes, report, list(decisions), on_article, tuple(formats), jobs)
     return report
 
 
 def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport, decisions: list[Decision],
-           on_article: Callable[[BuildReport], None] = lambda r: None) -> None:
+           on_article: Callable[[BuildReport], None], formats: tuple[str, ...], jobs: int) -> None:
     """Stream the outcomes into ``folder``'s staging folder and, when any article was read, swap the outputs in.
 
     The graph is made in a second pass over ``extractions.jsonl``, once the
@@ -162,8 +166,8 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = corpus.graph.number_of_edges()
-    written = write_outputs(lines, named, corpus, folder.staging, seconds=report.seconds)
-    folder.commit()
+    written = write_outputs(lines, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs)
+    folder.commit(drop={name for key, name in FORMATS.items() if key not in formats})
     report.outputs = [folder.out / path.relative_to(folder.staging) for path in written]
 
 

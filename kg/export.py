@@ -1,4 +1,4 @@
-"""Write the build's files: extractions.jsonl, graph.ttl/.nt/.jsonld/.trig, graph.gexf, graph.graphml, people.gexf, graph.html,
+"""Write the build's files: extractions.jsonl, graph.ttl/.nt/.nq/.jsonld/.trig, graph.gexf, graph.graphml, people.gexf, graph.html,
 the researchers' tables (``tables/*.csv``) and ``graph.sqlite``.
 
 Every file is written atomically (``kg.files``), so an interrupted run leaves
@@ -8,10 +8,11 @@ the previous file whole.
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -26,7 +27,17 @@ from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
 from .tables import TABLES, tables, write_csv, write_sqlite
 from .view import render_html
 
-RDF_FORMATS = {"graph.trig": "trig", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
+#: RDF files and the pyoxigraph format each is written in.
+RDF_FORMATS = {"graph.trig": "trig", "graph.nq": "nquads", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
+#: What ``kg build --formats`` chooses from, and the files (or folder) each writes; ``extractions.jsonl`` is always written.
+FORMATS: dict[str, str] = {
+    "trig": "graph.trig", "nq": "graph.nq", "ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld",
+    "gexf": "graph.gexf", "graphml": "graph.graphml", "people": "people.gexf", "html": "graph.html",
+    "tables": TABLES, "sqlite": "graph.sqlite",
+}
+#: Writers by how long they take on a large corpus, longest first, so parallel workers finish together.
+_LONGEST_FIRST = ("graph.html", "graph.jsonld", "graph.trig", "graph.ttl", "graph.nq", "graph.nt", "graph.gexf",
+                  "graph.graphml", "people.gexf", "graph.sqlite")
 
 
 def _newest_date(graph: nx.MultiDiGraph) -> str:
@@ -34,8 +45,8 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
 
 
 def write_outputs(extractions: StagedLines, named: StagedLines, corpus: Corpus, out: Path,
-                  seconds: Counter | None = None) -> list[Path]:
-    """Write every output file into ``out``; returns their paths.
+                  seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1) -> list[Path]:
+    """Write ``extractions.jsonl`` and the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths.
 
     ``extractions`` is ``extractions.jsonl`` streamed to a temporary name and
     ``named`` the articles' named graphs streamed as N-Quads (a temporary
@@ -43,38 +54,74 @@ def write_outputs(extractions: StagedLines, named: StagedLines, corpus: Corpus, 
     graph made from ``graph``, so the evidence is never all in memory.
     The named graphs of articles that name a person ``identities`` tells
     apart from others of the name are made again with the person's own id.
+    With ``jobs`` above 1 the files are written by that many forked processes at once.
     """
     seconds = Counter() if seconds is None else seconds
-    graph, identities, careers, ties = corpus.graph, corpus.identities, corpus.spells, corpus.ties
-    clock = time.perf_counter()
+    chosen = {FORMATS[f] for f in formats}
     records = extractions.close()
-    default = entity_quads(graph, careers, identities)
-    named_path = _renamed(named, records, identities)
-    seconds["rdf (default graph)"] += time.perf_counter() - clock
-    clock = time.perf_counter()
-    researchers = tables(graph, careers, lambda: record_io.read(records), identities)
-    seconds["tables"] += time.perf_counter() - clock
-    writers: dict[str, Callable[[Path], None]] = {
-        **{name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()},
+    try:
+        writers = _writers(corpus, records, named, chosen, seconds)
+        extractions.commit()
+        for name, elapsed in _run(writers, out, jobs):
+            seconds[f"write {name}"] += elapsed
+    finally:
+        named.discard()
+    return [out / "extractions.jsonl", *(out / name for name in writers)]
+
+
+def _writers(corpus: Corpus, records: Path, named: StagedLines, chosen: set[str],
+             seconds: Counter) -> dict[str, Callable[[Path], None]]:
+    """The function that writes each chosen file to a path it is given, in ``_LONGEST_FIRST`` order."""
+    graph, identities, careers, ties = corpus.graph, corpus.identities, corpus.spells, corpus.ties
+    writers: dict[str, Callable[[Path], None]] = {}
+    if chosen & set(RDF_FORMATS):
+        clock = time.perf_counter()
+        default = entity_quads(graph, careers, identities)
+        named_path = _renamed(named, records, identities)
+        seconds["rdf (default graph)"] += time.perf_counter() - clock
+        writers |= {name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()}
+    writers |= {
         "graph.gexf": lambda tmp: write_gexf(graph, tmp, _newest_date(graph)),
         "graph.graphml": lambda tmp: write_graphml(graph, tmp),
         "people.gexf": lambda tmp: write_people_gexf(graph, ties, careers, tmp, _newest_date(graph)),
         "graph.html": lambda tmp: tmp.write_text(render_html(graph, spells=careers, ties=ties), encoding="utf-8"),
-        "graph.sqlite": lambda tmp: write_sqlite(researchers, tmp),
-        **{f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers},
     }
+    if chosen & {"graph.sqlite", TABLES}:
+        clock = time.perf_counter()
+        researchers = tables(graph, careers, lambda: record_io.read(records), identities)
+        seconds["tables"] += time.perf_counter() - clock
+        writers["graph.sqlite"] = lambda tmp: write_sqlite(researchers, tmp)
+        writers |= {f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers}
+    order = {name: i for i, name in enumerate(_LONGEST_FIRST)}
+    return {name: writers[name] for name in sorted(writers, key=lambda n: order.get(n, len(order)))
+            if name in chosen or name.partition("/")[0] in chosen}
+
+
+#: The writers a forked worker calls by name (set just before the fork, read in the child).
+_FORKED: dict[str, Callable[[Path], None]] = {}
+
+
+def _run(writers: dict[str, Callable[[Path], None]], out: Path, jobs: int) -> Iterator[tuple[str, float]]:
+    """Write each file atomically into ``out``, here or in ``jobs`` forked processes; yields (name, seconds)."""
+    if jobs <= 1 or len(writers) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_write_one(out, name, write) for name, write in writers.items())
+        return
+    _FORKED.update(writers)
     try:
-        extractions.commit()
-        (out / TABLES).mkdir(exist_ok=True)
-        paths = [out / "extractions.jsonl"]
-        for name, write in writers.items():
-            clock = time.perf_counter()
-            atomic_write(out / name, write)
-            seconds[f"write {name}"] += time.perf_counter() - clock
-            paths.append(out / name)
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(writers))) as pool:
+            yield from pool.imap_unordered(functools.partial(_write_forked, out), writers, chunksize=1)
     finally:
-        named.discard()
-    return paths
+        _FORKED.clear()
+
+
+def _write_forked(out: Path, name: str) -> tuple[str, float]:
+    return _write_one(out, name, _FORKED[name])
+
+
+def _write_one(out: Path, name: str, write: Callable[[Path], None]) -> tuple[str, float]:
+    clock = time.perf_counter()
+    atomic_write(out / name, write)
+    return name, time.perf_counter() - clock
 
 
 def _renamed(named: StagedLines, records: Path, identities: Identities) -> Path:

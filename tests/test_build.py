@@ -30,7 +30,7 @@ def test_seed_scores_stay_above_the_floor(seeds_build: Path, gold_dir: Path) -> 
 def test_build_writes_every_output(seeds_build: Path) -> None:
     names = sorted(p.name for p in seeds_build.iterdir() if not p.name.startswith("."))
     assert names == ["extractions.jsonl", "graph.gexf", "graph.graphml", "graph.html", "graph.jsonld",
-                     "graph.nt", "graph.sqlite", "graph.trig", "graph.ttl", "people.gexf", "tables"]
+                     "graph.nq", "graph.nt", "graph.sqlite", "graph.trig", "graph.ttl", "people.gexf", "tables"]
     assert sorted(p.name for p in (seeds_build / "tables").iterdir()) == [
         "articles.csv", "awards.csv", "bodies.csv", "discipline.csv", "evidence.csv", "identity.csv", "mentions.csv", "part_of.csv", "persons.csv", "places.csv",
         "posts.csv", "programmes.csv"]

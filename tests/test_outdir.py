@@ -57,7 +57,7 @@ def test_a_build_leaves_no_lock_staging_or_temporary_file_behind(built: Path) ->
     siblings = {p.name for p in built.parent.iterdir()}
     assert siblings == {"out"}
     assert {p.name for p in built.iterdir()} == {".kg-cache", "extractions.jsonl", "graph.gexf", "graph.graphml",
-                                                   "graph.html", "graph.jsonld", "graph.nt", "graph.sqlite", "graph.trig",
+                                                   "graph.html", "graph.jsonld", "graph.nq", "graph.nt", "graph.sqlite", "graph.trig",
                                                    "graph.ttl", "notes.md", "people.gexf", "tables"}
 
 

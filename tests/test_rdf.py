@@ -141,6 +141,11 @@ def test_every_format_holds_the_same_triples(built: Path) -> None:
     turtle = rdflib.Graph().parse(built / "graph.ttl")
     for name, fmt in (("graph.nt", "nt"), ("graph.jsonld", "json-ld")):
         assert isomorphic(rdflib.Graph().parse(built / name, format=fmt), turtle), name
+    quads = rdflib.Dataset().parse(built / "graph.nq", format="nquads")
+    union = rdflib.Graph()
+    for subject, predicate, value, _ in quads.quads((None, None, None, None)):
+        union.add((subject, predicate, value))
+    assert isomorphic(union, turtle), "graph.nq"
 
 
 def test_a_place_node_takes_its_division_from_the_entity() -> None:

@@ -1,0 +1,63 @@
+"""Which files a build writes (``--formats``), and writing them in parallel (``--jobs``)."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.export import FORMATS
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def names(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and ".kg-cache" not in p.parts}
+
+
+def test_a_build_writes_only_the_formats_asked_for_beside_the_extractions(tmp_path: Path) -> None:
+    report = build(SEEDS[:2], tmp_path / "out", ner=False, formats=["ttl", "html"])
+    assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.html"}
+    assert {p.name for p in report.outputs} == {"extractions.jsonl", "graph.ttl", "graph.html"}
+
+
+def test_every_format_names_a_file_a_full_build_writes(tmp_path: Path) -> None:
+    build(SEEDS[:1], tmp_path / "out", ner=False)
+    written = {name.partition("/")[0] for name in names(tmp_path / "out")}
+    assert set(FORMATS.values()) | {"extractions.jsonl"} == written
+
+
+def test_files_of_formats_left_out_go_and_the_cache_and_a_users_files_stay(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(SEEDS[:2], out, ner=False)
+    (out / "notes.md").write_text("my notes", encoding="utf-8")
+    report = build(SEEDS[:2], out, ner=False, formats=["nq"])
+    assert report.cached == 2
+    assert names(out) == {"extractions.jsonl", "graph.nq", "notes.md"}  # no graph.ttl of the earlier build left stale
+
+
+@pytest.mark.slow
+def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path) -> None:
+    build(SEEDS, tmp_path / "one", ner=False, jobs=1)
+    build(SEEDS, tmp_path / "two", ner=False, jobs=2)
+    assert names(tmp_path / "one") == names(tmp_path / "two")
+    differ = [n for n in sorted(names(tmp_path / "one")) if not filecmp.cmp(tmp_path / "one" / n, tmp_path / "two" / n, shallow=False)]
+    assert differ == []
+
+
+def test_a_failing_writer_in_a_worker_fails_the_build_and_leaves_the_old_files(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(SEEDS[:1], out, ner=False)
+    before = (out / "graph.ttl").read_bytes()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kg.export.write_gexf", broken)
+    with pytest.raises(OSError, match="No space left"):
+        build(SEEDS[:2], out, ner=False, jobs=2)
+    assert (out / "graph.ttl").read_bytes() == before and (out / "graph.gexf").exists()
