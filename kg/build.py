@@ -162,7 +162,7 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         return
     clock = time.perf_counter()
     records = lines.close()
-    corpus = assemble(lambda: record_io.read(records), decisions)
+    corpus = assemble(lambda: record_io.read(records, check=False), decisions)
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = corpus.graph.number_of_edges()

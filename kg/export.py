@@ -88,7 +88,7 @@ def _writers(corpus: Corpus, records: Path, named: StagedLines, chosen: set[str]
     }
     if chosen & {"graph.sqlite", TABLES}:
         clock = time.perf_counter()
-        researchers = tables(graph, careers, lambda: record_io.read(records), identities)
+        researchers = tables(graph, careers, lambda: record_io.read(records, check=False), identities)
         seconds["tables"] += time.perf_counter() - clock
         writers["graph.sqlite"] = lambda tmp: write_sqlite(researchers, tmp)
         writers |= {f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers}
@@ -134,7 +134,7 @@ def _renamed(named: StagedLines, records: Path, identities: Identities) -> Path:
     kept = path.with_name(path.name + ".renamed")
     with open(path, encoding="utf-8") as source, open(kept, "w", encoding="utf-8") as target:
         target.writelines(line for line in source if not line.endswith(tuple(graphs)))
-        for extraction in record_io.read(records):
+        for extraction in record_io.read(records, check=False):
             if extraction.article.doc in docs:
                 target.write(article_nquads(extraction, identities))
     os.replace(kept, path)

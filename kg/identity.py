@@ -175,16 +175,28 @@ def resolve_identities(groups: Iterable[Group], decisions: Iterable[Decision] = 
 
 @dataclass
 class _Cluster:
-    groups: list[Group]
-    reasons: list[str]
+    """The groups taken for one person so far, why, and (kept up to date) their bodies and keys."""
 
-    @property
-    def bodies(self) -> set[str]:
-        return {b for g in self.groups for b in g.bodies}
+    groups: list[Group] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    bodies: set[str] = field(default_factory=set)
+    key_set: set[str] = field(default_factory=set)
+
+    def add(self, group: Group, reason: str) -> None:
+        self.groups.append(group)
+        self.reasons.append(reason)
+        self.bodies |= group.bodies
+        self.key_set |= group.keys
+
+    def absorb(self, other: _Cluster, *reasons: str) -> None:
+        self.groups += other.groups
+        self.reasons += [*other.reasons, *reasons]
+        self.bodies |= other.bodies
+        self.key_set |= other.key_set
 
     @property
     def keys(self) -> list[str]:
-        return sorted({k for g in self.groups for k in g.keys}, key=lambda k: (k == NATIONAL, k))
+        return sorted(self.key_set, key=lambda k: (k == NATIONAL, k))
 
 
 def _clusters(groups: list[Group], decisions: list[Decision]) -> list[_Cluster]:
@@ -196,10 +208,9 @@ def _clusters(groups: list[Group], decisions: list[Decision]) -> list[_Cluster]:
         if not _join(keyed, group, decisions, new=False):
             what = "only past posts" if group.former_only else "posts on bodies of no known place"
             _attach(keyed, group, what, lambda: _join(keyed, group, decisions))
-    leftovers = _Cluster([], [])
+    leftovers = _Cluster()
     for group in (g for g in groups if not g.bodies):
-        _attach(keyed, group, "no post", lambda: (leftovers.groups.append(group), leftovers.reasons.append(
-            f"{group.doc}: no post, and no single person of this name to join")))
+        _attach(keyed, group, "no post", lambda: leftovers.add(group, f"{group.doc}: no post, and no single person of this name to join"))
     return keyed + ([leftovers] if leftovers.groups else [])
 
 
@@ -210,26 +221,24 @@ def _attach(clusters: list[_Cluster], group: Group, what: str, otherwise: Callab
     if target is None:
         otherwise()
         return
-    target.groups.append(group)
-    target.reasons.append(f"{group.doc}: {what}; joins {why}")
+    target.add(group, f"{group.doc}: {what}; joins {why}")
 
 
 def _join(clusters: list[_Cluster], group: Group, decisions: list[Decision], *, new: bool = True) -> bool:
     """Put ``group`` into every cluster it shares a body or key with (joining them), or (with ``new``)
     a new one; returns whether it was placed."""
-    matching = [c for c in clusters if (c.bodies & group.bodies or _shared_keys(set(c.keys), group.keys))
+    matching = [c for c in clusters if (c.bodies & group.bodies or _shared_keys(c.key_set, group.keys))
                 and not _kept_apart(c, group, decisions)]
     if not matching:
         if new:
-            clusters.append(_Cluster([group], [f"{group.doc}: first seen, at {', '.join(sorted(group.keys)) or 'no known place'}"]))
+            clusters.append(cluster := _Cluster())
+            cluster.add(group, f"{group.doc}: first seen, at {', '.join(sorted(group.keys)) or 'no known place'}")
         return new
     first, *others = matching
-    shared = sorted((first.bodies & group.bodies) or _shared_keys(set(first.keys), group.keys))
-    first.groups.append(group)
-    first.reasons.append(f"{group.doc}: shares {', '.join(shared)}")
+    shared = sorted((first.bodies & group.bodies) or _shared_keys(first.key_set, group.keys))
+    first.add(group, f"{group.doc}: shares {', '.join(shared)}")
     for other in others:
-        first.groups += other.groups
-        first.reasons += other.reasons
+        first.absorb(other)
         clusters.remove(other)
     return True
 
@@ -249,7 +258,7 @@ def _province(name: str) -> bool:
 
 
 def _kept_apart(cluster: _Cluster, group: Group, decisions: list[Decision]) -> bool:
-    keys = set(cluster.keys)
+    keys = cluster.key_set
     return any(not d.same and ((d.key in keys and d.other in group.keys) or (d.other in keys and d.key in group.keys))
                for d in decisions)
 
@@ -260,8 +269,7 @@ def _merge_decided(clusters: list[_Cluster], decisions: list[Decision]) -> None:
         if len(holding) > 1:
             first, *others = holding
             for other in others:
-                first.groups += other.groups
-                first.reasons += [*other.reasons, f"decision: {decision.key} and {decision.other} are one person"]
+                first.absorb(other, f"decision: {decision.key} and {decision.other} are one person")
                 clusters.remove(other)
 
 
@@ -271,7 +279,7 @@ def _home_cluster(clusters: list[_Cluster], group: Group) -> tuple[_Cluster | No
     if len(clusters) == 1:
         return clusters[0], "the only person of this name with a post"
     home = _home_keys(group.home)
-    at_home = [c for c in clusters if home & set(c.keys)]
+    at_home = [c for c in clusters if home & c.key_set]
     if len(at_home) == 1:
         return at_home[0], f"the person at the article's place ({', '.join(sorted(home))})"
     ranked = sorted(clusters, key=lambda c: -len(c.groups))

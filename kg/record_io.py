@@ -68,10 +68,12 @@ def dumps(extraction: Extraction) -> str:
 # -- reading -----------------------------------------------------------------------------
 
 
-def extraction_from_json(record: dict, article: Article | None = None) -> Extraction:
-    """The extraction a record holds, once ``check_record`` has found it well formed. Its article is
-    ``article`` when given (the cache has the full one), else the one ``doc`` and ``meta`` describe, without text."""
-    check_record(record)
+def extraction_from_json(record: dict, article: Article | None = None, *, check: bool = True) -> Extraction:
+    """The extraction a record holds, once ``check_record`` has found it well formed (``check=False``: a
+    record this process wrote itself). Its article is ``article`` when given (the cache has the full one),
+    else the one ``doc`` and ``meta`` describe, without text."""
+    if check:
+        check_record(record)
     meta = record.get("meta", {})
     mentions: dict[tuple[str, str], list[Mention]] = {}
     for m in record.get("mentions", []):
@@ -195,10 +197,11 @@ def _decoded(line: str, where: str) -> object:
         raise RecordError(f"{where}: invalid JSON: {error}") from error
 
 
-def read(path: str | Path) -> Iterator[Extraction]:
-    """The extractions of a file of records (``extractions.jsonl``), one by one, in order."""
+def read(path: str | Path, *, check: bool = True) -> Iterator[Extraction]:
+    """The extractions of a file of records (``extractions.jsonl``), one by one, in order; ``check=False``
+    skips checking each record's shape, for a file the build has just written itself (most of the reading time)."""
     for number, record in records(path):
         try:
-            yield extraction_from_json(record)  # type: ignore[arg-type]  (checked there)
+            yield extraction_from_json(record, check=check)  # type: ignore[arg-type]  (checked there)
         except RecordError as error:
             raise RecordError(f"{path}, line {number}: not an extraction record ({error!s})") from error
