@@ -61,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 from kg.graph import build_graph  # noqa: E402
 from kg.records import Article, Entity, Evidence, Extraction, Mention, Relation  # noqa: E402
 from kg.view import FREEZE_ABOVE, MAX_VIEW_NODES, render_html  # noqa: E402
+from kg.view_pack import unpack  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: the flags of a quiet, offline headless Chromium
@@ -278,6 +279,7 @@ def page_summary(path: Path) -> dict[str, object]:
     if not match:
         raise ValueError(f"{path}: no graph data in it (not a page written by kg.view.render_html)")
     data = json.loads(match.group(1))
+    data = unpack(data) if "packed" in data else data
     info = data["info"]
     if not info:
         raise ValueError(f"{path}: the page shows no node")

@@ -38,6 +38,7 @@ from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_lay
                             wants_overview)
 from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
 from .view_focus import focus_panel_html
+from .view_pack import pack
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
 TYPE_NAMES = {"PER": "人物", "ORG": "机构", "PLACE": "地方", "PROGRAMME": "工作", "HONOUR": "荣誉", "ARTICLE": "文章"}
@@ -231,7 +232,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
         "edges": net.edges,
         "info": info,
         "edgeInfo": edge_info,
-        "types": [{"type": t, "name": TYPE_NAMES[t], "colour": COLOURS[t], "glyph": GLYPHS[SHAPES[t]], "count": type_counts[t]}
+        "types": [{"type": t, "name": TYPE_NAMES[t], "colour": COLOURS[t], "shape": SHAPES[t], "glyph": GLYPHS[SHAPES[t]],
+                   "count": type_counts[t]}
                   for t in TYPES],
         "relations": [{"relation": r, "name": RELATION_LABELS[r], "count": relation_counts[r]}
                       for r in (*RELATIONS, *(t for t in TIE_LABELS if relation_counts[t]))],
@@ -304,24 +306,7 @@ def _render_overview(graph: nx.MultiDiGraph, *, title: str, spells: list[Spell] 
         {m for c in closed for m in c["members"]}
     data["reserveNodes"] = [n for n in data["nodes"] if n["id"] in carried]
     data["nodes"] = [n for n in data["nodes"] if n["id"] not in carried] + [_community_node(c, view.positions) for c in closed]
-    data["strings"] = _share_strings(data)
-    return _render(data, title, view.graph, graph)
-
-
-def _share_strings(data: dict) -> list[str]:
-    """Put each evidence sentence and article title of ``data``'s cards once in a table and refer to it by number:
-    a sentence is on its edge and on both its nodes, a title on every entity of the article (measured in
-    docs/view.md: the page is read and parsed in proportion to its size)."""
-    table: dict[str, int] = {}
-
-    def number(text: str) -> int:
-        return table.setdefault(text, len(table))
-
-    for item in (*data["info"].values(), *data["edgeInfo"].values()):
-        item["evidence"] = [[number(sentence), number(article)] for sentence, article in item["evidence"]]
-        if "articles" in item:
-            item["articles"] = [number(title) for title in item["articles"]]
-    return list(table)
+    return _render(pack(data), title, view.graph, graph)
 
 
 def _community_node(community: dict, positions: dict[str, tuple[int, int]]) -> dict:
@@ -347,7 +332,7 @@ def _render(data: dict, title: str, shown: nx.MultiDiGraph, graph: nx.MultiDiGra
 
 def _extent(data: dict) -> tuple[str, str]:
     """The first and last day of the page's dates, or two empty strings."""
-    days = [day for item in (*data["info"].values(), *data["edgeInfo"].values()) for span in item["when"]
+    days = [day for item in (*data["info"].values(), *data["edgeInfo"].values()) for span in item.get("when", ())
             for day in ([span] if isinstance(span, str) else span)]
     return (min(days), max(days)) if days else ("", "")
 

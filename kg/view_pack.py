@@ -1,0 +1,144 @@
+"""The overview page's data, packed: the browser reads and parses a page in time proportional to its size.
+
+Measured in docs/view.md: tokenizing the data block and ``JSON.parse`` cost about 85 ms per MB in headless
+Chromium. ``pack`` leaves out what the page can put back (``unpack`` here, ``unpack`` in
+``templates/graph.html.j2`` there):
+
+* each evidence sentence and article title is written once, in ``strings``, and cited by number;
+* a card (``info``, ``edgeInfo``) leaves out each field that has its group's value (``templates``): the id
+  prefix's one type, the id after its prefix for ``ID_FIELDS``, else the field's empty value (``[]``, ``0``, ``""``);
+* an edge card leaves out the names of its ends (its edge says which nodes they are);
+* a vis node leaves out its label, shape and colour where they are its card's name and its type's;
+* a vis edge leaves out ``smooth`` when it is straight and ``arrows`` when it is the usual arrow head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+#: a template's value for "the id after its prefix"
+FROM_ID = "@id"
+#: card fields that are often the id after its prefix (``org:天元区委`` is named 天元区委; an article's file)
+ID_FIELDS = ("name", "doc")
+STRAIGHT = {"enabled": False}
+ARROW = "to"
+
+
+def prefix(node: str) -> str:
+    """The group of a node's card: its id's prefix (``org``, ``per``, …)."""
+    return node.split(":", 1)[0]
+
+
+def _rest(node: str) -> str:
+    return node.split(":", 1)[-1]
+
+
+def templates(cards: dict[str, dict], group: Callable[[str], str]) -> dict[str, dict]:
+    """For each group of cards, the value each field takes where a card leaves it out."""
+    out: dict[str, dict] = {}
+    kinds: dict[str, set[str]] = {}
+    for key, card in cards.items():
+        template = out.setdefault(group(key), {})
+        for field, value in card.items():
+            template.setdefault(field, FROM_ID if field in ID_FIELDS else type(value)())
+        if "type" in card:
+            kinds.setdefault(group(key), set()).add(card["type"])
+    for name, types in kinds.items():
+        if len(types) == 1:
+            out[name]["type"] = next(iter(types))
+    return out
+
+
+def _default(template: dict, field: str, key: str) -> object:
+    value = template[field]
+    return _rest(key) if value == FROM_ID else value
+
+
+def pack_cards(cards: dict[str, dict], group: Callable[[str], str], drop: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    """``cards`` without the fields ``drop`` and the fields that have their template's value, and the templates."""
+    made = templates(cards, group)
+    packed = {key: {field: value for field, value in card.items()
+                    if field not in drop and value != _default(made[group(key)], field, key)}
+              for key, card in cards.items()}
+    return packed, made
+
+
+def unpack_cards(cards: dict[str, dict], made: dict[str, dict], group: Callable[[str], str]) -> None:
+    """Put back, in place, the fields that ``pack_cards`` left out for having their template's value."""
+    for key, card in cards.items():
+        template = made[group(key)]
+        for field in template:
+            if field not in card:
+                card[field] = _copy(_default(template, field, key))
+
+
+def _copy(value: object) -> object:
+    return list(value) if isinstance(value, list) else value
+
+
+def _share_strings(items: Iterable[dict]) -> list[str]:
+    """Put each evidence sentence and article title of the cards ``items`` once in a table; refer to it by number."""
+    table: dict[str, int] = {}
+
+    def number(text: str) -> int:
+        return table.setdefault(text, len(table))
+
+    for item in items:
+        item["evidence"] = [[number(sentence), number(article)] for sentence, article in item["evidence"]]
+        if "articles" in item:
+            item["articles"] = [number(title) for title in item["articles"]]
+    return list(table)
+
+
+def _pack_node(node: dict, card: dict | None, look: dict[str, dict]) -> dict:
+    if card is None:  # a community's node: no card
+        return node
+    kind = look[card["type"]]
+    usual = {"label": card["name"], "shape": kind["shape"], "color": kind["colour"]}
+    return {key: value for key, value in node.items() if key not in usual or usual[key] != value}
+
+
+def _pack_edge(edge: dict) -> dict:
+    return {key: value for key, value in edge.items()
+            if not (key == "smooth" and value == STRAIGHT or key == "arrows" and value == ARROW)}
+
+
+def pack(data: dict) -> dict:
+    """``data`` (``kg.view.page_data`` with an ``overview``), packed; ``data`` itself is left as it was."""
+    info = {key: dict(card) for key, card in data["info"].items()}
+    edge_info = {key: dict(card) for key, card in data["edgeInfo"].items()}
+    strings = _share_strings([*info.values(), *edge_info.values()])
+    look = {t["type"]: t for t in data["types"]}
+    nodes = {name: [_pack_node(n, info.get(n["id"]), look) for n in data.get(name, [])] for name in ("nodes", "reserveNodes")}
+    cards, card_templates = pack_cards(info, prefix)
+    edge_cards, edge_templates = pack_cards(edge_info, lambda _: "", drop=("from", "to"))
+    return {**data, **nodes, "info": cards, "edgeInfo": edge_cards, "edges": [_pack_edge(e) for e in data["edges"]],
+            "strings": strings, "packed": {"info": card_templates, "edgeInfo": edge_templates[""] if edge_templates else {}}}
+
+
+def unpack(data: dict) -> dict:
+    """The page data that ``pack`` packed, as it was (what the page's script does, for tests and benchmarks)."""
+    out = {**data, "info": {k: dict(v) for k, v in data["info"].items()}, "edgeInfo": {k: dict(v) for k, v in data["edgeInfo"].items()}}
+    templates_of = out.pop("packed")
+    strings = out.pop("strings")
+    unpack_cards(out["info"], templates_of["info"], prefix)
+    unpack_cards(out["edgeInfo"], {"": templates_of["edgeInfo"]}, lambda _: "")
+    for edge in out["edges"]:
+        card = out["edgeInfo"][edge["id"]]
+        card["from"], card["to"] = out["info"][edge["from"]]["name"], out["info"][edge["to"]]["name"]
+    for card in (*out["info"].values(), *out["edgeInfo"].values()):
+        card["evidence"] = [[strings[s], strings[a]] for s, a in card["evidence"]]
+        if "articles" in card:
+            card["articles"] = [strings[t] for t in card["articles"]]
+    look = {t["type"]: t for t in out["types"]}
+    for name in ("nodes", "reserveNodes"):
+        out[name] = [_unpack_node(n, out["info"].get(n["id"]), look) for n in out.get(name, [])]
+    out["edges"] = [{**e, "smooth": e.get("smooth", STRAIGHT), "arrows": e.get("arrows", ARROW)} for e in out["edges"]]
+    return out
+
+
+def _unpack_node(node: dict, card: dict | None, look: dict[str, dict]) -> dict:
+    if card is None:
+        return node
+    kind = look[card["type"]]
+    return {"label": card["name"], "shape": kind["shape"], "color": kind["colour"], **node}

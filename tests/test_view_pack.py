@@ -1,0 +1,59 @@
+"""The overview page's data, packed (kg/view_pack.py): smaller, and the same once unpacked."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+from benchmarks.view_load import synthetic_extractions
+from kg.graph import build_graph
+from kg.view import page_data
+from kg.view_pack import FROM_ID, pack, unpack
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    """Page data of a generated graph, half its nodes carried (``reserveNodes``) as on the overview."""
+    graph = build_graph(synthetic_extractions(300))
+    out = page_data(graph, positions={node: (i, -i) for i, node in enumerate(sorted(graph)[::2])})
+    out["reserveNodes"] = out["nodes"][1::2]
+    out["nodes"] = out["nodes"][::2]
+    return out
+
+
+def _size(value: object) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def test_unpacking_gives_back_the_page_data_exactly(data: dict) -> None:
+    before = json.dumps(data, sort_keys=True)
+    packed = pack(data)
+    assert json.dumps(data, sort_keys=True) == before  # the data given is left as it was
+    assert unpack(packed) == data
+
+
+def test_packed_data_is_much_smaller(data: dict) -> None:
+    assert _size(pack(data)) < 0.6 * _size(data)
+
+
+def test_a_card_keeps_only_what_its_id_and_its_group_do_not_say(data: dict) -> None:
+    packed = pack(data)
+    person = next(key for key, card in data["info"].items() if card["type"] == "PER" and key == f"per:{card['name']}")
+    assert packed["packed"]["info"]["per"]["type"] == "PER" and packed["packed"]["info"]["per"]["name"] == FROM_ID
+    assert "type" not in packed["info"][person] and "name" not in packed["info"][person]
+    for key, card in data["info"].items():  # left out: empty values, the type, and names and files the id says
+        for field in set(card) - set(packed["info"][key]):
+            assert card[field] in ([], 0, "") or field == "type" or card[field] == key.split(":", 1)[1] and field in ("name", "doc")
+    sentences = [s for card in data["info"].values() for s, _ in card["evidence"]]
+    assert sentences and len(packed["strings"]) < len(sentences)  # each sentence written once
+
+
+def test_a_name_that_is_not_the_id_after_its_prefix_is_kept() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_node("per:王伟#2", type="PER", label="王伟", aliases=[], articles=[])
+    graph.add_node("per:李明", type="PER", label="李明", aliases=[], articles=[])
+    packed = pack(page_data(graph, frozen=False))
+    assert packed["info"]["per:王伟#2"]["name"] == "王伟" and "name" not in packed["info"]["per:李明"]
+    assert unpack(packed)["info"]["per:王伟#2"]["name"] == "王伟"
