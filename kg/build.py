@@ -161,12 +161,13 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         _remove_empty(folder.out)
         return
     clock = time.perf_counter()
-    records = lines.close()
-    corpus = assemble(lambda: record_io.read(records, check=False), decisions)
+    read = record_io.reader(lines.close(), check=False)
+    corpus = assemble(read, decisions)
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = corpus.graph.number_of_edges()
-    written = write_outputs(lines, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs)
+    written = write_outputs(lines, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs,
+                            read=read)
     folder.commit(drop={name for key, name in FORMATS.items() if key not in formats})
     report.outputs = [folder.out / path.relative_to(folder.staging) for path in written]
 

@@ -23,6 +23,7 @@ from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
 from .identity import Identities, person_id
 from .networks import write_people_gexf
+from .records import Extraction
 from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
 from .tables import TABLES, tables, write_csv, write_sqlite
 from .view import render_html
@@ -45,7 +46,8 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
 
 
 def write_outputs(extractions: StagedLines, named: StagedLines, corpus: Corpus, out: Path,
-                  seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1) -> list[Path]:
+                  seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1,
+                  read: Callable[[], Iterable[Extraction]] | None = None) -> list[Path]:
     """Write ``extractions.jsonl`` and the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths.
 
     ``extractions`` is ``extractions.jsonl`` streamed to a temporary name and
@@ -54,13 +56,15 @@ def write_outputs(extractions: StagedLines, named: StagedLines, corpus: Corpus, 
     graph made from ``graph``, so the evidence is never all in memory.
     The named graphs of articles that name a person ``identities`` tells
     apart from others of the name are made again with the person's own id.
-    With ``jobs`` above 1 the files are written by that many forked processes at once.
+    With ``jobs`` above 1 the files are written by that many forked processes at once. ``read`` gives
+    the extractions again (default: read back from ``extractions``).
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
     records = extractions.close()
+    read = read or (lambda: record_io.read(records, check=False))
     try:
-        writers = _writers(corpus, records, named, chosen, seconds)
+        writers = _writers(corpus, read, named, chosen, seconds)
         extractions.commit()
         for name, elapsed in _run(writers, out, jobs):
             seconds[f"write {name}"] += elapsed
@@ -69,7 +73,7 @@ def write_outputs(extractions: StagedLines, named: StagedLines, corpus: Corpus, 
     return [out / "extractions.jsonl", *(out / name for name in writers)]
 
 
-def _writers(corpus: Corpus, records: Path, named: StagedLines, chosen: set[str],
+def _writers(corpus: Corpus, read: Callable[[], Iterable[Extraction]], named: StagedLines, chosen: set[str],
              seconds: Counter) -> dict[str, Callable[[Path], None]]:
     """The function that writes each chosen file to a path it is given, in ``_LONGEST_FIRST`` order."""
     graph, identities, careers, ties = corpus.graph, corpus.identities, corpus.spells, corpus.ties
@@ -77,7 +81,7 @@ def _writers(corpus: Corpus, records: Path, named: StagedLines, chosen: set[str]
     if chosen & set(RDF_FORMATS):
         clock = time.perf_counter()
         default = entity_quads(graph, careers, identities)
-        named_path = _renamed(named, records, identities)
+        named_path = _renamed(named, read, identities)
         seconds["rdf (default graph)"] += time.perf_counter() - clock
         writers |= {name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()}
     writers |= {
@@ -88,7 +92,7 @@ def _writers(corpus: Corpus, records: Path, named: StagedLines, chosen: set[str]
     }
     if chosen & {"graph.sqlite", TABLES}:
         clock = time.perf_counter()
-        researchers = tables(graph, careers, lambda: record_io.read(records, check=False), identities)
+        researchers = tables(graph, careers, read, identities)
         seconds["tables"] += time.perf_counter() - clock
         writers["graph.sqlite"] = lambda tmp: write_sqlite(researchers, tmp)
         writers |= {f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers}
@@ -124,7 +128,7 @@ def _write_one(out: Path, name: str, write: Callable[[Path], None]) -> tuple[str
     return name, time.perf_counter() - clock
 
 
-def _renamed(named: StagedLines, records: Path, identities: Identities) -> Path:
+def _renamed(named: StagedLines, read: Callable[[], Iterable[Extraction]], identities: Identities) -> Path:
     """The named graphs' file, with the graphs of articles naming a person told apart made again."""
     path = named.close()
     docs = {doc for (doc, name), person in identities.ids.items() if person != person_id(name)}
@@ -134,7 +138,7 @@ def _renamed(named: StagedLines, records: Path, identities: Identities) -> Path:
     kept = path.with_name(path.name + ".renamed")
     with open(path, encoding="utf-8") as source, open(kept, "w", encoding="utf-8") as target:
         target.writelines(line for line in source if not line.endswith(tuple(graphs)))
-        for extraction in record_io.read(records, check=False):
+        for extraction in read():
             if extraction.article.doc in docs:
                 target.write(article_nquads(extraction, identities))
     os.replace(kept, path)

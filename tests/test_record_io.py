@@ -51,3 +51,12 @@ def test_a_bad_line_is_named_by_its_number(tmp_path: Path, bad: str, problem: st
 def test_a_missing_file_is_a_record_error(tmp_path: Path) -> None:
     with pytest.raises(RecordError, match="missing.jsonl: cannot read"):
         list(record_io.read(tmp_path / "missing.jsonl"))
+
+
+def test_a_reader_gives_the_same_extractions_from_memory_as_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "extractions.jsonl"
+    extractions = [Extraction(Article(f"{n}.txt", "", f"{n}.txt", title=f"第{n}篇"), (Entity("PER", "李明华"),)) for n in range(3)]
+    path.write_text("".join(record_io.dumps(e) + "\n" for e in extractions), encoding="utf-8")
+    kept, streamed = record_io.reader(path), record_io.reader(path, in_memory_bytes=0)
+    assert list(kept()) == list(kept()) == list(streamed()) == list(streamed())
+    assert [e.article.doc for e in kept()] == ["0.txt", "1.txt", "2.txt"]
