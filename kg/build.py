@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import record_io
+from . import manifest, record_io
 from .cache import Cache, article_key
 from .corpus import read_articles
 from .export import FORMATS, write_outputs
@@ -47,6 +47,7 @@ class BuildReport:
     relations: int = 0
     characters: int = 0
     seconds: Counter = field(default_factory=Counter)
+    stale: list[str] = field(default_factory=list)  #: outputs of an earlier build left as they were (``kg export``)
 
 
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
@@ -109,8 +110,9 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     is a CSV correcting the articles' dates and sources (``kg.corpus.meta``);
     ``on_article`` hears the report after each article (a progress bar).
     ``formats`` (keys of ``kg.export.FORMATS``) are the files written beside
-    ``extractions.jsonl``, by ``jobs`` processes at once; a file of another
-    format left by an earlier build is removed, so none is out of date.
+    ``extractions.jsonl``, by ``jobs`` processes at once; files of other
+    formats an earlier build wrote stay as they were, recorded as stale
+    (``kg.manifest``) until ``kg export`` writes them again.
     Nothing is written when no article could be read.
     """
     report = BuildReport()
@@ -161,15 +163,16 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         _remove_empty(folder.out)
         return
     clock = time.perf_counter()
-    read = record_io.reader(lines.close(), check=False)
+    lines.commit()
+    read = record_io.reader(folder.staging / manifest.EXTRACTIONS, check=False)
     corpus = assemble(read, decisions)
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = corpus.graph.number_of_edges()
-    written = write_outputs(lines, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs,
-                            read=read)
-    folder.commit(drop={name for key, name in FORMATS.items() if key not in formats})
-    report.outputs = [folder.out / path.relative_to(folder.staging) for path in written]
+    written = write_outputs(read, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs)
+    report.stale = manifest.record(folder.staging, folder.out, FORMATS.values(), decisions)
+    folder.commit()
+    report.outputs = [folder.out / path.relative_to(folder.staging) for path in [folder.staging / manifest.EXTRACTIONS, *written]]
 
 
 def _remove_empty(folder: Path) -> None:

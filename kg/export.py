@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -17,12 +18,14 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import record_io
-from .assembly import Corpus
+from . import manifest, record_io
+from .assembly import Corpus, assemble
+from .errors import KgError
 from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
 from .identity import Identities, person_id
 from .networks import write_people_gexf
+from .outdir import OutputFolder
 from .records import Extraction
 from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
 from .tables import TABLES, tables, write_csv, write_sqlite
@@ -45,32 +48,50 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
     return max((d.get("date") or "" for _, d in graph.nodes(data=True) if d["type"] == "ARTICLE"), default="")
 
 
-def write_outputs(extractions: StagedLines, named: StagedLines, corpus: Corpus, out: Path,
-                  seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1,
-                  read: Callable[[], Iterable[Extraction]] | None = None) -> list[Path]:
-    """Write ``extractions.jsonl`` and the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths.
+def write_outputs(read: Callable[[], Iterable[Extraction]], named: StagedLines, corpus: Corpus, out: Path,
+                  seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1) -> list[Path]:
+    """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths.
 
-    ``extractions`` is ``extractions.jsonl`` streamed to a temporary name and
-    ``named`` the articles' named graphs streamed as N-Quads (a temporary
-    file, removed at the end); the RDF files stream from it and the default
-    graph made from ``graph``, so the evidence is never all in memory.
-    The named graphs of articles that name a person ``identities`` tells
-    apart from others of the name are made again with the person's own id.
-    With ``jobs`` above 1 the files are written by that many forked processes at once. ``read`` gives
-    the extractions again (default: read back from ``extractions``).
+    ``read`` gives the extractions (afresh on each call) and ``named`` holds
+    the articles' named graphs streamed as N-Quads (a temporary file, removed
+    at the end); the RDF files stream from it and the default graph made
+    from ``corpus``, so the evidence is never all in memory. The named graphs
+    of articles that name a person the corpus tells apart from others of the
+    name are made again with the person's own id. With ``jobs`` above 1 the
+    files are written by that many forked processes at once.
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
-    records = extractions.close()
-    read = read or (lambda: record_io.read(records, check=False))
     try:
         writers = _writers(corpus, read, named, chosen, seconds)
-        extractions.commit()
         for name, elapsed in _run(writers, out, jobs):
             seconds[f"write {name}"] += elapsed
     finally:
         named.discard()
-    return [out / "extractions.jsonl", *(out / name for name in writers)]
+    return [out / name for name in writers]
+
+
+def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) -> list[str]:
+    """Write again, from the folder's ``extractions.jsonl``, the files of ``formats`` (default: the stale ones,
+    see ``kg.manifest``), with the who-is-who decisions of the build that made it. Returns the outputs written."""
+    with OutputFolder(out) as folder:
+        source = folder.out / manifest.EXTRACTIONS
+        if not source.is_file():
+            raise KgError(f"{out}: no extractions.jsonl to export from (run kg build first)")
+        wanted = list(formats) if formats is not None else [k for k, name in FORMATS.items() if name in manifest.stale(folder.out)]
+        if not wanted:
+            return []
+        shutil.copyfile(source, folder.staging / manifest.EXTRACTIONS)
+        read = record_io.reader(folder.staging / manifest.EXTRACTIONS)
+        decisions = manifest.load(folder.out).decisions
+        corpus = assemble(read, decisions)
+        named = StagedLines(folder.staging / "graph.nq")
+        for extraction in read():
+            named.append(article_nquads(extraction))
+        write_outputs(read, named, corpus, folder.staging, formats=wanted, jobs=jobs)
+        manifest.record(folder.staging, folder.out, FORMATS.values(), decisions)
+        folder.commit()
+    return [FORMATS[k] for k in wanted]
 
 
 def _writers(corpus: Corpus, read: Callable[[], Iterable[Extraction]], named: StagedLines, chosen: set[str],

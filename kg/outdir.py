@@ -20,7 +20,6 @@ import errno
 import fcntl
 import os
 import shutil
-from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -61,21 +60,20 @@ class OutputFolder:
             os.close(self._lock)
             self._lock = None
 
-    def commit(self, drop: Iterable[str] = ()) -> None:
-        """Make the staged files the folder's files, all at once; the old folder's entries named in ``drop``
-        go with the old outputs instead of being carried over."""
+    def commit(self) -> None:
+        """Make the staged files the folder's files, all at once."""
         if not self.out.exists():
             os.rename(self.staging, self.out)
             return
         staged = {entry.name for entry in self.staging.iterdir()}
-        carried = sorted(entry.name for entry in self.out.iterdir() if entry.name not in staged | set(drop))
+        carried = sorted(entry.name for entry in self.out.iterdir() if entry.name not in staged)
         (self.staging / CARRIED).write_text("".join(f"{name}\n" for name in carried), encoding="utf-8")
         for name in carried:
             os.rename(self.out / name, self.staging / name)
         if _exchange(self.staging, self.out):
             (self.out / CARRIED).unlink()
         else:
-            _move_each(self.staging, self.out, staged, set(drop))
+            _move_each(self.staging, self.out, staged)
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
@@ -138,23 +136,14 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _move_each(staging: Path, out: Path, names: set[str], dropped: set[str]) -> None:
-    """The fallback: carried entries back, the dropped ones removed, then each staged entry over its old self."""
+def _move_each(staging: Path, out: Path, names: set[str]) -> None:
+    """The fallback: carried entries back, then each staged entry over its old self."""
     _put_back(staging, out)
-    for name in sorted(dropped - names):
-        _remove(out / name)
     for name in sorted(names):
         target = out / name
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         os.replace(staging / name, target)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 __all__ = ["OutputBusy", "OutputFolder", "recover"]

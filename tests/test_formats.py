@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.export import FORMATS
+from kg.errors import KgError
+from kg.export import FORMATS, export
+from kg.manifest import stale
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -20,23 +22,42 @@ def names(folder: Path) -> set[str]:
 
 def test_a_build_writes_only_the_formats_asked_for_beside_the_extractions(tmp_path: Path) -> None:
     report = build(SEEDS[:2], tmp_path / "out", ner=False, formats=["ttl", "html"])
-    assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.html"}
+    assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.html", ".kg-outputs.json"}
     assert {p.name for p in report.outputs} == {"extractions.jsonl", "graph.ttl", "graph.html"}
 
 
 def test_every_format_names_a_file_a_full_build_writes(tmp_path: Path) -> None:
     build(SEEDS[:1], tmp_path / "out", ner=False)
     written = {name.partition("/")[0] for name in names(tmp_path / "out")}
-    assert set(FORMATS.values()) | {"extractions.jsonl"} == written
+    assert set(FORMATS.values()) | {"extractions.jsonl", ".kg-outputs.json"} == written
 
 
-def test_files_of_formats_left_out_go_and_the_cache_and_a_users_files_stay(tmp_path: Path) -> None:
+def test_files_of_formats_left_out_stay_as_they_were_and_are_named_stale(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build(SEEDS[:2], out, ner=False)
+    build(SEEDS[:1], out, ner=False)
     (out / "notes.md").write_text("my notes", encoding="utf-8")
-    report = build(SEEDS[:2], out, ner=False, formats=["nq"])
-    assert report.cached == 2
-    assert names(out) == {"extractions.jsonl", "graph.nq", "notes.md"}  # no graph.ttl of the earlier build left stale
+    one_article = (out / "graph.ttl").read_bytes()
+    report = build(SEEDS[:2], out, ner=False, formats=["nq", "tables"])
+    assert report.cached == 1 and (out / "graph.ttl").read_bytes() == one_article and (out / "notes.md").exists()
+    assert report.stale == stale(out) == sorted(set(FORMATS.values()) - {"graph.nq", "tables"})
+    assert "graph.html" in stale(out) and "tables" not in stale(out)
+
+
+def test_export_writes_the_stale_files_again_from_the_extractions(tmp_path: Path) -> None:
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    build(SEEDS[:1], out, ner=False)
+    build(SEEDS[:2], out, ner=False, formats=["nq"])
+    assert export(out) == sorted(set(FORMATS.values()) - {"graph.nq"}, key=list(FORMATS.values()).index)
+    assert stale(out) == [] and export(out) == []
+    build(SEEDS[:2], whole, ner=False)
+    assert names(out) == names(whole)
+    differ = [n for n in sorted(names(out)) if not filecmp.cmp(out / n, whole / n, shallow=False)]
+    assert differ == []
+
+
+def test_export_needs_a_build(tmp_path: Path) -> None:
+    with pytest.raises(KgError, match="no extractions.jsonl to export from"):
+        export(tmp_path / "empty")
 
 
 @pytest.mark.slow

@@ -1,0 +1,77 @@
+"""Which files of an output folder are current: ``.kg-outputs.json``.
+
+A build names, for each file it writes, the digest of the ``extractions.jsonl``
+the file was made from, and the who-is-who decisions it applied. A build that
+writes only some formats (``kg build --formats``) leaves the other files of an
+earlier build as they were: their digest is then an older one, so they are
+*stale*, and ``kg export`` writes them again from the current extractions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import write_text
+from .identity import Decision
+
+MANIFEST = ".kg-outputs.json"
+EXTRACTIONS = "extractions.jsonl"
+
+
+@dataclass
+class Manifest:
+    """The digest each output file was made from, and the decisions the build applied."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    decisions: list[Decision] = field(default_factory=list)
+
+
+def digest(path: Path) -> str:
+    """A short SHA-256 of a file's bytes."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()[:16]
+
+
+def load(folder: Path) -> Manifest:
+    """The folder's manifest; an empty one where there is none or it cannot be read."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return Manifest(dict(data["files"]), [Decision(**d) for d in data["decisions"]])
+    except (OSError, ValueError, KeyError, TypeError):
+        return Manifest()
+
+
+def save(folder: Path, manifest: Manifest) -> None:
+    data = {"files": dict(sorted(manifest.files.items())), "decisions": [dataclasses.asdict(d) for d in manifest.decisions]}
+    write_text(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def record(staging: Path, previous: Path, outputs: Iterable[str], decisions: list[Decision]) -> list[str]:
+    """Write the manifest of ``staging``: each of ``outputs`` (file or folder names) it holds was made from
+    its ``extractions.jsonl``; one the previous folder holds instead keeps the digest recorded there (or
+    none, before manifests). Returns the outputs left stale."""
+    current = digest(staging / EXTRACTIONS)
+    earlier = load(previous).files
+    files = {EXTRACTIONS: current}
+    for name in outputs:
+        if (staging / name).exists():
+            files[name] = current
+        elif (previous / name).exists():
+            files[name] = earlier.get(name, "")
+    save(staging, Manifest(files, decisions))
+    return sorted(name for name, made in files.items() if made != current)
+
+
+def stale(folder: Path) -> list[str]:
+    """The folder's files made from other extractions than its ``extractions.jsonl``."""
+    manifest = load(folder)
+    current = manifest.files.get(EXTRACTIONS)
+    return sorted(name for name, made in manifest.files.items() if made != current and (folder / name).exists())
