@@ -69,6 +69,7 @@ def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path) -> None:
     assert differ == []
 
 
+@pytest.mark.slow
 def test_a_failing_writer_in_a_worker_fails_the_build_and_leaves_the_old_files(tmp_path: Path,
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
