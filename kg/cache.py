@@ -7,30 +7,33 @@ article into an extraction: the package and spaCy versions, the pipeline's
 spaCy config, every file under ``kg/resources/`` and ``kg/models/``, and the
 source of every ``kg`` module the per-article stages import (found by
 following the imports from ``kg.parallel``), so a change to a rule, a
-lexicon or a new data file invalidates the cache by itself. An entry holds
-the extraction record (``kg.record_io``) and the article's RDF named graph
-(N-Quads), as gzip-compressed JSON written atomically; an unreadable entry
-is treated as missing.
+lexicon or a new data file invalidates the cache by itself. Computing that
+version reads every data file and imports spaCy, so the cache folder
+remembers it (``versions.json``) under a stamp of the files' names, sizes and
+times: a build that finds them unchanged reads no data file and imports no
+spaCy. An entry holds the extraction record (``kg.record_io``) and the
+article's RDF named graph (N-Quads), as gzip-compressed JSON written
+atomically; an unreadable entry is treated as missing.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import gzip
 import hashlib
+import importlib.metadata
 import json
 import os
+import re
 import tempfile
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-import spacy
 
 from . import __version__
-from .pipeline import config_text
 from .errors import KgError
 from .record_io import RecordError, extraction_from_json, extraction_json
 from .records import Article, Extraction
@@ -45,17 +48,59 @@ ENTRY_MODULES = ("kg.parallel", "kg.record_io")
 COMPRESSION = 1
 
 
+#: the file in a cache folder that remembers the versions computed there, and how many it keeps
+VERSIONS = "versions.json"
+KEPT_VERSIONS = 16
+#: A stamp with a file changed this recently is not remembered: the file system's clock ticks coarsely,
+#: so a file written again within the same tick would keep its times (git's "racily clean" files).
+RACY_SECONDS = 2.0
+#: versions computed or read in this process, by stamp
+_known: dict[str, str] = {}
+
+
 def pipeline_version(ner: bool = True, *, resources: Path | None = None, models: Path | None = None,
-                     package: Path | None = None) -> str:
+                     package: Path | None = None, memo: Path | None = None) -> str:
     """A short hash of the code, configuration and data that turn an article into an extraction
-    (``ner``: with the NER model). The roots default to the package's own folders."""
-    package = package or PACKAGE
-    return _version(ner, resources or RESOURCES, models or MODELS, package)
+    (``ner``: with the NER model). The roots default to the package's own folders.
+
+    The version is computed once for each stamp of its files (``_stamp``), in this process and,
+    with ``memo`` (a JSON file), in every process that finds the files unchanged since."""
+    roots = (resources or RESOURCES, models or MODELS, package or PACKAGE)
+    key, settled = _stamp(ner, *roots)
+    if not settled:
+        return _version(ner, *roots)
+    remembered = _read_memo(memo) if memo else {}
+    version = _known.get(key) or remembered.get(key) or _version(ner, *roots)
+    _known[key] = version
+    if memo and remembered.get(key) != version:
+        _write_memo(memo, remembered, key, version)
+    return version
 
 
-@functools.cache
+def _stamp(ner: bool, resources: Path, models: Path, package: Path) -> tuple[str, bool]:
+    """A hash of the name, size, modification and change time of every file the version reads (and of
+    every other module of the package), and of the package and spaCy versions: a file written since,
+    whatever its content and however its times were set, changes it (its change time). And whether
+    every file is older than ``RACY_SECONDS``."""
+    digest = hashlib.sha256(f"govkg {__version__} spacy {importlib.metadata.version('spacy')} ner {ner}\n".encode())
+    newest = 0
+    for root, paths in ((resources, _data_files(resources)), (models, _data_files(models)),
+                        (package, sorted(package.rglob("*.py")))):
+        digest.update(f"{root}\n".encode())
+        for path in paths:
+            info = path.stat()
+            digest.update(f"{path.relative_to(root).as_posix()} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}\n"
+                          .encode())
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+    return digest.hexdigest(), newest < time.time_ns() - RACY_SECONDS * 1e9
+
+
 def _version(ner: bool, resources: Path, models: Path, package: Path) -> str:
-    """``pipeline_version``, computed once per process for each setting and set of folders."""
+    """``pipeline_version`` computed from the files' contents and the pipeline's spaCy config."""
+    import spacy
+
+    from .pipeline import config_text
+
     digest = hashlib.sha256(f"govkg {__version__} spacy {spacy.__version__} ner {ner}\n".encode())
     digest.update(config_text(ner=ner).encode("utf-8"))
     for label, root in (("resources", resources), ("models", models)):
@@ -64,6 +109,32 @@ def _version(ner: bool, resources: Path, models: Path, package: Path) -> str:
     for path in stage_modules(package):
         digest.update(_named_bytes(f"kg/{path.relative_to(package).as_posix()}", path))
     return digest.hexdigest()[:16]
+
+
+def _read_memo(path: Path) -> dict[str, str]:
+    """The stamps and versions a cache folder remembers (none when the file is missing or damaged)."""
+    try:
+        remembered = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(remembered, dict):
+        return {}
+    return {key: value for key, value in remembered.items() if isinstance(value, str) and _is_version(value)}
+
+
+def _is_version(text: str) -> bool:
+    return re.fullmatch("[0-9a-f]{16}", text) is not None
+
+
+def _write_memo(path: Path, remembered: dict[str, str], key: str, version: str) -> None:
+    """Remember ``version`` under ``key``, with the latest others; a folder that cannot be written is left as it is."""
+    others = [(other, known) for other, known in remembered.items() if other != key]
+    kept = dict(others[-(KEPT_VERSIONS - 1):]) | {key: version}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, json.dumps(kept, indent=1).encode("utf-8"))
+    except OSError:
+        pass
 
 
 def _named_bytes(name: str, path: Path) -> bytes:
@@ -158,7 +229,8 @@ class Cache:
 
     def __init__(self, folder: str | Path, *, ner: bool = True,
                  on_invalid: Callable[[Path, str], None] = lambda path, problem: None) -> None:
-        self.folder = Path(folder) / (pipeline_version(ner) + ("" if ner else "-rules"))
+        root = Path(folder)
+        self.folder = root / (pipeline_version(ner, memo=root / VERSIONS) + ("" if ner else "-rules"))
         self.on_invalid = on_invalid
 
     def _path(self, key: str) -> Path:
@@ -191,10 +263,15 @@ class Cache:
         path = self._path(key or article_key(extraction.article))
         path.parent.mkdir(parents=True, exist_ok=True)
         entry = json.dumps({**extraction_json(extraction), "nquads": nquads}, ensure_ascii=False)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(gzip.compress(entry.encode("utf-8"), compresslevel=COMPRESSION))
-        os.replace(temporary, path)
+        _write_atomic(path, gzip.compress(entry.encode("utf-8"), compresslevel=COMPRESSION))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.replace(temporary, path)
 
 
 class InvalidEntry(KgError):

@@ -1,4 +1,9 @@
-"""The ``kg`` command line: a thin layer over the library API."""
+"""The ``kg`` command line: a thin layer over the library API.
+
+Each command imports the modules it runs inside its function, so ``kg --help``
+and ``kg query`` import neither spaCy nor rdflib's SPARQL engine, and a
+``kg build`` whose articles are all cached imports no pipeline (``kg.parallel``).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,18 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .build import MAX_BYTES
-from .parallel import EXECUTORS, default_jobs
-from .person import careers, format_careers
-from .progress import ProgressBar, estimate_articles
-from .build import build as build_graph_files
+from .corpus.files import DEFAULT_MAX_BYTES
 from .errors import KgError
-from .identity import read_decisions
-from .evaluate import evaluate, format_report, load_gold, load_predictions
-from .query import STORES, Store, named_queries, resolve_query
-from .records import Problem
-from .sparql_text import PREFIXES
+from .parallel import EXECUTORS, default_jobs
+from .stores import STORES
+
+if TYPE_CHECKING:
+    from .identity import Decision
+    from .records import Problem
 
 
 @click.group()
@@ -46,12 +49,22 @@ def _workers(jobs: int | None, executor: str, scheduler: str | None) -> int:
     return jobs or default_jobs()
 
 
+def _decisions(identities: Path | None) -> list[Decision]:
+    """The decisions on who is who of ``--identities``, if given."""
+    from .identity import read_decisions
+
+    try:
+        return read_decisions(identities) if identities else []
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--identities") from error
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for extractions.jsonl and the graph files.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every article (the cache is OUT/.kg-cache).")
-@click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Refuse larger files.")
+@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1), help="Refuse larger files.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any input was skipped.")
 @click.option("--jobs", "jobs", default=None, type=click.IntRange(1),
               help="Worker processes, with --executor local (default: all cores).")
@@ -75,16 +88,15 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
 
     Example: kg build seeds/ --out output/
     """
+    from .build import build as build_graph_files
+    from .progress import ProgressBar, estimate_articles
 
     jobs = _workers(jobs, executor, scheduler)
 
     def warn(problem: Problem) -> None:
         click.echo(f"warning: {problem.source}: {problem.problem}", err=True)
 
-    try:
-        decisions = read_decisions(identities) if identities else []
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--identities") from error
+    decisions = _decisions(identities)
     bar = ProgressBar(estimate_articles(inputs)) if not quiet and sys.stderr.isatty() else None
     try:
         report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes,
@@ -125,6 +137,8 @@ def person(name: str, out: Path) -> None:
 
     Example: kg person 阳建 --out output
     """
+    from .person import careers, format_careers
+
     try:
         click.echo(format_careers(careers(out, name), name))
     except KgError as error:
@@ -141,6 +155,8 @@ def eval_command(gold_dir: Path, pred: Path, as_json: bool) -> None:
 
     Example: kg eval ../shared/gold --pred output/extractions.jsonl
     """
+    from .evaluate import evaluate, format_report, load_gold, load_predictions
+
     try:
         report = evaluate(load_gold(gold_dir), load_predictions(pred))
     except KgError as error:
@@ -183,6 +199,9 @@ def query(query: str | None, graph: Path, output_format: str, params: tuple[str,
 
     Example: kg query evidence --param name=钟平熊 --graph output/graph.ttl --format csv
     """
+    from .query import Store, named_queries, resolve_query
+    from .sparql_text import PREFIXES
+
     if list_queries:
         for named in named_queries().values():
             needs = "".join(f" --param {p}=…" for p in named.params)
@@ -220,6 +239,7 @@ def serve(graph: Path, host: str, port: int, timeout: float, store: str, workers
 
     Example: kg serve output/graph.ttl --port 8000  (then open http://127.0.0.1:8000/)
     """
+    from .query import Store
     from .serve import serve as run_server
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -252,10 +272,7 @@ def view(graph: Path, focus: str | None, depth: int, out: Path, identities: Path
     """
     from .view import write_view
 
-    try:
-        decisions = read_decisions(identities) if identities else []
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--identities") from error
+    decisions = _decisions(identities)
     try:
         nodes, edges = write_view(graph, out, focus=focus, depth=depth, decisions=decisions)
     except KgError as error:

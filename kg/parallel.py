@@ -8,6 +8,12 @@ everything before them has. Workers load the pipeline
 once (``shared_nlp`` is cached per process) and return slim extractions:
 the article's text stays behind, only its metadata, the records and the
 article's RDF named graph (N-Quads text) travel.
+
+A local pool starts only when a second batch of articles shows up within a
+window of the first: one batch, or batches far apart among cached articles,
+run in this process, which spares the pool's start. The stages (spaCy, the
+pipeline, rdflib) are imported on first use, so a build whose every article
+is cached imports none of them.
 """
 
 from __future__ import annotations
@@ -21,12 +27,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from itertools import chain
 
 from .errors import KgError, printable
-from .extract import read_batch
-from .rdf import article_nquads
 from .records import Article, Extraction, Problem
-from .resolve import resolve
 
 EXECUTORS = ("local", "dask")
 #: Articles a worker takes at a time, and batches in flight per worker.
@@ -80,7 +84,17 @@ def left_out(article: Article, why: str) -> Problem:
     return Problem(where, f"extraction failed, article left out: {why}")
 
 
+def _stages() -> None:
+    """Import the per-article stages (spaCy and the pipeline, resolution, rdflib): a process that
+    only passes cached outcomes on never needs them; a pool's forked workers inherit them."""
+    from . import extract, rdf, resolve  # noqa: F401
+
+
 def _extract(articles: list[Article], ner: bool) -> list[Outcome]:
+    from .extract import read_batch
+    from .rdf import article_nquads
+    from .resolve import resolve
+
     start = time.perf_counter()
     readings = read_batch(articles, ner=ner)
     per_char = (time.perf_counter() - start) / max(1, sum(len(article.text) for article in articles))
@@ -117,13 +131,42 @@ def run(items: Iterable[Article | Outcome], *, jobs: int = 1, executor: str = "l
     elif executor != "local":
         raise KgError(f"unknown executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
     elif jobs <= 1:
-        yield from (o for batch in _batches(items) for o in (batch if _done(batch) else extract_batch(batch, ner)))
+        yield from (o for batch in _batches(items) for o in _here(batch, ner))
     else:
-        pool = _Pool(jobs, ner)
-        try:
-            yield from _windowed(pool.submit, items, jobs, pool.collect)
-        finally:
-            pool.close()
+        yield from _local(_batches(items), jobs, ner)
+
+
+def _here(batch: list[Article] | list[Outcome], ner: bool) -> list[Outcome | Problem]:
+    """A batch's outcomes, extracted in this process (known outcomes as they are)."""
+    return batch if _done(batch) else extract_batch(batch, ner)
+
+
+def _local(batches: Iterator[list], jobs: int, ner: bool) -> Iterator[Outcome | Problem]:
+    """The batches in this process until a second batch of articles comes within a window (``jobs`` workers'
+    worth) of the first; from there on, on a process pool. Known outcomes before any article pass at once."""
+    held: list[list] = []
+    articles = items = 0
+    for batch in batches:
+        if not held and _done(batch):
+            yield from batch
+            continue
+        held.append(batch)
+        articles, items = articles + (not _done(batch)), items + len(batch)
+        if articles > 1:
+            yield from _pooled(chain(held, batches), jobs, ner)
+            return
+        if items >= jobs * IN_FLIGHT * BATCH:  # one batch of articles in a whole window: alone, it runs here
+            yield from (o for held_batch in held for o in _here(held_batch, ner))
+            held, articles, items = [], 0, 0
+    yield from (o for held_batch in held for o in _here(held_batch, ner))
+
+
+def _pooled(batches: Iterator[list], jobs: int, ner: bool) -> Iterator[Outcome | Problem]:
+    pool = _Pool(jobs, ner)
+    try:
+        yield from _windowed(pool.submit, batches, jobs, pool.collect)
+    finally:
+        pool.close()
 
 
 class _Pool:
@@ -132,6 +175,7 @@ class _Pool:
     kills its worker once more becomes a ``Problem``."""
 
     def __init__(self, jobs: int, ner: bool) -> None:
+        _stages()
         self.jobs, self.ner = jobs, ner
         self.generation = 0
         self.pool = self._new()
@@ -185,15 +229,15 @@ def _done(batch: list) -> bool:
     return isinstance(batch[0], Outcome)
 
 
-def _windowed(submit: Callable[[list[Article]], object], items: Iterable[Article | Outcome], workers: int,
+def _windowed(submit: Callable[[list[Article]], object], batches: Iterable[list], workers: int,
               collect: Callable[[object, list[Article]], list] = lambda future, batch: future.result(),
               ) -> Iterator[Outcome | Problem]:
-    """Submit batches, keeping at most ``IN_FLIGHT`` batches' worth of articles per worker waiting (known
+    """Submit batches (of ``_batches``), keeping at most ``IN_FLIGHT`` batches' worth of articles per worker waiting (known
     outcomes included); yield in order, known outcomes as soon as nothing before them is waiting.
     ``collect(submitted, batch)`` waits for a submitted batch's outcomes."""
     pending: deque[tuple[object, list]] = deque()
     waiting = 0
-    for batch in _batches(items):
+    for batch in batches:
         pending.append((batch if _done(batch) else submit(batch), batch))
         waiting += len(batch)
         while pending and (_done(pending[0][1]) or waiting >= workers * IN_FLIGHT * BATCH):
@@ -214,4 +258,4 @@ def _dask(items: Iterable[Article | Outcome], scheduler: str | None, ner: bool) 
         raise KgError("--executor dask needs the dask extra: pip install 'govkg[dask]'") from error
     with Client(scheduler, set_as_default=False) as client:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        yield from _windowed(lambda batch: client.submit(extract_batch, batch, ner, pure=False), items, workers)
+        yield from _windowed(lambda batch: client.submit(extract_batch, batch, ner, pure=False), _batches(items), workers)

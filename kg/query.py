@@ -41,10 +41,10 @@ from .sparql_errors import describe
 from .sparql_results import Serialized, negotiate, serialize
 from .sparql_text import ParamError, with_prefixes
 from .sparql_text import bind as bind_text
+from .stores import STORES
 
 __all__ = ["Answer", "ParamError", "QueryError", "QueryRefused", "Store", "is_update", "negotiate", "named_queries", "resolve_query"]
 
-STORES = ("oxigraph", "rdflib")
 #: file suffix -> (oxigraph format, rdflib format)
 FORMATS = {
     ".ttl": (ox.RdfFormat.TURTLE, "turtle"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import tracemalloc
 from pathlib import Path
@@ -118,6 +119,61 @@ def test_a_new_resource_file_changes_the_version(resources_copy: Path, tmp_path:
     (added / "more").mkdir()
     (added / "more" / "new_words.txt").write_text("新词\n", encoding="utf-8")
     assert pipeline_version(resources=added) != pipeline_version(resources=resources_copy)
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files count as settled however recently written, and this process has computed no version yet."""
+    monkeypatch.setattr(kg.cache, "RACY_SECONDS", -60.0)
+    monkeypatch.setattr(kg.cache, "_known", {})
+
+
+def computed_versions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The versions ``pipeline_version`` computes from here on (not those it finds remembered)."""
+    computed: list[str] = []
+    compute = kg.cache._version
+
+    def counted(*args: object) -> str:
+        computed.append(compute(*args))
+        return computed[-1]
+
+    monkeypatch.setattr(kg.cache, "_version", counted)
+    return computed
+
+
+def test_a_version_is_remembered_in_the_cache_folder_and_not_computed_again(
+        resources_copy: Path, tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    memo = tmp_path / "cache" / kg.cache.VERSIONS
+    computed = computed_versions(monkeypatch)
+    version = pipeline_version(False, resources=resources_copy, memo=memo)
+    monkeypatch.setattr(kg.cache, "_known", {})  # a new process
+    assert pipeline_version(False, resources=resources_copy, memo=memo) == version and computed == [version]
+    memo.write_text("{not json", encoding="utf-8")
+    assert pipeline_version(False, resources=resources_copy, memo=memo) == version and computed == [version]
+
+
+def test_a_resource_rewritten_with_its_size_and_times_kept_gives_a_new_version(
+        resources_copy: Path, tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    memo = tmp_path / "cache" / kg.cache.VERSIONS
+    before = pipeline_version(False, resources=resources_copy, memo=memo)
+    path = resources_copy / "stopwords.txt"
+    info, text = path.stat(), path.read_text(encoding="utf-8")
+    han = next(char for char in text if "\u4e00" <= char <= "\u9fff")
+    path.write_text(text.replace(han, "乙" if han != "乙" else "甲", 1), encoding="utf-8")  # as many bytes
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+    monkeypatch.setattr(kg.cache, "_known", {})
+    assert pipeline_version(False, resources=resources_copy, memo=memo) != before
+
+
+def test_a_version_whose_files_just_changed_is_not_remembered(resources_copy: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kg.cache, "_known", {})
+    computed = computed_versions(monkeypatch)
+    memo = tmp_path / "cache" / kg.cache.VERSIONS
+    version = pipeline_version(False, resources=resources_copy, memo=memo)  # the copy was written just now
+    assert pipeline_version(False, resources=resources_copy, memo=memo) == version
+    assert computed == [version, version] and not memo.exists()
 
 
 @pytest.mark.slow

@@ -27,7 +27,9 @@ def one_process(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_a_process_pool_gives_byte_identical_outputs(one_process: dict[str, bytes], tmp_path: Path) -> None:
+def test_a_process_pool_gives_byte_identical_outputs(one_process: dict[str, bytes], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kg.parallel.BATCH", 1)  # five batches: a pool starts (one batch would run in this process)
     report = build([SEEDS], tmp_path, cache=False, jobs=2)
     assert report.articles == 5
     assert outputs(tmp_path) == one_process
@@ -93,3 +95,81 @@ def test_cached_outcomes_flow_out_without_waiting_for_the_articles_behind_them()
     stream = run(items(), jobs=2)
     assert next(stream) is known[0] and len(consumed) <= BATCH + 1  # not the whole cache read into memory first
     assert [o.extraction.article.doc for o in stream] == [f"{i}.txt" for i in range(1, 1000)]
+
+
+class FakeExecutors:
+    """``extract_batch`` and the process pool of ``kg.parallel`` replaced by recorders: which batches ran where."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import kg.parallel
+
+        self.here: list[list[str]] = []
+        self.pooled: list[list[str]] = []
+        self.pools = 0
+        fake = self
+
+        class Pool:
+            def __init__(self, jobs: int, ner: bool) -> None:
+                fake.pools += 1
+
+            def submit(self, batch: list) -> list:
+                fake.pooled.append([a.doc for a in batch])
+                return batch
+
+            def collect(self, submitted: list, batch: list) -> list:
+                return [outcome(a.doc) for a in batch]
+
+            def close(self) -> None:
+                pass
+
+        def extract_batch(batch: list, ner: bool = True) -> list:
+            self.here.append([a.doc for a in batch])
+            return [outcome(a.doc) for a in batch]
+
+        monkeypatch.setattr(kg.parallel, "_Pool", Pool)
+        monkeypatch.setattr(kg.parallel, "extract_batch", extract_batch)
+
+
+def outcome(doc: str, cached: bool = False):
+    from kg.parallel import Outcome
+    from kg.records import Article, Extraction
+
+    return Outcome(Extraction(Article(doc, "", doc)), "", cached=cached)
+
+
+def stream(pattern: str) -> list:
+    """Articles (``a``) and cached outcomes (``c``), in the order of ``pattern``, named by position."""
+    from kg.records import Article
+
+    return [Article(f"{i}", "text", f"{i}") if kind == "a" else outcome(f"{i}", cached=True) for i, kind in enumerate(pattern)]
+
+
+@pytest.mark.parametrize("pattern", ["a", "aaaaaaaa", "ccac", "cccaaacccc"])
+def test_one_batch_of_articles_runs_in_this_process_without_a_pool(monkeypatch: pytest.MonkeyPatch, pattern: str) -> None:
+    from kg.parallel import run
+
+    fake = FakeExecutors(monkeypatch)
+    docs = [o.extraction.article.doc for o in run(stream(pattern), jobs=4)]
+    assert docs == [str(i) for i in range(len(pattern))]
+    assert fake.pools == 0 and fake.here == [[str(i) for i, kind in enumerate(pattern) if kind == "a"]]
+
+
+def test_a_second_batch_of_articles_starts_the_pool_for_all_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.parallel import BATCH, run
+
+    fake = FakeExecutors(monkeypatch)
+    pattern = "c" + "a" * (BATCH + 1) + "c"
+    docs = [o.extraction.article.doc for o in run(stream(pattern), jobs=2)]
+    assert docs == [str(i) for i in range(len(pattern))]
+    assert fake.pools == 1 and fake.here == [] and fake.pooled == [[str(i) for i in range(1, BATCH + 1)], [str(BATCH + 1)]]
+
+
+def test_batches_a_window_apart_among_cached_articles_each_run_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.parallel import BATCH, IN_FLIGHT, run
+
+    fake = FakeExecutors(monkeypatch)
+    window = 2 * IN_FLIGHT * BATCH
+    pattern = ("a" + "c" * window) * 3
+    docs = [o.extraction.article.doc for o in run(stream(pattern), jobs=2)]
+    assert docs == [str(i) for i in range(len(pattern))]
+    assert fake.pools == 0 and fake.here == [[str(i * (window + 1))] for i in range(3)]
