@@ -1,8 +1,9 @@
-"""How fast ``kg build`` is on a generated corpus of N articles, beside jieba's POS tagging of the same text.
+"""How fast ``kg build`` is on a corpus of N articles, beside jieba's POS tagging of the same text.
 
 For each size N (100, 1,000 and 10,000 articles by default, 100,000 with
 ``--with-100k``) a corpus is generated once (``benchmarks/corpus.py``, seed
-``--seed``) into a temporary folder, then:
+``--seed``) into a temporary folder, or, with ``--corpus FILE.jsonl``, the
+first N items of that file are copied there (real text), then:
 
 1. **jieba.** ``jieba.posseg.cut`` over the text of every article as
    ``kg.corpus.read_articles`` reads it, in one process, after jieba has
@@ -12,7 +13,10 @@ For each size N (100, 1,000 and 10,000 articles by default, 100,000 with
 2. **The build.** ``kg.build.build([folder], out, cache=False, jobs=J, ner=…)``
    for every ``--jobs`` value, with the NER model (the default build) and,
    with ``--ner both`` (the default), also without it (``kg build --no-ner``,
-   the rules alone), each in a fresh subprocess, so that imports, model
+   the rules alone); with NER, ``kg_ner``'s ``gate`` is off (``--gate off``, the
+   default build: the model tags every text whole), on (``--gate on``: it tags
+   only the sentences where it can add a span, see ``docs/ner.md``) or both;
+   each in a fresh subprocess, so that imports, model
    loading and peak memory are the build's own; ``--repeats`` times,
    alternating the configurations (``--big-repeats`` times and the
    ``--big-jobs`` values for N ≥ 10,000, whose builds take minutes).
@@ -36,7 +40,11 @@ per core as jieba's tagging alone (ratio ≥ 1), and near-linear in the
 number of cores (speed-up ≈ J). The report (machine, load, versions, one
 table per N, the incremental case and a summary) is printed and written to
 ``--out``, keeping the hand-written part of the previous report (between
-``<!-- notes -->`` and ``<!-- /notes -->``). A build that runs past
+``<!-- notes -->`` and ``<!-- /notes -->``). A ``--corpus`` report is a
+section of ``--out`` instead, between ``<!-- real-text -->`` and
+``<!-- /real-text -->`` (its own notes between ``<!-- real-notes -->`` and
+``<!-- /real-notes -->``): each kind of run replaces only its own part, so the
+file shows both corpora. A build that runs past
 ``--max-seconds`` or holds more than ``--max-rss-mb`` is killed and reported;
 larger sizes are then not tried in that configuration. Every build reports a
 hash of the ``kg`` package it ran (code and data), so a report says when the
@@ -46,6 +54,7 @@ code changed under a run; ``PYTHONPATH=COPY`` runs a frozen copy instead.
     python benchmarks/build_speed.py --sizes 100 1000 --repeats 3 --out /tmp/speed.md
     python benchmarks/build_speed.py --sizes 10000 --with-100k --big-jobs 1 2 --ner on
     python benchmarks/build_speed.py --json /tmp/speed.json ...; python benchmarks/build_speed.py --render /tmp/speed.json
+    python benchmarks/build_speed.py --corpus ../shared/corpus/news.jsonl --sizes 600 --jobs 1 --gate both --no-incremental
 """
 
 from __future__ import annotations
@@ -76,13 +85,14 @@ from benchmarks import corpus  # noqa: E402  (the generator beside this file)
 BIG = 10_000
 #: Stages of ``BuildReport.seconds`` in the order of the pipeline; ``write …`` entries follow.
 STAGES = ("read", "nlp", "resolve", "rdf (per article)", "extract (wall)", "graph", "rdf (default graph)")
-#: A configuration of the build: its jobs, and whether the NER model runs (``kg build`` / ``--no-ner``).
-RULES = "rules"
+#: A configuration of the build: its jobs, whether the NER model runs (``kg build`` / ``--no-ner``) and, if
+#: it does, whether ``kg_ner``'s gate is off (the default build) or on.
+RULES, GATED = "rules", "gated"
 
 
-def config(jobs: int, ner: bool = True) -> str:
-    """The key of a configuration: ``"2"``, or ``"2-rules"`` without the NER model."""
-    return f"{jobs}" if ner else f"{jobs}-{RULES}"
+def config(jobs: int, ner: bool = True, gate: bool = False) -> str:
+    """The key of a configuration: ``"2"``, ``"2-rules"`` without the NER model, ``"2-gated"`` with its gate on."""
+    return f"{jobs}" if ner and not gate else f"{jobs}-{RULES if not ner else GATED}"
 
 
 def parse_config(key: str) -> tuple[int, bool]:
@@ -90,13 +100,20 @@ def parse_config(key: str) -> tuple[int, bool]:
     return int(jobs), rules != RULES
 
 
+def gated(key: str) -> bool:
+    return key.endswith(f"-{GATED}")
+
+
 def label(key: str) -> str:
     jobs, ner = parse_config(key)
-    return f"jobs={jobs}" + ("" if ner else ", no NER")
+    return f"jobs={jobs}" + ("" if ner else ", no NER") + (", NER gated" if gated(key) else "")
 
 
 #: Hand-written findings between these markers in ``--out`` survive a new run (placed after the summary).
 NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
+#: The real-text report (``--corpus``) inside ``--out``, and its own hand-written notes.
+REAL = ("<!-- real-text -->", "<!-- /real-text -->")
+REAL_NOTES = ("<!-- real-notes -->", "<!-- /real-notes -->")
 #: Seconds between two samples of a child's memory.
 POLL = 0.5
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -105,12 +122,16 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 # -- children ------------------------------------------------------------------
 
 
-def child_build(folder: str, out: str, jobs: int, *, cache: bool, ner: bool) -> dict:
-    """Run one build in this process and describe it (called in a fresh subprocess)."""
+def child_build(folder: str, out: str, jobs: int, *, cache: bool, ner: bool, gate: bool = False) -> dict:
+    """Run one build in this process and describe it (called in a fresh subprocess); ``kg_ner``'s gate is
+    set to ``gate`` through its factory's default config (the workers are forked after)."""
     started = time.perf_counter()
     import kg
     from kg.build import build
     from kg.cache import pipeline_version
+
+    if ner:
+        set_gate(gate)
 
     imported = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_SELF)
@@ -137,6 +158,16 @@ def child_build(folder: str, out: str, jobs: int, *, cache: bool, ner: bool) -> 
         "code": code_version(Path(kg.__file__).parent),
         "kg": str(Path(kg.__file__).parent),
     }
+
+
+def set_gate(gate: bool) -> None:
+    """Set ``kg_ner``'s gate for the pipelines this process makes: its factory's default ``gate``."""
+    from spacy.language import Language
+
+    import kg.pipeline  # noqa: F401  (registers the factories)
+
+    meta = Language.get_factory_meta("kg_ner")
+    meta.default_config = {**meta.default_config, "gate": gate}
 
 
 def code_version(package: Path) -> str:
@@ -248,6 +279,7 @@ class Size:
 
     n: int
     characters: int = 0
+    corpus: str = ""  # the JSONL file the articles were taken from ("": generated)
     generate_seconds: float = 0.0
     repeats: int = 0
     jieba: list[Run] = field(default_factory=list)
@@ -279,14 +311,17 @@ def measure_size(n: int, args: argparse.Namespace, work: Path, given_up: dict[st
     the most jobs has the cache on and writes into ``base``, where it stays: the first build of the incremental case."""
     jobs_list = args.jobs if n < BIG else sorted(set(args.big_jobs or [args.jobs[-1]]))
     variants = {"on": [True], "off": [False], "both": [True, False]}[args.ner]
-    size = Size(n, repeats=args.big_repeats if n >= BIG else args.repeats,
-                configs=[config(j, ner) for ner in variants for j in jobs_list])
+    gates = {"on": [True], "off": [False], "both": [False, True]}[args.gate]
+    size = Size(n, repeats=args.big_repeats if n >= BIG else args.repeats, corpus=args.corpus or "",
+                configs=[config(j, ner, gate) for ner in variants for gate in (gates if ner else [True])
+                         for j in jobs_list])
     folder = work / f"corpus-{n}"
     clock = time.perf_counter()
-    size.characters = corpus.write(n, folder, args.seed)
+    size.characters = copy_items(Path(args.corpus), n, folder) if args.corpus else corpus.write(n, folder, args.seed)
     size.generate_seconds = time.perf_counter() - clock
     size.fingerprint = fingerprint(folder)
-    log(f"N={n:,}: generated {size.characters:,} characters in {size.generate_seconds:.1f} s ({size.fingerprint})")
+    log(f"N={n:,}: {'copied' if args.corpus else 'generated'} {size.characters:,} characters in "
+        f"{size.generate_seconds:.1f} s ({size.fingerprint})")
     default = config(max(jobs_list)) if True in variants else None
     for repeat in range(size.repeats):
         # jieba's speed per character does not depend on N: above BIG it tags the first BIG articles
@@ -302,7 +337,8 @@ def measure_size(n: int, args: argparse.Namespace, work: Path, given_up: dict[st
             cached = base is not None and key == default and repeat == size.repeats - 1
             out = base if cached else work / f"out-{n}-{key}"
             run = run_child(["build", str(folder), str(out), str(jobs)] + (["cache"] if cached else [])
-                            + ([] if ner else [RULES]), args.max_seconds, args.max_rss_mb)
+                            + ([] if ner else [RULES]) + ([GATED] if gated(key) else []), args.max_seconds,
+                            args.max_rss_mb)
             if cached:
                 size.cached_run = run
             else:
@@ -319,10 +355,29 @@ def measure_size(n: int, args: argparse.Namespace, work: Path, given_up: dict[st
     return size
 
 
+def copy_items(source: Path, n: int, folder: Path, start: int = 0) -> int:
+    """Copy items ``start`` to ``start + n`` of the JSONL file ``source`` into ``folder/news.jsonl``;
+    return the characters of their texts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    characters = 0
+    with source.open(encoding="utf-8") as lines, (folder / source.name).open("w", encoding="utf-8") as out:
+        for line in lines:
+            if not line.strip():
+                continue
+            if start <= 0:
+                out.write(line)
+                characters += len(json.loads(line).get("text") or "")
+                n -= 1
+                if n <= 0:
+                    break
+            start -= 1
+    return characters
+
+
 def fingerprint(folder: Path) -> str:
     """A short hash of the corpus: file names and contents, in order."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.txt")):
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in (".txt", ".jsonl")):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -333,7 +388,7 @@ def measure_incremental(n: int, args: argparse.Namespace, work: Path, base: Path
     inc = Incremental(n, args.add, jobs)
     folder = work / f"corpus-{n}"
     if not folder.exists():
-        corpus.write(n, folder, args.seed)
+        copy_items(Path(args.corpus), n, folder) if args.corpus else corpus.write(n, folder, args.seed)
     if first is None or first.result is None:
         first = run_child(["build", str(folder), str(base), str(jobs), "cache"], args.max_seconds, args.max_rss_mb)
         log(f"incremental N={n:,}: first build {_build_seconds(first)}")
@@ -341,7 +396,7 @@ def measure_incremental(n: int, args: argparse.Namespace, work: Path, base: Path
     if first.result is None:
         return inc
     added = folder / "added"
-    corpus.write(args.add, added, args.seed, start=n)
+    copy_items(Path(args.corpus), args.add, added, start=n) if args.corpus else corpus.write(args.add, added, args.seed, start=n)
     inc.second = run_child(["build", str(folder), str(base), str(jobs), "cache"], args.max_seconds, args.max_rss_mb)
     log(f"incremental N={n:,}: +{args.add} articles {_build_seconds(inc.second)}")
     if args.unchanged:
@@ -378,7 +433,7 @@ def build_speed(size: Size, key: str) -> float:
 
 def speed_up(size: Size, key: str) -> float:
     """Build speed of ``key`` over the same configuration with one job."""
-    return build_speed(size, key) / build_speed(size, config(1, parse_config(key)[1]))
+    return build_speed(size, key) / build_speed(size, config(1, parse_config(key)[1], gated(key)))
 
 
 def machine() -> list[str]:
@@ -417,9 +472,10 @@ def fmt(value: float, digits: int = 0) -> str:
 
 def size_section(size: Size) -> list[str]:
     jieba = jieba_speed(size)
-    lines = [f"## N = {size.n:,} articles", ""]
-    default = next((k for k in reversed(size.configs) if parse_config(k)[1]), "")
-    lines.append(f"{size.characters:,} characters ({size.characters / size.n:,.0f} per article), generated in "
+    lines = [f"## N = {size.n:,} articles" + (f" of {Path(size.corpus).name}" if size.corpus else ""), ""]
+    default = next((k for k in reversed(size.configs) if parse_config(k)[1] and not gated(k)), "")
+    made = f"the first {size.n:,} items of `{size.corpus}`, copied in" if size.corpus else "generated in"
+    lines.append(f"{size.characters:,} characters ({size.characters / size.n:,.0f} per article), {made} "
                  f"{size.generate_seconds:.1f} s (fingerprint {size.fingerprint}). "
                  + (f"Medians of {size.repeats} runs" if size.repeats > 1 else "One run"
                     + (" (a build takes minutes at this size)" if size.n >= BIG else ""))
@@ -466,7 +522,7 @@ def size_section(size: Size) -> list[str]:
     row("load average (1 min) before → after", [", ".join(f"{r.load[0]:.1f}→{r.load[1]:.1f}" for r in runs[k])
                                                 for k in shown])
     lines.append("")
-    for key in dict.fromkeys([next((k for k in shown if parse_config(k)[1]), shown[0]), shown[-1]]):
+    for key in dict.fromkeys([next((k for k in shown if parse_config(k)[1] and not gated(k)), shown[0]), shown[-1]]):
         last = results[key][-1]
         lines.append(f"Graph ({label(key)}): {last['entities']:,} entities, {last['relations']:,} relations; "
                      f"{last['problems']} input problems. Output files (bytes): "
@@ -555,15 +611,22 @@ def summary(sizes: list[Size], inc: Incremental | None) -> list[str]:
     return lines
 
 
+#: The kinds of build the verdict judges: (words, whether a configuration key is of that kind).
+KINDS = (("with NER", lambda k: parse_config(k)[1] and not gated(k)),
+         ("with NER, gated", lambda k: parse_config(k)[1] and gated(k)),
+         ("without NER", lambda k: not parse_config(k)[1]))
+
+
 def verdict(measured: list[Size]) -> list[str]:
     """The two goals of the issue, judged on the largest size measured with each configuration."""
     lines = []
-    for ner in (True, False):
-        sizes = [s for s in measured if any(parse_config(k)[1] == ner and ok(s.builds.get(k, [])) for k in s.configs)]
+    for words, kind in KINDS:
+        sizes = [s for s in measured if any(kind(k) and ok(s.builds.get(k, [])) for k in s.configs)]
         if not sizes:
             continue
         size = sizes[-1]
-        key = max((k for k in size.configs if parse_config(k)[1] == ner and ok(size.builds.get(k, []))),
+        ner = parse_config(next(k for k in size.configs if kind(k)))[1]
+        key = max((k for k in size.configs if kind(k) and ok(size.builds.get(k, []))),
                   key=lambda k: parse_config(k)[0])
         jobs = parse_config(key)[0]
         jieba, speed = jieba_speed(size), build_speed(size, key)
@@ -574,12 +637,13 @@ def verdict(measured: list[Size]) -> list[str]:
         exports = median([_exports(r) for r in results])
         graph = median([r["seconds"].get("graph", 0.0) for r in results])
         goal = "met" if ratio >= 1 else f"missed by {1 / ratio:.1f}×" if ratio == ratio else "not measured"
-        lines.append(f"- **Goal 1, per core at least jieba's tagging, {'with' if ner else 'without'} NER: {goal}** "
+        lines.append(f"- **Goal 1, per core at least jieba's tagging, {words}: {goal}** "
                      f"(N = {size.n:,}, {label(key)}: {fmt(speed / jobs)} against {fmt(jieba)} characters/s). "
                      f"Of the {total:.0f} s build, extraction (reading, the spaCy pipeline, resolution) takes "
                      f"{extract:.0f} s ({extract / total:.0%}), the graph {graph:.1f} s and the exports "
                      f"{exports:.0f} s ({exports / total:.0%}).")
     scaling = [f"{fmt(speed_up(s, k), 2)}× at N = {s.n:,}{'' if parse_config(k)[1] else ' without NER'}"
+               f"{' gated' if gated(k) else ''}"
                for s in measured for k in s.configs if parse_config(k)[0] > 1 and speed_up(s, k) == speed_up(s, k)]
     if scaling:
         top = max(parse_config(k)[0] for s in measured for k in s.configs)
@@ -591,7 +655,7 @@ def verdict(measured: list[Size]) -> list[str]:
 def _dominant(size: Size) -> str:
     """The four longest stages of the default configuration with the most jobs."""
     keys = [k for k in size.configs if ok(size.builds.get(k, []))]
-    key = max(keys, key=lambda k: (parse_config(k)[1], parse_config(k)[0]))
+    key = max(keys, key=lambda k: (parse_config(k)[1] and not gated(k), parse_config(k)[0]))
     results = ok(size.builds[key])
     names = {k for r in results for k in r["seconds"] if k not in ("nlp", "resolve")}
     stages = sorted(((median([r["seconds"].get(k, 0.0) for r in results]), k) for k in names), reverse=True)
@@ -602,10 +666,12 @@ def _dominant(size: Size) -> str:
 def report(sizes: list[Size], inc: Incremental | None, argv: list[str], started: dt.datetime,
            loads: tuple[tuple[float, ...], tuple[float, ...]], wall: float, setup: list[str], notes: str = "") -> str:
     command = " ".join(["python benchmarks/build_speed.py", *argv])
-    lines = ["# Build speed", "",
-             f"Measured by `{command}` (see its docstring for the method). "
-             "The corpus is generated by `benchmarks/corpus.py`: seed paragraphs recombined with other "
-             "divisions, names, local places and programmes, so no two articles are alike.", ""]
+    real = next((size.corpus for size in sizes if size.corpus), "")
+    about = (f"The corpus is real text: the first N items of `{real}`, with jieba on the same text in the same run."
+             if real else "The corpus is generated by `benchmarks/corpus.py`: seed paragraphs recombined with other "
+             "divisions, names, local places and programmes, so no two articles are alike.")
+    lines = ["# Build speed" + (" on real text" if real else ""), "",
+             f"Measured by `{command}` (see its docstring for the method). {about}", ""]
     lines += setup
     runs = [r for size in sizes for rs in size.builds.values() for r in rs]
     runs += [r for r in (inc.first, inc.second, inc.unchanged) if r] if inc else []
@@ -628,14 +694,40 @@ def report(sizes: list[Size], inc: Incremental | None, argv: list[str], started:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def kept_notes(path: Path) -> str:
-    """The hand-written part of an earlier report at ``path``: from ``NOTES_START`` to ``NOTES_END``."""
+def kept_notes(path: Path, markers: tuple[str, str] = (NOTES_START, NOTES_END)) -> str:
+    """The part of an earlier report at ``path`` from the first marker to the second (both kept), or ""."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return ""
-    start, end = text.find(NOTES_START), text.find(NOTES_END)
-    return text[start : end + len(NOTES_END)] if 0 <= start < end else ""
+    start, end = text.find(markers[0]), text.find(markers[1])
+    return text[start : end + len(markers[1])] if 0 <= start < end else ""
+
+
+def real_section(text: str) -> str:
+    """A real-text report as a section of the generated one: its headings one level down, inside ``REAL``."""
+    lines, notes = [], False
+    for line in text.rstrip().splitlines():
+        notes = notes or line == REAL_NOTES[0]
+        lines.append(f"#{line}" if line.startswith("#") and not notes else line)
+        notes = notes and line != REAL_NOTES[1]
+    return "\n".join([REAL[0], *lines, REAL[1]]) + "\n"
+
+
+def spliced(path: Path, report_text: str, real: bool) -> str:
+    """The file to write at ``path``: a generated report followed by the real-text section kept from the
+    file, or the file with its real-text section replaced (appended when it has none)."""
+    try:
+        old = path.read_text(encoding="utf-8")
+    except OSError:
+        old = ""
+    kept = kept_notes(path, REAL)
+    if not real:
+        return report_text + (f"\n{kept}\n" if kept else "")
+    section = real_section(report_text)
+    if kept:
+        return old.replace(kept, section.rstrip("\n"))
+    return (old.rstrip() + "\n\n" if old.strip() else "") + section
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -643,7 +735,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["_child"]:
         kind, *rest = argv[1:]
         if kind == "build":
-            result = child_build(rest[0], rest[1], int(rest[2]), cache="cache" in rest[3:], ner=RULES not in rest[3:])
+            result = child_build(rest[0], rest[1], int(rest[2]), cache="cache" in rest[3:], ner=RULES not in rest[3:],
+                                 gate=GATED in rest[3:])
         else:
             result = child_jieba(rest[0], int(rest[1]) if rest[1:] else None)
         print(json.dumps(result))
@@ -656,6 +749,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="worker processes to compare")
     parser.add_argument("--ner", choices=("on", "off", "both"), default="both",
                         help="build with the NER model (on, the default build), without it (off: --no-ner) or both")
+    parser.add_argument("--gate", choices=("on", "off", "both"), default="off",
+                        help="with NER: kg_ner's gate off (the default build: the model tags every text whole), "
+                        "on (only the sentences where it can add a span) or both")
+    parser.add_argument("--corpus", metavar="FILE.jsonl", help="real text: the first N items of this JSONL file "
+                        "instead of a generated corpus (the report goes to a section of --out)")
     parser.add_argument("--big-jobs", type=int, nargs="+", help="jobs values from 10,000 articles "
                         "(default: the largest of --jobs; the scaling is measured on the smaller sizes)")
     parser.add_argument("--max-seconds", type=float, default=1800, help="kill a build after this long")
@@ -680,8 +778,9 @@ def main(argv: list[str] | None = None) -> int:
         saved = runs[0]
         results = sorted((_size(s) for run in runs for s in run["sizes"]), key=lambda size: size.n)
         inc = _incremental(saved["incremental"]) if saved["incremental"] else None
+        real = any(size.corpus for size in results)
         text = report(results, inc, saved["argv"], dt.datetime.fromisoformat(saved["started"]),
-                      tuple(map(tuple, saved["loads"])), saved["wall"], saved["setup"], _notes(args.out))
+                      tuple(map(tuple, saved["loads"])), saved["wall"], saved["setup"], _notes(args.out, real))
     else:
         started, clock, load, setup = dt.datetime.now(dt.timezone.utc), time.perf_counter(), os.getloadavg(), machine()
         results: list[Size] = []
@@ -709,16 +808,25 @@ def main(argv: list[str] | None = None) -> int:
                 first = next((size.cached_run for size in results if size.n == incremental), None)
                 inc = measure_incremental(incremental, args, work, base, first)
         wall, loads = save()
-        text = report(results, inc, argv, started, loads, wall, setup, _notes(args.out))
+        real = bool(args.corpus)
+        text = report(results, inc, argv, started, loads, wall, setup, _notes(args.out, real))
     if args.out != "-":
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+        Path(args.out).write_text(spliced(Path(args.out), text, real), encoding="utf-8")
     print(text)
     return 0
 
 
-def _notes(out: str) -> str:
-    return kept_notes(Path(out)) if out != "-" else ""
+def _notes(out: str, real: bool = False) -> str:
+    """The hand-written notes of the report's part of ``out``: the real-text section's or the rest's."""
+    if out == "-":
+        return ""
+    if real:
+        return kept_notes(Path(out), REAL_NOTES)
+    text = Path(out).read_text(encoding="utf-8") if Path(out).exists() else ""
+    section = kept_notes(Path(out), REAL)
+    start, end = text.replace(section, "").find(NOTES_START), text.replace(section, "").find(NOTES_END)
+    return text.replace(section, "")[start : end + len(NOTES_END)] if 0 <= start < end else ""
 
 
 def _run(data: dict | None) -> Run | None:

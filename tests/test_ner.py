@@ -21,6 +21,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.cli import main
 from kg.ner.data import (
@@ -30,7 +31,7 @@ from kg.ner.data import (
 from kg.ner.model import given_name_chars, load_model, model_path, score
 from kg.ner.train import blank, ship_model, train
 from kg.pipeline import make_nlp
-from kg.pipeline.ner_candidates import offer
+from kg.pipeline.ner_candidates import ModelGate, offer
 from kg.pipeline.spans import ENTITIES, add_candidate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,6 +197,35 @@ def choose(nlp: Language, text: str, candidates: list[tuple[str, str, str]]) -> 
 ])
 def test_combination_policy(nlp: Language, text: str, candidates: list, chosen: list) -> None:
     assert choose(nlp, text, candidates) == chosen
+
+
+def gated_doc(nlp: Language) -> tuple[Doc, int]:
+    """Two sentences: the first's names are all rule candidates, the second's 钟平熊 is not; and where it starts."""
+    text = "沔渡派出所所长钟平熊。2021年至今,钟平熊一共化解辖区矛盾纠纷。"
+    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+    add_candidate(doc, 0, 5, "ORG", "沔渡派出所", "org.chain")
+    add_candidate(doc, 7, 10, "PER", "钟平熊", "per.title")
+    return doc, text.index("。") + 1
+
+
+def test_the_gate_tags_only_sentences_where_a_model_span_could_survive(nlp: Language) -> None:
+    doc, second = gated_doc(nlp)
+    assert ModelGate(nlp.get_pipe("kg_ner").shape).regions(doc) == [(second, len(doc.text))]
+
+
+def test_the_gate_joins_adjacent_sentences_and_is_off_by_default(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    component = nlp.get_pipe("kg_ner")
+    doc = nlp.get_pipe("sentencizer")(nlp.make_doc("钟平熊一共化解辖区矛盾纠纷。张艳春说。"))
+    assert component.gate is False and component._regions(doc) == [(0, len(doc.text))]
+    monkeypatch.setattr(component, "gated", ModelGate(component.shape))
+    assert component._regions(doc) == [(0, len(doc.text))]
+
+
+def test_the_gated_model_finds_the_person_the_rules_miss(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    component = nlp.get_pipe("kg_ner")
+    monkeypatch.setattr(component, "gated", ModelGate(component.shape))
+    doc = nlp("沔渡派出所所长钟平熊获评全国优秀人民警察。2021年至今,钟平熊一共化解辖区矛盾纠纷。")
+    assert ("PER", "钟平熊", "ner.PER") in [(s.label_, s.text, s._.kg_rule) for s in doc.spans[ENTITIES]]
 
 
 # -- the shipped model and kg ner ----------------------------------------------------------

@@ -9,6 +9,12 @@ rule id ``ner.PER``, ``ner.ORG`` or ``ner.PLACE`` and ``meta["source"] ==
 ``kg_entities`` then decides which of them survive beside the rules'
 (``kg/pipeline/entities.py``). The model is loaded in ``initialize`` (from the
 package, no network).
+
+With ``gate`` on (off by default: it does not pay, see ``docs/ner.md``), the
+model tags only the sentences where one of its spans could survive
+(``ModelGate``): a sentence whose every name-shaped stretch is touched by a
+rule candidate is skipped, since ``kg_entities`` drops a model span that
+touches a rule candidate.
 """
 
 from __future__ import annotations
@@ -59,6 +65,13 @@ class SpanShape:
             "PLACE": re.compile(f"(?:{alternation(place_words)})$"),
         }
 
+    def person_text(self, text: str) -> bool:
+        """Whether ``text`` alone has the shape of a person's name (no look at its neighbours)."""
+        lexicon = self.lexicon
+        return (text[0] in lexicon.surnames and not any(c in lexicon.chars("anonymous") for c in text)
+                and text[-1] not in lexicon.chars("placeholder_end")
+                and all(c in self.given_chars for c in text[1:]) and not lexicon.address_forms.fullmatch(text, 1))
+
     def __call__(self, span: Span, others: list[Span]) -> bool:
         low, high = MODEL_LENGTH.get(span.label_, (0, 0))
         text = span.text
@@ -71,11 +84,7 @@ class SpanShape:
         return text not in self.lexicon.place_names and self._headed(text, "PLACE")
 
     def _person(self, span: Span, others: list[Span]) -> bool:
-        text, lexicon = span.text, self.lexicon
-        return (text[0] in lexicon.surnames and not any(c in lexicon.chars("anonymous") for c in text)
-                and text[-1] not in lexicon.chars("placeholder_end")
-                and all(c in self.given_chars for c in text[1:]) and not lexicon.address_forms.fullmatch(text, 1)
-                and not any(_glued(span, other) for other in others))
+        return self.person_text(span.text) and not any(_glued(span, other) for other in others)
 
     def common_word(self, text: str, proper: tuple[str, ...] | None = None) -> bool:
         """Whether jieba's dictionary has ``text`` as a word whose tag is not a proper name's (检察机关/n, 完善/v)."""
@@ -97,6 +106,74 @@ def _quoted(span: Span) -> bool:
     return 0 < start and end < len(text) and text[start - 1] in OPENING_QUOTES and text[end] in CLOSING_QUOTES
 
 
+class ModelGate:
+    """The sentences of a doc where a model span could survive, given the rule candidates.
+
+    ``kg_entities`` keeps a model span only where no rule candidate touches its
+    characters, and ``SpanShape`` only one with the shape of its label; so a
+    sentence is worth tagging only if it has, free of rule candidates, a
+    person-shaped string (not a common word, not glued to a candidate) or an
+    organisation or place head word with a free character before it. The
+    other sentences cannot change the result, up to the context the model
+    sees: adjacent kept sentences are tagged as one text, a skipped sentence
+    is no longer beside them.
+    """
+
+    def __init__(self, shape: SpanShape) -> None:
+        self.shape = shape
+        low, high = MODEL_LENGTH["PER"]
+        self.person_lengths = range(low, high + 1)
+        self.heads = [re.compile(pattern.pattern.removesuffix("$")) for pattern in shape.head_at_end.values()]
+
+    def regions(self, doc: Doc) -> list[tuple[int, int]]:
+        """The ``(start, end)`` characters of the sentences to tag, in text order."""
+        text, rules = text_of(doc), candidates(doc)
+        free = bytearray(b"\1") * len(text)
+        for span in rules:
+            free[span.start_char:span.end_char] = bytes(span.end_char - span.start_char)
+        edges = {span.start_char for span in rules} | {span.end_char for span in rules}
+        kept = [(start, end) for start, end in _sentences(doc)
+                if self._person(text, free, edges, start, end) or self._headed(text, free, start, end)]
+        return _joined(kept)
+
+    def _person(self, text: str, free: bytearray, edges: set[int], start: int, end: int) -> bool:
+        surnames, given = self.shape.lexicon.surnames, self.shape.given_chars
+        for i in range(start, end):
+            if not free[i] or text[i] not in surnames:
+                continue
+            for length in self.person_lengths:
+                j = i + length
+                if j > end or not free[j - 1] or text[j - 1] not in given:
+                    break
+                name = text[i:j]
+                if i not in edges and j not in edges and self.shape.person_text(name) \
+                        and not self.shape.common_word(name):
+                    return True
+        return False
+
+    def _headed(self, text: str, free: bytearray, start: int, end: int) -> bool:
+        return any(match.start() > start and all(free[match.start() - 1:match.end()])
+                   for head in self.heads for match in head.finditer(text, start, end))
+
+
+def _joined(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent regions as one (the model tags fewer, longer texts: less overhead per text)."""
+    joined: list[tuple[int, int]] = []
+    for start, end in regions:
+        if joined and joined[-1][1] == start:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """The doc's sentences as character ranges (the whole text without a sentencizer)."""
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(text_of(doc)))]
+    return [(sent.start_char, sent.end_char) for sent in doc.sents]
+
+
 def offer(doc: Doc, ents: list[Ent], shape: SpanShape) -> Doc:
     """Add the model's entities that no rule found and that pass ``shape`` as candidates."""
     taken = set(doc._.kg_info or {})
@@ -116,6 +193,7 @@ class ModelCandidates(RuleComponent):
 
     model_path: str | None  #: the model's folder (None: the shipped one)
     batch_size: int  #: texts the model tags at once
+    gate: bool  #: tag only the sentences where a model span could survive (``ModelGate``)
     org_heads: str  #: the files of head words a model ORG or PLACE must end in
     place_heads: str
     model: Language | None = None
@@ -125,6 +203,7 @@ class ModelCandidates(RuleComponent):
         self.model = load_model(self.model_path)
         self.shape = SpanShape(lexicon, given_name_chars(self.model_path), org_heads=self.org_heads,
                                place_heads=self.place_heads)
+        self.gated = ModelGate(self.shape) if self.gate else None
 
     def _loaded(self) -> Language:
         if self.model is None:
@@ -132,21 +211,30 @@ class ModelCandidates(RuleComponent):
         return self.model
 
     def __call__(self, doc: Doc) -> Doc:
-        return offer(doc, doc_ents(self._loaded()(text_of(doc))), self.shape)
+        return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
         stream = iter(docs)
         size = batch_size or self.batch_size
         while batch := list(islice(stream, size)):
-            tagged = self._loaded().pipe((text_of(doc) for doc in batch), batch_size=size)
-            for doc, model_doc in zip(batch, tagged):
-                yield offer(doc, doc_ents(model_doc), self.shape)
+            regions = [self._regions(doc) for doc in batch]
+            texts = (text_of(doc)[start:end] for doc, parts in zip(batch, regions) for start, end in parts)
+            tagged = self._loaded().pipe(texts, batch_size=size)
+            for doc, parts in zip(batch, regions):
+                ents: list[Ent] = []
+                for start, _ in parts:  # one tagged text per region, offsets moved back into the doc
+                    ents += [(start + s, start + e, label) for s, e, label in doc_ents(next(tagged))]
+                yield offer(doc, ents, self.shape)
+
+    def _regions(self, doc: Doc) -> list[tuple[int, int]]:
+        """What the model tags: the gate's sentences, or the whole text."""
+        return self.gated.regions(doc) if self.gated is not None else [(0, len(text_of(doc)))]
 
 
 @Language.factory("kg_ner", assigns=["doc.spans"], requires=[],
-                  default_config={"resources": None, "model": None, "batch_size": 64,
+                  default_config={"resources": None, "model": None, "batch_size": 64, "gate": False,
                                   "org_heads": "org_heads.tsv", "place_heads": "place_heads.tsv"})
 def make_model_candidates(nlp: Language, name: str, resources: str | None, model: str | None, batch_size: int,
-                          org_heads: str, place_heads: str) -> ModelCandidates:
-    return ModelCandidates(nlp, name, resources=resources, model_path=model, batch_size=batch_size,
+                          gate: bool, org_heads: str, place_heads: str) -> ModelCandidates:
+    return ModelCandidates(nlp, name, resources=resources, model_path=model, batch_size=batch_size, gate=gate,
                            org_heads=org_heads, place_heads=place_heads)
