@@ -324,6 +324,7 @@ def measure_synthetic(sizes: list[int], *, runs: int) -> list[dict[str, object]]
 
 SYNTHETIC = "Synthetic graphs"
 BUILT = "Built pages"
+COLUMNS = "Columns"
 
 
 def _layout(frozen: bool) -> str:
@@ -375,16 +376,17 @@ def _sections(text: str) -> dict[str, str]:
 
 def write_doc(out: Path, sections: dict[str, str]) -> None:
     """Write ``docs/view.md`` with the ``sections`` just measured and, for the kinds not measured, the sections
-    already in ``out``."""
+    already in ``out``; the other sections of ``out`` (written by hand) follow the columns' unchanged."""
     old = _sections(out.read_text(encoding="utf-8")) if out.exists() else {}
     kept = [sections.get(title) or old.get(title) for title in (SYNTHETIC, BUILT)]
+    others = [text for title, text in old.items() if title not in (SYNTHETIC, BUILT, COLUMNS)]
     doc = f"""# The interactive view: load time and responsiveness
 
 Pages opened from a file in headless Chromium and timed by `benchmarks/view_load.py`. Above {FREEZE_ABOVE:,} nodes
 the layout is computed once in Python and frozen; below, the browser runs physics until it stabilises and then stops it.
 
 {chr(10).join(filter(None, kept))}
-## Columns
+## {COLUMNS}
 
 - *render (Python)*: `kg.view.render_html`, including the frozen layout where there is one (run once).
 - *nodes shown*, *of*, *edges shown*: what a built page draws, and the nodes of its whole graph (a build's page
@@ -399,7 +401,7 @@ the layout is computed once in Python and frozen; below, the browser runs physic
 - *type filter*: untick one entity type (PROGRAMME) until two frames later.
 - *redraw*: one full synchronous redraw of the canvas zoomed in on the found node, once the page has
   settled (what each frame of a pan costs).
-"""
+{"".join(chr(10) + text for text in others)}"""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(doc, encoding="utf-8")
 

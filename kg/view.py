@@ -332,7 +332,9 @@ def _render(data: dict, title: str, shown: nx.MultiDiGraph, graph: nx.MultiDiGra
 
 def _extent(data: dict) -> tuple[str, str]:
     """The first and last day of the page's dates, or two empty strings."""
-    days = [day for item in (*data["info"].values(), *data["edgeInfo"].values()) for span in item.get("when", ())
+    if "dates" in data:  # packed: all of them, sorted (kg.view_pack)
+        return (data["dates"][0], data["dates"][-1]) if data["dates"] else ("", "")
+    days = [day for item in (*data["info"].values(), *data["edgeInfo"].values()) for span in item["when"]
             for day in ([span] if isinstance(span, str) else span)]
     return (min(days), max(days)) if days else ("", "")
 

@@ -4,9 +4,10 @@ Measured in docs/view.md: tokenizing the data block and ``JSON.parse`` cost abou
 Chromium. ``pack`` leaves out what the page can put back (``unpack`` here, ``unpack`` in
 ``templates/graph.html.j2`` there):
 
-* each evidence sentence and article title is written once, in ``strings``, and cited by number;
+* each evidence sentence and article title is written once, in ``strings``, and cited by number; each date of
+  the cards' ``when`` once, in ``dates``, and cited by number;
 * a card (``info``, ``edgeInfo``) leaves out each field that has its group's value (``templates``): the id
-  prefix's one type, the id after its prefix for ``ID_FIELDS``, else the field's empty value (``[]``, ``0``, ``""``);
+  prefix's one type, the id after its prefix for ``ID_FIELDS``, else the field's most common value in the group;
 * an edge card leaves out the names of its ends (its edge says which nodes they are);
 * a vis node leaves out its label, shape and colour where they are its card's name and its type's;
 * a vis edge leaves out ``smooth`` when it is straight and ``arrows`` when it is the usual arrow head.
@@ -14,6 +15,9 @@ Chromium. ``pack`` leaves out what the page can put back (``unpack`` here, ``unp
 
 from __future__ import annotations
 
+import copy
+import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 #: a template's value for "the id after its prefix"
@@ -34,19 +38,16 @@ def _rest(node: str) -> str:
 
 
 def templates(cards: dict[str, dict], group: Callable[[str], str]) -> dict[str, dict]:
-    """For each group of cards, the value each field takes where a card leaves it out."""
-    out: dict[str, dict] = {}
-    kinds: dict[str, set[str]] = {}
+    """For each group of cards, the value each field takes where a card leaves it out: ``FROM_ID`` for
+    ``ID_FIELDS``, else the field's most common value in the group (the first seen of equally common ones)."""
+    seen: dict[str, dict[str, Counter[str]]] = {}
     for key, card in cards.items():
-        template = out.setdefault(group(key), {})
+        fields = seen.setdefault(group(key), {})
         for field, value in card.items():
-            template.setdefault(field, FROM_ID if field in ID_FIELDS else type(value)())
-        if "type" in card:
-            kinds.setdefault(group(key), set()).add(card["type"])
-    for name, types in kinds.items():
-        if len(types) == 1:
-            out[name]["type"] = next(iter(types))
-    return out
+            fields.setdefault(field, Counter())[json.dumps(value, sort_keys=True)] += 1
+    return {name: {field: FROM_ID if field in ID_FIELDS else json.loads(counts.most_common(1)[0][0])
+                   for field, counts in fields.items()}
+            for name, fields in seen.items()}
 
 
 def _default(template: dict, field: str, key: str) -> object:
@@ -69,11 +70,7 @@ def unpack_cards(cards: dict[str, dict], made: dict[str, dict], group: Callable[
         template = made[group(key)]
         for field in template:
             if field not in card:
-                card[field] = _copy(_default(template, field, key))
-
-
-def _copy(value: object) -> object:
-    return list(value) if isinstance(value, list) else value
+                card[field] = copy.deepcopy(_default(template, field, key))
 
 
 def _share_strings(items: Iterable[dict]) -> list[str]:
@@ -88,6 +85,16 @@ def _share_strings(items: Iterable[dict]) -> list[str]:
         if "articles" in item:
             item["articles"] = [number(title) for title in item["articles"]]
     return list(table)
+
+
+def _share_dates(items: list[dict]) -> list[str]:
+    """Put each date of the cards' ``when`` (a date or a [first, last] span) once in a sorted table; refer to it by
+    number."""
+    table = sorted({day for item in items for span in item["when"] for day in ([span] if isinstance(span, str) else span)})
+    number = {day: n for n, day in enumerate(table)}
+    for item in items:
+        item["when"] = [number[span] if isinstance(span, str) else [number[day] for day in span] for span in item["when"]]
+    return table
 
 
 def _pack_node(node: dict, card: dict | None, look: dict[str, dict]) -> dict:
@@ -108,12 +115,14 @@ def pack(data: dict) -> dict:
     info = {key: dict(card) for key, card in data["info"].items()}
     edge_info = {key: dict(card) for key, card in data["edgeInfo"].items()}
     strings = _share_strings([*info.values(), *edge_info.values()])
+    dates = _share_dates([*info.values(), *edge_info.values()])
     look = {t["type"]: t for t in data["types"]}
     nodes = {name: [_pack_node(n, info.get(n["id"]), look) for n in data.get(name, [])] for name in ("nodes", "reserveNodes")}
     cards, card_templates = pack_cards(info, prefix)
     edge_cards, edge_templates = pack_cards(edge_info, lambda _: "", drop=("from", "to"))
     return {**data, **nodes, "info": cards, "edgeInfo": edge_cards, "edges": [_pack_edge(e) for e in data["edges"]],
-            "strings": strings, "packed": {"info": card_templates, "edgeInfo": edge_templates[""] if edge_templates else {}}}
+            "strings": strings, "dates": dates,
+            "packed": {"info": card_templates, "edgeInfo": edge_templates[""] if edge_templates else {}}}
 
 
 def unpack(data: dict) -> dict:
@@ -121,6 +130,7 @@ def unpack(data: dict) -> dict:
     out = {**data, "info": {k: dict(v) for k, v in data["info"].items()}, "edgeInfo": {k: dict(v) for k, v in data["edgeInfo"].items()}}
     templates_of = out.pop("packed")
     strings = out.pop("strings")
+    dates = out.pop("dates")
     unpack_cards(out["info"], templates_of["info"], prefix)
     unpack_cards(out["edgeInfo"], {"": templates_of["edgeInfo"]}, lambda _: "")
     for edge in out["edges"]:
@@ -128,6 +138,7 @@ def unpack(data: dict) -> dict:
         card["from"], card["to"] = out["info"][edge["from"]]["name"], out["info"][edge["to"]]["name"]
     for card in (*out["info"].values(), *out["edgeInfo"].values()):
         card["evidence"] = [[strings[s], strings[a]] for s, a in card["evidence"]]
+        card["when"] = [dates[span] if isinstance(span, int) else [dates[day] for day in span] for span in card["when"]]
         if "articles" in card:
             card["articles"] = [strings[t] for t in card["articles"]]
     look = {t["type"]: t for t in out["types"]}

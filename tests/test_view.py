@@ -23,7 +23,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.view_load import offline_context, synthetic_extractions, synthetic_graph
+from benchmarks.view_load import PAGE_DATA, offline_context, synthetic_extractions, synthetic_graph
 from kg import record_io
 from kg.cli import main
 from kg.errors import KgError
@@ -31,6 +31,7 @@ from kg.graph import build_graph
 from kg.records import Article, Entity, Evidence, Extraction, Relation
 from kg.view import (COLOURS, FREEZE_ABOVE, SHAPES, frozen_layout, load_graph, neighbourhood, page_data, read_extractions,
                      render_html, vis_network_js)
+from kg.view_pack import unpack
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "output"
@@ -700,3 +701,79 @@ def test_the_date_range_changes_what_the_overview_draws(browser: Session, overvi
     assert 0 < march["nodes"] < everything["nodes"]
     browser.js("govkg.setDates('', '', false)")
     assert browser.js("govkg.drawn()") == everything
+
+
+def _in_range(when: list, start: str, end: str, hide_undated: bool) -> bool:
+    """Whether an item dated by the spans ``when`` is drawn for the dates ``start`` to ``end`` (the page's rule)."""
+    if not when:
+        return not hide_undated
+    return any(start <= s <= end if isinstance(s, str) else s[0] <= end and s[1] >= start for s in when)
+
+
+@pytest.mark.slow
+def test_a_reader_opens_a_community_finds_a_person_and_narrows_the_dates(browser: Session, overview_page: Path) -> None:
+    browser.open(overview_page)
+    overview, info = browser.js("govkg.overview"), browser.js("govkg.info")
+    closed = [c for c in overview["communities"] if c["cluster"]]
+    start = browser.js(DRAWN)
+    # a click on a community draws its members in its place, each tied to another
+    biggest = closed[0]
+    browser.page.mouse.click(*browser.node_point(biggest["id"]))
+    opened = browser.js(DRAWN)
+    assert set(opened["ids"]) == set(start["ids"]) | set(biggest["members"]) and opened["unlinked"] == []
+    assert set(opened["clusters"]) == set(start["clusters"]) - {biggest["id"]}
+    assert browser.page.inner_text("#status").startswith(f"Opened the community of {len(biggest['members'])}")
+    # typing a person's name finds them in their community, opened, their neighbourhood highlighted
+    other = next(c for c in closed[1:] if any(m.startswith("per:") for m in c["members"]))
+    person = next(m for m in other["members"] if m.startswith("per:"))
+    browser.page.fill("#query", info[person]["name"])
+    browser.page.press("#query", "Enter")
+    assert browser.js("govkg.network.getSelectedNodes()") == [person]
+    assert browser.page.inner_text("#search-result").endswith(f"{info[person]['name']}.")
+    found = browser.js(DRAWN)
+    assert set(found["ids"]) == set(opened["ids"]) | set(other["members"]) and other["id"] not in found["clusters"]
+    assert set(browser.js("govkg.highlighted()")) == {person, *browser.js(f"govkg.network.getConnectedNodes('{person}')")}
+    # a date range draws the entities it overlaps, and each closed community with such a member
+    browser.page.fill("#date-from", "2021-03-01")
+    browser.page.fill("#date-to", "2021-03-31")
+    browser.page.check("#undated")
+    march = browser.js(DRAWN)
+    expected = {n for n in found["ids"] if _in_range(info[n]["when"], "2021-03-01", "2021-03-31", True)}
+    assert set(march["ids"]) == expected and 0 < len(expected) < len(found["ids"])
+    assert set(march["clusters"]) == {c["id"] for c in closed if c["id"] in found["clusters"] and any(
+        _in_range(info[m]["when"], "2021-03-01", "2021-03-31", True) for m in c["members"])}
+    drawn = browser.js("govkg.drawn()")
+    assert browser.page.inner_text("#date-shown").startswith(f"{drawn['nodes']} of ")
+    browser.page.click("#all-dates")
+    assert browser.js(DRAWN) == found and browser.page.inner_text("#date-shown") == ""
+    browser.assert_offline_and_clean(overview_page)
+
+
+@pytest.mark.slow
+def test_the_overview_page_unpacks_its_data_as_it_was_made(browser: Session, overview_page: Path) -> None:
+    packed = json.loads(PAGE_DATA.search(overview_page.read_text(encoding="utf-8")).group(1))
+    assert "packed" in packed
+    made = unpack(packed)
+    browser.open(overview_page)
+    page = browser.js("({info: govkg.info, edgeInfo: govkg.edgeInfo, nodes: govkg.nodes.get()})")
+    strings = packed["strings"]
+    for card in (*page["info"].values(), *page["edgeInfo"].values()):  # the page reads shared strings when it shows them
+        card["evidence"] = [[strings[s], strings[a]] for s, a in card["evidence"]]
+        if "articles" in card:
+            card["articles"] = [strings[t] for t in card["articles"]]
+    assert page["info"] == made["info"]
+    assert {key: page["edgeInfo"][key] for key in made["edgeInfo"]} == made["edgeInfo"]
+    drawn = {n["id"]: n for n in page["nodes"]}
+    assert all({key: drawn[n["id"]][key] for key in n} == n for n in made["nodes"])
+
+
+def test_the_load_report_replaces_what_it_measured_and_keeps_what_was_written_by_hand(tmp_path: Path) -> None:
+    from benchmarks.view_load import BUILT, SYNTHETIC, write_doc
+
+    out = tmp_path / "view.md"
+    out.write_text("# old\n\n## Synthetic graphs\n\nsizes\n\n## Built pages\n\nold table\n\n## Columns\n\nold columns\n\n"
+                   "## Notes\n\nby hand\n", encoding="utf-8")
+    write_doc(out, {BUILT: "## Built pages\n\nnew table\n"})
+    text = out.read_text(encoding="utf-8")
+    assert "new table" in text and "old table" not in text and "old columns" not in text and text.count("## Columns") == 1
+    assert text.index(f"## {SYNTHETIC}\n\nsizes") < text.index("new table") < text.index("## Columns") < text.index("## Notes\n\nby hand")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import networkx as nx
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from benchmarks.view_load import synthetic_extractions
 from kg.graph import build_graph
 from kg.view import page_data
-from kg.view_pack import FROM_ID, pack, unpack
+from kg.view_pack import FROM_ID, ID_FIELDS, pack, prefix, unpack
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +44,17 @@ def test_a_card_keeps_only_what_its_id_and_its_group_do_not_say(data: dict) -> N
     person = next(key for key, card in data["info"].items() if card["type"] == "PER" and key == f"per:{card['name']}")
     assert packed["packed"]["info"]["per"]["type"] == "PER" and packed["packed"]["info"]["per"]["name"] == FROM_ID
     assert "type" not in packed["info"][person] and "name" not in packed["info"][person]
-    for key, card in data["info"].items():  # left out: empty values, the type, and names and files the id says
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for key, card in data["info"].items():
+        for field, value in card.items():
+            counts.setdefault((prefix(key), field), Counter())[json.dumps(value, sort_keys=True)] += 1
+    for key, card in data["info"].items():  # left out: names and files that the id says, else the group's commonest value
         for field in set(card) - set(packed["info"][key]):
-            assert card[field] in ([], 0, "") or field == "type" or card[field] == key.split(":", 1)[1] and field in ("name", "doc")
+            if field in ID_FIELDS:
+                assert card[field] == key.split(":", 1)[1]
+            else:
+                common = counts[prefix(key), field].most_common(1)[0][1]
+                assert counts[prefix(key), field][json.dumps(card[field], sort_keys=True)] == common
     sentences = [s for card in data["info"].values() for s, _ in card["evidence"]]
     assert sentences and len(packed["strings"]) < len(sentences)  # each sentence written once
 
