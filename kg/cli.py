@@ -67,7 +67,8 @@ def _decisions(identities: Path | None) -> list[Decision]:
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(1), help="Refuse larger files.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any input was skipped.")
 @click.option("--jobs", "jobs", default=None, type=click.IntRange(1),
-              help="Worker processes, with --executor local (default: all cores).")
+              help="Worker processes, with --executor local (default: all cores; one batch of articles "
+                   "to extract runs in this process).")
 @click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
               help="Where the per-article stages run: local processes or a Dask cluster (needs --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, with --executor dask (tcp://host:8786).")
