@@ -131,14 +131,15 @@ def run(items: Iterable[Article | Outcome], *, jobs: int = 1, executor: str = "l
     elif executor != "local":
         raise KgError(f"unknown executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
     elif jobs <= 1:
-        yield from (o for batch in _batches(items) for o in _here(batch, ner))
+        yield from _here(_batches(items), ner)
     else:
         yield from _local(_batches(items), jobs, ner)
 
 
-def _here(batch: list[Article] | list[Outcome], ner: bool) -> list[Outcome | Problem]:
-    """A batch's outcomes, extracted in this process (known outcomes as they are)."""
-    return batch if _done(batch) else extract_batch(batch, ner)
+def _here(batches: Iterable[list], ner: bool) -> Iterator[Outcome | Problem]:
+    """The batches' outcomes, extracted in this process (known outcomes as they are)."""
+    for batch in batches:
+        yield from batch if _done(batch) else extract_batch(batch, ner)
 
 
 def _local(batches: Iterator[list], jobs: int, ner: bool) -> Iterator[Outcome | Problem]:
@@ -156,9 +157,9 @@ def _local(batches: Iterator[list], jobs: int, ner: bool) -> Iterator[Outcome | 
             yield from _pooled(chain(held, batches), jobs, ner)
             return
         if items >= jobs * IN_FLIGHT * BATCH:  # one batch of articles in a whole window: alone, it runs here
-            yield from (o for held_batch in held for o in _here(held_batch, ner))
+            yield from _here(held, ner)
             held, articles, items = [], 0, 0
-    yield from (o for held_batch in held for o in _here(held_batch, ner))
+    yield from _here(held, ner)
 
 
 def _pooled(batches: Iterator[list], jobs: int, ner: bool) -> Iterator[Outcome | Problem]:
@@ -232,8 +233,8 @@ def _done(batch: list) -> bool:
 def _windowed(submit: Callable[[list[Article]], object], batches: Iterable[list], workers: int,
               collect: Callable[[object, list[Article]], list] = lambda future, batch: future.result(),
               ) -> Iterator[Outcome | Problem]:
-    """Submit batches (of ``_batches``), keeping at most ``IN_FLIGHT`` batches' worth of articles per worker waiting (known
-    outcomes included); yield in order, known outcomes as soon as nothing before them is waiting.
+    """Submit batches (of ``_batches``), keeping at most ``IN_FLIGHT`` batches' worth of articles per worker
+    waiting (known outcomes included); yield in order, known outcomes as soon as nothing before them is waiting.
     ``collect(submitted, batch)`` waits for a submitted batch's outcomes."""
     pending: deque[tuple[object, list]] = deque()
     waiting = 0
