@@ -54,3 +54,21 @@ def test_a_build_whose_every_article_is_cached_loads_no_pipeline(tmp_path: Path)
 def test_a_build_with_an_article_to_extract_loads_the_pipeline(tmp_path: Path) -> None:
     """The check above can fail: the same build without the cache entry imports the pipeline."""
     assert {"spacy", "jieba", "kg.extract"} <= imported_by("build", str(SEED), "--out", str(tmp_path), "--quiet", "--no-ner")
+
+
+def test_the_gazetteer_patterns_match_what_a_doc_per_name_matches() -> None:
+    """``orth_patterns`` spares a Doc per name (``nlp.make_doc``) and finds the same places."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
+    from kg.lexicon import lexicon
+    from kg.pipeline import CONFIG
+    from kg.pipeline.places import orth_patterns
+
+    nlp = spacy.blank("zh", config=CONFIG)
+    names = lexicon().place_names
+    by_docs, by_ids = PhraseMatcher(nlp.vocab), PhraseMatcher(nlp.vocab)
+    by_docs.add("PLACE", [nlp.make_doc(name) for name in names])
+    by_ids.add("PLACE", orth_patterns(nlp.vocab, names))
+    doc = nlp.make_doc(SEED.read_text(encoding="utf-8") + "".join(sorted(names)[::7]) + "抵达日喀则，国会 同意")
+    assert len(by_ids(doc)) > 100 and sorted(by_ids(doc)) == sorted(by_docs(doc))
