@@ -21,6 +21,7 @@ from pathlib import Path
 from . import manifest, record_io
 from .cache import Cache, article_key
 from .corpus import read_articles
+from .corpus.files import DEFAULT_MAX_BYTES
 from .export import FORMATS, write_outputs
 from .files import StagedLines
 from .assembly import assemble
@@ -32,7 +33,7 @@ from .records import Article, Extraction, Problem
 
 CACHE_FOLDER = ".kg-cache"
 #: Files larger than this are refused (``kg build --max-bytes``); longer texts are read in chunks.
-MAX_BYTES = 20_000_000
+MAX_BYTES = DEFAULT_MAX_BYTES
 
 
 @dataclass

@@ -17,6 +17,7 @@ import click
 
 from .corpus.files import DEFAULT_MAX_BYTES
 from .errors import KgError
+from .manifest import APPENDABLE, FORMATS, parse_formats
 from .parallel import EXECUTORS, default_jobs
 from .stores import STORES
 
@@ -49,6 +50,13 @@ def _workers(jobs: int | None, executor: str, scheduler: str | None) -> int:
     return jobs or default_jobs()
 
 
+def _formats(value: str) -> tuple[str, ...]:
+    try:
+        return parse_formats(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--formats") from error
+
+
 def _decisions(identities: Path | None) -> list[Decision]:
     """The decisions on who is who of ``--identities``, if given."""
     from .identity import read_decisions
@@ -79,9 +87,13 @@ def _decisions(identities: Path | None) -> list[Decision]:
               help="A CSV of decisions on who is who (name,key,decision,other; decision same or different).")
 @click.option("--meta", "meta", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A CSV of file or id, date, source: dates that override the articles' own, sources for those naming none.")
+@click.option("--formats", "formats", default="all", show_default=True, callback=lambda c, p, v: _formats(v),
+              help=f"The files to write beside extractions.jsonl, comma-separated: {', '.join(FORMATS)}, "
+                   f"'all', or 'appendable' ({','.join(APPENDABLE)}: a fast update; the other files an earlier "
+                   "build wrote are kept and named stale until kg export writes them again).")
 def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, strict: bool, jobs: int | None,
           executor: str, scheduler: str | None, timings: bool, no_ner: bool, quiet: bool, identities: Path | None,
-          meta: Path | None) -> None:
+          meta: Path | None, formats: tuple[str, ...]) -> None:
     """Extract entities and relations from articles and build the graph.
 
     INPUTS are files, folders (read recursively) or .jsonl files of
@@ -102,7 +114,7 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
     try:
         report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes,
                                    jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner, decisions=decisions,
-                                   meta=meta, on_article=bar or (lambda r: None))
+                                   meta=meta, on_article=bar or (lambda r: None), formats=formats)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:  # a read-only or full disk: the previous outputs are left as they were
@@ -117,6 +129,8 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
     if not quiet:
         click.echo(f"read {report.articles} article(s) ({report.cached} from cache), skipped {skipped}; "
                    f"{report.entities} entities, {report.relations} relations; wrote {len(report.outputs)} files into {out}")
+    if report.stale and not quiet:
+        click.echo(f"kept from an earlier build, now stale: {', '.join(report.stale)} (kg export {out} writes them again)")
     if timings:
         for stage, seconds in report.seconds.items():
             click.echo(f"{stage:>26}: {seconds:8.2f} s")
@@ -124,6 +138,27 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
         raise click.ClickException("no article could be read; nothing was written")
     if strict and report.problems:
         raise click.ClickException(f"--strict: {skipped} input(s) skipped (see the warnings above)")
+
+
+@main.command(name="export")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--formats", "formats", default=None, callback=lambda c, p, v: None if v is None else _formats(v),
+              help=f"The files to write again, comma-separated ({', '.join(FORMATS)}, all, appendable); "
+                   "default: the stale ones.")
+@click.option("--jobs", "jobs", default=None, type=click.IntRange(1), help="Processes writing files at once (default: all cores).")
+def export_command(folder: Path, formats: tuple[str, ...] | None, jobs: int | None) -> None:
+    """Write a build's files again from its extractions.jsonl, with no article read or extracted:
+    by default those a fast build (--formats appendable) left stale.
+
+    Example: kg export output/
+    """
+    from .export import export
+
+    try:
+        written = export(folder, formats, jobs=jobs or default_jobs())
+    except KgError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {', '.join(written)} into {folder}" if written else f"{folder}: every file is current")
 
 
 @main.command()

@@ -19,6 +19,7 @@ from pathlib import Path
 import networkx as nx
 
 from . import manifest, record_io
+from .manifest import FORMATS
 from .assembly import Corpus, assemble
 from .errors import KgError
 from .files import StagedLines, atomic_write
@@ -33,12 +34,8 @@ from .view import render_html
 
 #: RDF files and the pyoxigraph format each is written in.
 RDF_FORMATS = {"graph.trig": "trig", "graph.nq": "nquads", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
-#: What ``kg build --formats`` chooses from, and the files (or folder) each writes; ``extractions.jsonl`` is always written.
-FORMATS: dict[str, str] = {
-    "trig": "graph.trig", "nq": "graph.nq", "ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld",
-    "gexf": "graph.gexf", "graphml": "graph.graphml", "people": "people.gexf", "html": "graph.html",
-    "tables": TABLES, "sqlite": "graph.sqlite",
-}
+#: Below this many nodes the files are written in this process: forking workers would cost more than it saves.
+FORK_FROM_NODES = 2_000
 #: Writers by how long they take on a large corpus, longest first, so parallel workers finish together.
 _LONGEST_FIRST = ("graph.html", "graph.jsonld", "graph.trig", "graph.ttl", "graph.nq", "graph.nt", "graph.gexf",
                   "graph.graphml", "people.gexf", "graph.sqlite")
@@ -62,6 +59,7 @@ def write_outputs(read: Callable[[], Iterable[Extraction]], named: StagedLines, 
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
+    jobs = jobs if corpus.graph.number_of_nodes() >= FORK_FROM_NODES else 1
     try:
         writers = _writers(corpus, read, named, chosen, seconds)
         for name, elapsed in _run(writers, out, jobs):

@@ -15,12 +15,34 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .files import write_text
-from .identity import Decision
+
+if TYPE_CHECKING:
+    from .identity import Decision
 
 MANIFEST = ".kg-outputs.json"
 EXTRACTIONS = "extractions.jsonl"
+#: What ``kg build --formats`` chooses from, and the file (or folder) each writes; ``extractions.jsonl`` is always written.
+FORMATS: dict[str, str] = {
+    "trig": "graph.trig", "nq": "graph.nq", "ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld",
+    "gexf": "graph.gexf", "graphml": "graph.graphml", "people": "people.gexf", "html": "graph.html",
+    "tables": "tables", "sqlite": "graph.sqlite",
+}
+#: The formats that grow with each article and are cheap to write again: a fast update's choice.
+APPENDABLE = ("trig", "nq", "tables", "sqlite")
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """A comma-separated list of ``FORMATS`` keys, ``all`` or ``appendable`` (``--formats``), in ``FORMATS`` order."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FORMATS and name not in ("all", "appendable")]
+    if unknown or not names:
+        raise ValueError(f"{', '.join(unknown) or 'nothing'}: choose from {', '.join(FORMATS)}, all, appendable")
+    groups = {"all": tuple(FORMATS), "appendable": APPENDABLE}
+    chosen = {key for name in names for key in groups.get(name, (name,))}
+    return tuple(key for key in FORMATS if key in chosen)
 
 
 @dataclass
@@ -42,6 +64,8 @@ def digest(path: Path) -> str:
 
 def load(folder: Path) -> Manifest:
     """The folder's manifest; an empty one where there is none or it cannot be read."""
+    from .identity import Decision
+
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         return Manifest(dict(data["files"]), [Decision(**d) for d in data["decisions"]])

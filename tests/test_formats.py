@@ -6,8 +6,10 @@ import filecmp
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from kg.build import build
+from kg.cli import main
 from kg.errors import KgError
 from kg.export import FORMATS, export
 from kg.manifest import stale
@@ -61,7 +63,8 @@ def test_export_needs_a_build(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path) -> None:
+def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kg.export.FORK_FROM_NODES", 0)  # the seeds' graph is small: fork anyway
     build(SEEDS, tmp_path / "one", ner=False, jobs=1)
     build(SEEDS, tmp_path / "two", ner=False, jobs=2)
     assert names(tmp_path / "one") == names(tmp_path / "two")
@@ -80,6 +83,24 @@ def test_a_failing_writer_in_a_worker_fails_the_build_and_leaves_the_old_files(t
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("kg.export.write_gexf", broken)
+    monkeypatch.setattr("kg.export.FORK_FROM_NODES", 0)
     with pytest.raises(OSError, match="No space left"):
         build(SEEDS[:2], out, ner=False, jobs=2)
     assert (out / "graph.ttl").read_bytes() == before and (out / "graph.gexf").exists()
+
+
+def test_kg_build_names_the_stale_files_and_kg_export_writes_them(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(SEEDS[0]), "--out", str(out), "--no-ner"]).exit_code == 0
+    fast = runner.invoke(main, ["build", str(SEEDS[0]), str(SEEDS[1]), "--out", str(out), "--no-ner", "--formats", "appendable"])
+    assert fast.exit_code == 0 and "now stale: graph.gexf, graph.graphml, graph.html" in fast.output
+    assert f"(kg export {out} writes them again)" in fast.output
+    exported = runner.invoke(main, ["export", str(out)])
+    assert exported.exit_code == 0 and exported.output.startswith("wrote graph.ttl, graph.nt, graph.jsonld, graph.gexf")
+    assert runner.invoke(main, ["export", str(out)]).output == f"{out}: every file is current\n"
+
+
+def test_an_unknown_format_is_named_with_the_choices(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(SEEDS[0]), "--out", str(tmp_path / "out"), "--formats", "ttl,pdf"])
+    assert result.exit_code == 2 and "pdf: choose from trig, nq, ttl" in result.output
