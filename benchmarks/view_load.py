@@ -286,7 +286,8 @@ def page_summary(path: Path) -> dict[str, object]:
     hub = max(info, key=lambda node: (info[node]["type"] == "ORG", info[node]["degree"], node))
     total = PAGE_TOTAL.search(text)
     return {"nodes": len(data["nodes"]), "edges": len(data["edges"]), "frozen": bool(data["frozen"]),
-            "total": int(total.group(1)) if total else len(data["info"]), "name": info[hub]["name"],
+            "total": int(total.group(1)) if total else len(info) + data.get("overview", {}).get("leftOut", 0),
+            "name": info[hub]["name"],
             "megabytes": len(text.encode()) / 1e6}
 
 
@@ -389,8 +390,9 @@ the layout is computed once in Python and frozen; below, the browser runs physic
 ## {COLUMNS}
 
 - *render (Python)*: `kg.view.render_html`, including the frozen layout where there is one (run once).
-- *nodes shown*, *of*, *edges shown*: what a built page draws, and the nodes of its whole graph (a build's page
-  shows the {MAX_VIEW_NODES:,} most connected).
+- *nodes shown*, *of*, *edges shown*: what a built page draws at load, and the nodes of its whole graph (a capped
+  page shows the {MAX_VIEW_NODES:,} most connected). On an overview page the nodes at load are its communities and
+  the entities of communities too small to close; its edges are those it carries, drawn once both ends are.
 - *name searched*: a built page's most connected ORG node (read from the data embedded in the page).
 - *ready*: navigation start to the final layout (physics stopped, or the first draw of a frozen layout).
 - *search + focus*: submit a name in the search box until two animation frames later (selected, neighbourhood
