@@ -12,6 +12,7 @@ memory grows with the graph, not with the text.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -177,8 +178,12 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
 
 
 def _remove_empty(folder: Path) -> None:
-    """Take away an output folder this run created and left empty (nothing could be read)."""
+    """Take away an output folder this run created and left empty (nothing could be read), with the
+    cache folder it made only to remember the pipeline's version."""
     try:
+        cache = folder / CACHE_FOLDER
+        if cache.is_dir() and not any(p.is_dir() for p in cache.iterdir()):
+            shutil.rmtree(cache)
         folder.rmdir()
     except OSError:
         pass

@@ -37,7 +37,7 @@ def test_ctrl_c_stops_the_build_with_a_message(tmp_path: Path, monkeypatch: pyte
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kg.cli.build_graph_files", interrupted)
+    monkeypatch.setattr("kg.build.build", interrupted)  # kg.cli imports it when the command runs
     result = CliRunner().invoke(main, ["build", str(SEED), "--out", str(tmp_path)])
     assert result.exit_code == 130
     assert "interrupted: the output folder holds the previous set of files" in result.output
