@@ -145,7 +145,7 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     The graph is made in a second pass over ``extractions.jsonl``, once the
     whole corpus has told who is who."""
     clock = time.perf_counter()
-    lines = StagedLines(folder.staging / "extractions.jsonl")
+    lines = StagedLines(folder.staging / manifest.EXTRACTIONS)
     named = StagedLines(folder.staging / "graph.nq")
     try:
         for outcome in outcomes:
@@ -172,9 +172,9 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = corpus.graph.number_of_edges()
     written = write_outputs(read, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs)
-    report.stale = manifest.record(folder.staging, folder.out, FORMATS.values(), decisions)
+    report.stale = manifest.record(folder.staging, folder.out, decisions)
     folder.commit()
-    report.outputs = [folder.out / path.relative_to(folder.staging) for path in [folder.staging / manifest.EXTRACTIONS, *written]]
+    report.outputs = [folder.out / manifest.EXTRACTIONS, *(folder.out / path.relative_to(folder.staging) for path in written)]
 
 
 def _remove_empty(folder: Path) -> None:

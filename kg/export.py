@@ -84,10 +84,11 @@ def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) ->
         decisions = manifest.load(folder.out).decisions
         corpus = assemble(read, decisions)
         named = StagedLines(folder.staging / "graph.nq")
-        for extraction in read():
-            named.append(article_nquads(extraction))
+        if {FORMATS[k] for k in wanted} & set(RDF_FORMATS):  # the named graphs only for an RDF file
+            for extraction in read():
+                named.append(article_nquads(extraction))
         write_outputs(read, named, corpus, folder.staging, formats=wanted, jobs=jobs)
-        manifest.record(folder.staging, folder.out, FORMATS.values(), decisions)
+        manifest.record(folder.staging, folder.out, decisions)
         folder.commit()
     return [FORMATS[k] for k in wanted]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,14 +77,14 @@ def save(folder: Path, manifest: Manifest) -> None:
     write_text(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-def record(staging: Path, previous: Path, outputs: Iterable[str], decisions: list[Decision]) -> list[str]:
-    """Write the manifest of ``staging``: each of ``outputs`` (file or folder names) it holds was made from
+def record(staging: Path, previous: Path, decisions: list[Decision]) -> list[str]:
+    """Write the manifest of ``staging``: each output of ``FORMATS`` it holds was made from
     its ``extractions.jsonl``; one the previous folder holds instead keeps the digest recorded there (or
     none, before manifests). Returns the outputs left stale."""
     current = digest(staging / EXTRACTIONS)
     earlier = load(previous).files
     files = {EXTRACTIONS: current}
-    for name in outputs:
+    for name in FORMATS.values():
         if (staging / name).exists():
             files[name] = current
         elif (previous / name).exists():
