@@ -120,7 +120,12 @@ def test_a_build_killed_during_export_leaves_the_old_set_whole(built: Path, tmp_
 
 @pytest.mark.slow
 def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", *map(str, SEEDS), "--out", str(tmp_path / "o"),
+    corpus = tmp_path / "in"  # more articles than one batch, which the build would extract in its own process
+    corpus.mkdir()
+    for copy in range(12):
+        for seed in SEEDS:
+            (corpus / f"{copy}_{seed.name}").write_bytes(seed.read_bytes())
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(tmp_path / "o"),
                                 "--jobs", "2", "--no-cache", "--no-ner"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not (workers := children(process.pid)) and time.monotonic() < deadline:
