@@ -45,16 +45,16 @@ def test_ctrl_c_stops_the_build_with_a_message(tmp_path: Path, monkeypatch: pyte
 
 @pytest.mark.slow
 def test_an_error_inside_extraction_costs_that_article_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.parallel
+    import kg.resolve
 
-    real = kg.parallel.resolve
+    real = kg.resolve.resolve
 
     def fails_on_one(reading):
         if reading.article.doc == "001_6590fda864a470cb.txt":
             raise KeyError("会 同")
         return real(reading)
 
-    monkeypatch.setattr(kg.parallel, "resolve", fails_on_one)
+    monkeypatch.setattr(kg.resolve, "resolve", fails_on_one)
     seeds = sorted((ROOT / "seeds").glob("*.txt"))[:3]
     report = build(seeds, tmp_path / "out", jobs=1, cache=False)
     assert report.articles == 2
@@ -67,16 +67,16 @@ def test_an_error_inside_extraction_costs_that_article_only(tmp_path: Path, monk
 
 @pytest.mark.slow
 def test_a_failed_article_fails_the_run_only_under_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.parallel
+    import kg.resolve
 
-    real = kg.parallel.resolve
+    real = kg.resolve.resolve
 
     def fails_on_the_seed(reading):
         if reading.article.doc == SEED.name:
             raise ValueError("broken\nrule")
         return real(reading)
 
-    monkeypatch.setattr(kg.parallel, "resolve", fails_on_the_seed)
+    monkeypatch.setattr(kg.resolve, "resolve", fails_on_the_seed)
     other = ROOT / "seeds" / "001_6590fda864a470cb.txt"
     for strict, code in (([], 0), (["--strict"], 1)):
         result = CliRunner().invoke(main, ["build", str(SEED), str(other), "--out", str(tmp_path / "out"), "--jobs", "1",
@@ -93,18 +93,23 @@ def test_an_article_that_kills_its_worker_costs_that_article_only(tmp_path: Path
     import os
     import signal
 
-    import kg.parallel
+    import kg.resolve
 
-    real = kg.parallel.resolve
+    real = kg.resolve.resolve
 
     def dies_on_one(reading):
-        if reading.article.doc == "002_e73098e6a7d1a423.txt":
+        if reading.article.doc == "05_002_e73098e6a7d1a423.txt":
             os.kill(os.getpid(), signal.SIGKILL)
         return real(reading)
 
-    monkeypatch.setattr(kg.parallel, "resolve", dies_on_one)  # the pool's forked workers inherit it
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    report = build(seeds, tmp_path / "out", jobs=2, cache=False, ner=False)
-    assert report.articles == 4
+    monkeypatch.setattr(kg.resolve, "resolve", dies_on_one)  # the pool's forked workers inherit it
+    corpus = tmp_path / "in"  # more articles than one batch, which the build would extract in its own process
+    corpus.mkdir()
+    for copy in range(12):
+        for seed in sorted((ROOT / "seeds").glob("*.txt")):
+            (corpus / f"{copy:02d}_{seed.name}").write_bytes(seed.read_bytes())
+    report = build([corpus], tmp_path / "out", jobs=2, cache=False, ner=False)
+    assert report.articles == 59
     [problem] = report.problems
-    assert (problem.source, problem.problem) == (str(seeds[2]), "extraction failed, article left out: its worker process died")
+    assert (problem.source, problem.problem) == (str(corpus / "05_002_e73098e6a7d1a423.txt"),
+                                                 "extraction failed, article left out: its worker process died")
