@@ -19,6 +19,7 @@ atomically; an unreadable entry is treated as missing.
 from __future__ import annotations
 
 import ast
+import functools
 import gzip
 import hashlib
 import importlib.metadata
@@ -190,13 +191,21 @@ def _imported(path: Path, name: str) -> Iterator[str]:
     """Every module name an ``import`` in the source could load (anywhere in it: lazy imports too);
     ``from m import x`` gives ``m`` and ``m.x``, which counts only if it is a module."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+    return iter(_imports_in(path.read_bytes(), str(path), package))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imports_in(source: bytes, filename: str, package: str) -> tuple[str, ...]:
+    """``_imported`` of one source text, parsed once per process (a build checks the version often)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
+            names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = _absolute(node, package)
-            yield base
-            yield from (f"{base}.{alias.name}" for alias in node.names)
+            names.append(base)
+            names.extend(f"{base}.{alias.name}" for alias in node.names)
+    return tuple(names)
 
 
 def _absolute(node: ast.ImportFrom, package: str) -> str:

@@ -21,6 +21,8 @@ SEED = ROOT / "seeds" / "001_6590fda864a470cb.txt"
 PIPELINE = ("spacy", "jieba", "thinc", "kg.extract", "kg.pipeline", "kg.ner")
 #: ... and rdflib's SPARQL engine, which only kg query and kg serve need.
 WATCHED = (*PIPELINE, "rdflib.plugins.sparql")
+#: Each test starts a fresh interpreter or builds the gazetteer's matcher twice: over 0.25 s.
+pytestmark = pytest.mark.slow
 
 
 def imported_by(*args: str) -> set[str]:
@@ -50,7 +52,6 @@ def test_a_build_whose_every_article_is_cached_loads_no_pipeline(tmp_path: Path)
     assert (tmp_path / "out" / "extractions.jsonl").read_text(encoding="utf-8").count("\n") == 1
 
 
-@pytest.mark.slow
 def test_a_build_with_an_article_to_extract_loads_the_pipeline(tmp_path: Path) -> None:
     """The check above can fail: the same build without the cache entry imports the pipeline."""
     assert {"spacy", "jieba", "kg.extract"} <= imported_by("build", str(SEED), "--out", str(tmp_path), "--quiet", "--no-ner")

@@ -39,10 +39,19 @@ def _assemble(ner: bool) -> Language:
 
 def config_text(*, ner: bool = True) -> str:
     """The pipeline's spaCy config as text: its components and their settings (resource files, limits)."""
-    return _assemble(ner).config.to_str()
+    return _config_text(ner)
 
 
 @functools.cache
+def _config_text(ner: bool) -> str:
+    return _assemble(ner).config.to_str()
+
+
 def shared_nlp(ner: bool = True) -> Language:
     """One pipeline per process (and setting): lexicons, patterns and the model are loaded once."""
+    return _shared_nlp(bool(ner))
+
+
+@functools.cache
+def _shared_nlp(ner: bool) -> Language:
     return make_nlp(ner=ner)
