@@ -94,6 +94,12 @@ def running(server: SparqlServer) -> Iterator[str]:
         thread.join(TIMEOUT)
 
 
+def server(store: Store, **options: object) -> SparqlServer:
+    """``make_server`` with one query worker unless asked for more: a worker is a fork of this test
+    process, which is slow, and these tests send one query at a time."""
+    return make_server(store, **{"workers": 1, **options})
+
+
 @pytest.fixture(scope="module")
 def store() -> Store:
     return Store(GRAPH)
@@ -101,7 +107,7 @@ def store() -> Store:
 
 @pytest.fixture(scope="module")
 def url(store: Store) -> Iterator[str]:
-    with running(make_server(store)) as endpoint:
+    with running(server(store)) as endpoint:
         yield endpoint
 
 
@@ -127,7 +133,7 @@ def test_select_answers_json_with_bindings(url: str, send) -> None:
 
 @pytest.mark.parametrize("store_name", ["oxigraph", "rdflib"])
 def test_both_stores_serve_the_same_answer(store_name: str) -> None:
-    with running(make_server(Store(GRAPH, store=store_name))) as endpoint:
+    with running(server(Store(GRAPH, store=store_name))) as endpoint:
         assert labels(get(endpoint, SELECT)) == [LABEL]
 
 
@@ -240,7 +246,7 @@ def test_dataset_parameters_are_refused(url: str) -> None:
 
 def test_options_answers_cors_preflight_only_for_the_origin_given_by_cors(store: Store) -> None:
     preflight = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"}
-    with running(make_server(store, cors="http://localhost:3000")) as endpoint:
+    with running(server(store, cors="http://localhost:3000")) as endpoint:
         reply = call(endpoint, "OPTIONS", headers=preflight)
         assert reply.status == 204
         assert reply.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
@@ -304,7 +310,7 @@ def test_a_query_that_declares_a_prefix_keeps_its_own(url: str) -> None:
 @pytest.mark.parametrize("store_name", ["oxigraph", "rdflib"])
 def test_a_malformed_query_is_a_400_of_one_line_that_says_where(store_name: str) -> None:
     text = f'SELECT ?s WHERE {{\n  ?s skos:prefLabel "{LABEL}"@zh\n}}\nLIMIT 十'
-    with running(make_server(Store(GRAPH, store=store_name))) as endpoint:
+    with running(server(Store(GRAPH, store=store_name))) as endpoint:
         reply = post_query(endpoint, text)
         assert reply.status == 400 and reply.media_type == "text/plain"
         assert re.fullmatch(r"malformed query: line 4, column \d+: expected [^\n]{1,100}\n", reply.text), reply.text
@@ -410,6 +416,8 @@ class Listener:
 
     def close(self) -> None:
         self.stopped.set()
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT):
+            pass  # wakes the accept loop, which then sees it is stopped
         self.thread.join(TIMEOUT)
         self.socket.close()
 
@@ -444,7 +452,7 @@ HOSTILE = [
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
 def trig_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The endpoint over graph.trig (one named graph per article) on each store."""
-    with running(make_server(Store(TRIG, store=request.param))) as endpoint:
+    with running(server(Store(TRIG, store=request.param))) as endpoint:
         yield endpoint
 
 
@@ -533,7 +541,7 @@ def test_a_hostile_body_is_answered_at_once(url: str, body: str, status: int) ->
 
 
 def test_a_cartesian_product_is_cut_at_max_rows(store: Store) -> None:
-    with running(make_server(store, max_rows=100)) as endpoint:
+    with running(server(store, max_rows=100)) as endpoint:
         started = time.perf_counter()
         reply = post_query(endpoint, "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", Accept="text/csv")
         assert time.perf_counter() - started < 0.5
@@ -581,7 +589,7 @@ def test_the_host_header_must_name_this_server(url: str, host: str, status: int)
 
 
 def test_allow_host_admits_a_name(store: Store) -> None:
-    with running(make_server(store, allow_hosts=("kg.example",))) as endpoint:
+    with running(server(store, allow_hosts=("kg.example",))) as endpoint:
         assert call(endpoint, path="/", headers={"Host": "kg.example"}).status == 200
         assert call(endpoint, path="/", headers={"Host": "other.example"}).status == 421
 
