@@ -165,7 +165,7 @@ def stage_modules(package: Path | None = None, entries: tuple[str, ...] = ENTRY_
             continue
         found[name] = path
         todo.extend(_parents(name))
-        todo.extend(_imported(path, name))
+        todo.extend(imported_modules(path, name))
     return sorted(found.values())
 
 
@@ -187,18 +187,18 @@ def _parents(name: str) -> Iterator[str]:
     return (".".join(parts[:end]) for end in range(1, len(parts)))
 
 
-def _imported(path: Path, name: str) -> Iterator[str]:
-    """Every module name an ``import`` in the source could load (anywhere in it: lazy imports too);
-    ``from m import x`` gives ``m`` and ``m.x``, which counts only if it is a module."""
+def imported_modules(path: Path, name: str) -> tuple[str, ...]:
+    """Every module name an ``import`` in the source of module ``name`` could load (anywhere in it: lazy
+    imports too); ``from m import x`` gives ``m`` and ``m.x``, which counts only if it is a module."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    return iter(_imports_in(path.read_bytes(), str(path), package))
+    return _imports_in(path.read_bytes(), str(path), package)
 
 
 @functools.lru_cache(maxsize=1024)
 def _imports_in(source: bytes, filename: str, package: str) -> tuple[str, ...]:
-    """``_imported`` of one source text, parsed once per process (a build checks the version often)."""
+    """``imported_modules`` of one source text, parsed once per process (a build checks the version often)."""
     names: list[str] = []
-    for node in ast.walk(ast.parse(source, filename=filename)):
+    for node in _statements(ast.parse(source, filename=filename).body):
         if isinstance(node, ast.Import):
             names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -206,6 +206,15 @@ def _imports_in(source: bytes, filename: str, package: str) -> tuple[str, ...]:
             names.append(base)
             names.extend(f"{base}.{alias.name}" for alias in node.names)
     return tuple(names)
+
+
+def _statements(body: list[ast.AST]) -> Iterator[ast.AST]:
+    """Every statement in ``body`` and in the blocks nested in it (an import is a statement, never part
+    of an expression, so the walk skips expressions)."""
+    for node in body:
+        yield node
+        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+            yield from _statements(getattr(node, block, ()))
 
 
 def _absolute(node: ast.ImportFrom, package: str) -> str:

@@ -6,11 +6,12 @@ function), so a cycle hidden behind a lazy import counts too.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import networkx as nx
 import pytest
+
+from kg.cache import imported_modules
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kg"
 MAX_LINES = 400
@@ -22,21 +23,9 @@ def module_name(path: Path) -> str:
 
 
 def imported(path: Path, modules: set[str]) -> set[str]:
-    """The kg modules that ``path`` imports (``from .x import y`` resolved; ``y`` counts when it is a module)."""
+    """The kg modules that ``path`` imports, read by the walk the cache version uses (``kg.cache``)."""
     name = module_name(path)
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{anchor}.{base}" if base else anchor
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return {m for m in found if m in modules and m != name}
+    return {m for m in imported_modules(path, name) if m in modules and m != name}
 
 
 def import_graph() -> nx.DiGraph:
