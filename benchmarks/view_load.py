@@ -61,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 from kg.graph import build_graph  # noqa: E402
 from kg.records import Article, Entity, Evidence, Extraction, Mention, Relation  # noqa: E402
 from kg.view import FREEZE_ABOVE, MAX_VIEW_NODES, render_html  # noqa: E402
-from kg.view_pack import unpack  # noqa: E402
+from kg.view_pack import join, unpack  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: the flags of a quiet, offline headless Chromium
@@ -267,8 +267,18 @@ def screenshot(page_path: Path, png: Path, *, hover: str | None = None) -> None:
 
 #: the JSON data that ``kg.view.render_html`` embeds in a page
 PAGE_DATA = re.compile(r'<script id="graph-data" type="application/json">(.*?)</script>', re.S)
+#: the rest of an overview's data, in a block of its own (``kg.view_pack.split``)
+PAGE_REST = re.compile(r'<script id="graph-rest" type="application/json">(.*?)</script>', re.S)
 #: the page's count line when it shows only the most connected nodes of a larger graph
 PAGE_TOTAL = re.compile(r"most connected of (\d+) nodes")
+
+
+def page_json(text: str) -> dict:
+    """The data a page embeds (``kg.view.render_html``), unpacked and in one piece."""
+    data = json.loads(PAGE_DATA.search(text).group(1))
+    rest = PAGE_REST.search(text)
+    data = join(data, json.loads(rest.group(1))) if rest else data
+    return unpack(data) if "packed" in data else data
 
 
 def page_summary(path: Path) -> dict[str, object]:
@@ -278,8 +288,7 @@ def page_summary(path: Path) -> dict[str, object]:
     match = PAGE_DATA.search(text)
     if not match:
         raise ValueError(f"{path}: no graph data in it (not a page written by kg.view.render_html)")
-    data = json.loads(match.group(1))
-    data = unpack(data) if "packed" in data else data
+    data = page_json(text)
     info = data["info"]
     if not info:
         raise ValueError(f"{path}: the page shows no node")

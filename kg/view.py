@@ -38,7 +38,7 @@ from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_lay
                             wants_overview)
 from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
 from .view_focus import focus_panel_html
-from .view_pack import pack
+from .view_pack import pack, split
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
 TYPE_NAMES = {"PER": "人物", "ORG": "机构", "PLACE": "地方", "PROGRAMME": "工作", "HONOUR": "荣誉", "ARTICLE": "文章"}
@@ -306,7 +306,8 @@ def _render_overview(graph: nx.MultiDiGraph, *, title: str, spells: list[Spell] 
         {m for c in closed for m in c["members"]}
     data["reserveNodes"] = [n for n in data["nodes"] if n["id"] in carried]
     data["nodes"] = [n for n in data["nodes"] if n["id"] not in carried] + [_community_node(c, view.positions) for c in closed]
-    return _render(pack(data), title, view.graph, graph)
+    load, rest = split(pack(data))
+    return _render(load, title, view.graph, graph, rest=rest)
 
 
 def _community_node(community: dict, positions: dict[str, tuple[int, int]]) -> dict:
@@ -321,11 +322,13 @@ def _community_colours(view: Overview) -> list[tuple[str, str]]:
     return [(n, PALETTE[number % len(PALETTE)]) for number, members in enumerate(view.communities) for n in members]
 
 
-def _render(data: dict, title: str, shown: nx.MultiDiGraph, graph: nx.MultiDiGraph, focus_panel: str = "") -> str:
+def _render(data: dict, title: str, shown: nx.MultiDiGraph, graph: nx.MultiDiGraph, focus_panel: str = "",
+            rest: dict | None = None) -> str:
+    """The page of ``data``; an overview's ``rest`` (``kg.view_pack.split``) in a block of its own."""
     environment = Environment(autoescape=True, keep_trailing_newline=True)
     template = environment.from_string(resources.files("kg").joinpath("templates/graph.html.j2").read_text(encoding="utf-8"))
-    return template.render(vis_js=vis_network_js(), data=_script_json(data), title=title, types=data["types"],
-                           relations=data["relations"], nodes=shown.number_of_nodes(), edges=shown.number_of_edges(),
+    return template.render(vis_js=vis_network_js(), data=_script_json(data), rest=_script_json(rest) if rest else "",
+                           title=title, types=data["types"], relations=data["relations"], nodes=shown.number_of_nodes(), edges=shown.number_of_edges(),
                            total_nodes=graph.number_of_nodes(), total_edges=graph.number_of_edges(), extent=_extent(data),
                            overview=data.get("overview"), focus_panel=focus_panel)
 

@@ -9,8 +9,14 @@ Chromium. ``pack`` leaves out what the page can put back (``unpack`` here, ``unp
 * a card (``info``, ``edgeInfo``) leaves out each field that has its group's value (``templates``): the id
   prefix's one type, the id after its prefix for ``ID_FIELDS``, else the field's most common value in the group;
 * an edge card leaves out the names of its ends (its edge says which nodes they are);
-* a vis node leaves out its label, shape and colour where they are its card's name and its type's;
+* a carried vis node (``reserveNodes``) leaves out its label, shape and colour where they are its card's name and
+  its type's;
 * a vis edge leaves out ``smooth`` when it is straight and ``arrows`` when it is the usual arrow head.
+
+``split`` then cuts the packed data in two blocks: what the page draws at load (its nodes, the edges among them and
+the members of closed communities, the communities, the legend and the templates), which it parses before it
+draws, and the rest (``REST``: the cards, the shared strings, the carried nodes and their edges, the reserve),
+which it parses on first need or once it is ready and idle, filling each card in the first time it reads it.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ FROM_ID = "@id"
 ID_FIELDS = ("name", "doc")
 STRAIGHT = {"enabled": False}
 ARROW = "to"
+#: the page data in the block parsed after the first draw (``split``), besides some edges and some of the overview
+REST = ("info", "edgeInfo", "strings", "reserveNodes")
+#: the overview's fields in that block
+REST_OVERVIEW = ("reserve", "firstArticle")
 
 
 def prefix(node: str) -> str:
@@ -117,12 +127,32 @@ def pack(data: dict) -> dict:
     strings = _share_strings([*info.values(), *edge_info.values()])
     dates = _share_dates([*info.values(), *edge_info.values()])
     look = {t["type"]: t for t in data["types"]}
-    nodes = {name: [_pack_node(n, info.get(n["id"]), look) for n in data.get(name, [])] for name in ("nodes", "reserveNodes")}
+    carried = [_pack_node(n, info.get(n["id"]), look) for n in data.get("reserveNodes", [])]
     cards, card_templates = pack_cards(info, prefix)
     edge_cards, edge_templates = pack_cards(edge_info, lambda _: "", drop=("from", "to"))
-    return {**data, **nodes, "info": cards, "edgeInfo": edge_cards, "edges": [_pack_edge(e) for e in data["edges"]],
+    return {**data, "reserveNodes": carried, "info": cards, "edgeInfo": edge_cards, "edges": [_pack_edge(e) for e in data["edges"]],
             "strings": strings, "dates": dates,
             "packed": {"info": card_templates, "edgeInfo": edge_templates[""] if edge_templates else {}}}
+
+
+def split(packed: dict) -> tuple[dict, dict]:
+    """The packed data of an overview page as two blocks: what it draws at load, and the rest (``REST``, the edges
+    of carried nodes other than the closed communities' members, and the overview's ``REST_OVERVIEW``)."""
+    overview = packed["overview"]
+    standing = {n["id"] for n in packed["nodes"]} | {m for c in overview["communities"] if c["cluster"] for m in c["members"]}
+    now = [e for e in packed["edges"] if e["from"] in standing and e["to"] in standing]
+    later = [e for e in packed["edges"] if e["from"] not in standing or e["to"] not in standing]
+    load = {key: value for key, value in packed.items() if key not in REST}
+    load["edges"] = now
+    load["overview"] = {key: value for key, value in overview.items() if key not in REST_OVERVIEW}
+    rest = {key: packed[key] for key in REST} | {"edges": later, "overview": {key: overview[key] for key in REST_OVERVIEW}}
+    return load, rest
+
+
+def join(load: dict, rest: dict) -> dict:
+    """The packed data that ``split`` cut in two (the edges drawn at load first)."""
+    return {**load, **{key: rest[key] for key in REST}, "edges": load["edges"] + rest["edges"],
+            "overview": {**load["overview"], **rest["overview"]}}
 
 
 def unpack(data: dict) -> dict:

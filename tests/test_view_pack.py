@@ -11,7 +11,7 @@ import pytest
 from benchmarks.view_load import synthetic_extractions
 from kg.graph import build_graph
 from kg.view import page_data
-from kg.view_pack import FROM_ID, ID_FIELDS, pack, prefix, unpack
+from kg.view_pack import FROM_ID, ID_FIELDS, REST, join, pack, prefix, split, unpack
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +66,17 @@ def test_a_name_that_is_not_the_id_after_its_prefix_is_kept() -> None:
     packed = pack(page_data(graph, frozen=False))
     assert packed["info"]["per:王伟#2"]["name"] == "王伟" and "name" not in packed["info"]["per:李明"]
     assert unpack(packed)["info"]["per:王伟#2"]["name"] == "王伟"
+
+
+def test_the_page_data_splits_into_what_is_drawn_at_load_and_the_rest(data: dict) -> None:
+    packed = pack(data)
+    packed["overview"] = {"communities": [{"id": "community:0", "members": [n["id"] for n in data["reserveNodes"][:20]], "cluster": True}],
+                          "central": [], "reserve": [n["id"] for n in data["reserveNodes"][20:]], "firstArticle": {}}
+    load, rest = split(packed)
+    assert not set(REST) & set(load) and "reserve" not in load["overview"] and "firstArticle" not in load["overview"]
+    standing = {n["id"] for n in data["nodes"]} | set(packed["overview"]["communities"][0]["members"])
+    assert load["edges"] and all(e["from"] in standing and e["to"] in standing for e in load["edges"])
+    assert rest["edges"] and all(e["from"] not in standing or e["to"] not in standing for e in rest["edges"])
+    joined = join(load, rest)
+    order = {e["id"]: i for i, e in enumerate(packed["edges"])}
+    assert {**joined, "edges": sorted(joined["edges"], key=lambda e: order[e["id"]])} == packed
