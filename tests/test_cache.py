@@ -55,10 +55,9 @@ def test_a_changed_or_new_article_is_processed_again(tmp_path: Path) -> None:
     assert "钟平熊" in (tmp_path / "out" / "extractions.jsonl").read_text(encoding="utf-8")
 
 
-def test_a_damaged_cache_entry_is_ignored(tmp_path: Path) -> None:
-    article = read_text_file(SEED)
+def test_a_damaged_cache_entry_is_ignored(tmp_path: Path, seed_runs) -> None:
+    article, extraction = seed_runs["001"].article, seed_runs["001"].extraction
     cache = Cache(tmp_path)
-    extraction = resolve(read_article(article))
     cache.put(extraction, article_nquads(extraction))
     assert cache.get(article) is not None
     entry = next(cache.folder.rglob(f"{article_key(article)}.json.gz"))

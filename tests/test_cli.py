@@ -159,6 +159,7 @@ def test_query_refuses_updates_and_reports_bad_queries() -> None:
     assert bad.exit_code != 0 and "malformed query" in bad.output
 
 
+@pytest.mark.slow
 def test_strict_fails_when_any_input_was_skipped(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
     (tmp_path / "good.txt").write_text("记者/周圆\n\n天元区委政法委组织开展“防范邪教宣传周”活动。", encoding="utf-8")

@@ -69,6 +69,7 @@ def test_normalize_name_drops_spaces_and_quote_marks(text: str, expected: str) -
     assert normalize_name(text) == expected
 
 
+@pytest.mark.slow
 @given(st.text())
 def test_normalize_name_is_idempotent(text: str) -> None:
     assert normalize_name(normalize_name(text)) == normalize_name(text)

@@ -22,18 +22,21 @@ def names(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and ".kg-cache" not in p.parts}
 
 
+@pytest.mark.slow
 def test_a_build_writes_only_the_formats_asked_for_beside_the_extractions(tmp_path: Path) -> None:
     report = build(SEEDS[:2], tmp_path / "out", ner=False, formats=["ttl", "html"])
     assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.html", ".kg-outputs.json"}
     assert {p.name for p in report.outputs} == {"extractions.jsonl", "graph.ttl", "graph.html"}
 
 
+@pytest.mark.slow
 def test_every_format_names_a_file_a_full_build_writes(tmp_path: Path) -> None:
     build(SEEDS[:1], tmp_path / "out", ner=False)
     written = {name.partition("/")[0] for name in names(tmp_path / "out")}
     assert set(FORMATS.values()) | {"extractions.jsonl", ".kg-outputs.json"} == written
 
 
+@pytest.mark.slow
 def test_files_of_formats_left_out_stay_as_they_were_and_are_named_stale(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(SEEDS[:1], out, ner=False)
@@ -45,6 +48,7 @@ def test_files_of_formats_left_out_stay_as_they_were_and_are_named_stale(tmp_pat
     assert "graph.html" in stale(out) and "tables" not in stale(out)
 
 
+@pytest.mark.slow
 def test_export_writes_the_stale_files_again_from_the_extractions(tmp_path: Path) -> None:
     out, whole = tmp_path / "out", tmp_path / "whole"
     build(SEEDS[:1], out, ner=False)
@@ -89,6 +93,7 @@ def test_a_failing_writer_in_a_worker_fails_the_build_and_leaves_the_old_files(t
     assert (out / "graph.ttl").read_bytes() == before and (out / "graph.gexf").exists()
 
 
+@pytest.mark.slow
 def test_kg_build_names_the_stale_files_and_kg_export_writes_them(tmp_path: Path) -> None:
     out = tmp_path / "out"
     runner = CliRunner()

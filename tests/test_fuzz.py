@@ -83,7 +83,8 @@ def test_the_model_takes_damaged_sentences_too(insert: str) -> None:
     assert_offsets_point_into(text, run(text, ner=True))
 
 
-@pytest.mark.parametrize("space", [" ", pytest.param("\u3000", marks=pytest.mark.slow)])
+@pytest.mark.slow
+@pytest.mark.parametrize("space", [" ", "\u3000"])
 def test_a_space_at_every_position_of_a_paragraph(space: str) -> None:
     """Nothing fails, and no mention crosses the space."""
     sentence = SENTENCES[1] + SENTENCES[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg.build import build
@@ -160,6 +161,7 @@ def test_a_quoting_error_stops_the_csv_there_and_keeps_the_rows_before(tmp_path)
     assert said(problems)[0].startswith(f"{meta}:3: not CSV (field larger than field limit")
 
 
+@pytest.mark.slow
 def test_a_changed_date_is_extracted_again_not_taken_from_the_cache(tmp_path):
     paper = write(tmp_path / "papers" / "天元区.txt", HEADED)
     out = tmp_path / "out"

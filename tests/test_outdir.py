@@ -43,6 +43,7 @@ def copy_of(built: Path, tmp_path: Path) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_a_second_build_into_the_same_folder_is_refused_with_a_message(tmp_path: Path) -> None:
     with OutputFolder(tmp_path / "out"):
         with pytest.raises(OutputBusy, match=rf"another kg build \(process {os.getpid()}\) is writing here"):

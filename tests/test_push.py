@@ -61,6 +61,7 @@ def count(base: str, query: str) -> int:
     return int(bindings[0]["n"]["value"])
 
 
+@pytest.mark.slow
 def test_a_dataset_arrives_with_one_named_graph_per_article(oxigraph: str) -> None:
     result = CliRunner().invoke(main, ["push", str(OUTPUT / "graph.trig"), "--endpoint", f"{oxigraph}/store"])
     assert result.exit_code == 0, result.output
@@ -70,6 +71,7 @@ def test_a_dataset_arrives_with_one_named_graph_per_article(oxigraph: str) -> No
     assert labels == 1
 
 
+@pytest.mark.slow
 def test_turtle_goes_to_the_default_graph_and_replace_does_not_duplicate(oxigraph: str) -> None:
     for _ in range(2):
         push(OUTPUT / "graph.ttl", f"{oxigraph}/store", replace=True)
@@ -78,6 +80,7 @@ def test_turtle_goes_to_the_default_graph_and_replace_does_not_duplicate(oxigrap
     assert triples == expected
 
 
+@pytest.mark.slow
 def test_a_refused_push_names_the_store_and_its_answer(oxigraph: str) -> None:
     with pytest.raises(PushError, match="400|415"):
         push(OUTPUT / "graph.ttl", f"{oxigraph}/query")

@@ -69,6 +69,7 @@ def test_the_home_province_comes_from_the_text(seed_runs):
     assert infer_jurisdiction(seed_runs["000"].reading).home == "430000"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("seed", "other_name"), [("000", "004_1741ed30133a9311.txt"), ("004", "000_fa77a8a22d1f7229.txt")])
 def test_the_jurisdiction_comes_from_the_text_not_the_file_name(seed_runs, seed, other_name):
     run = seed_runs[seed]

@@ -323,7 +323,7 @@ def test_a_malformed_query_is_a_400_of_one_line_that_says_where(store_name: str)
 
 def test_server_binds_to_loopback_by_default(store: Store) -> None:
     assert inspect.signature(make_server).parameters["host"].default == "127.0.0.1"
-    server = make_server(store)
+    server = make_server(store, workers=1)
     try:
         host, port = server.server_address[:2]
         assert host == "127.0.0.1" and port > 0
