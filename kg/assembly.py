@@ -8,15 +8,16 @@ extractions afresh on each call (a build streams them from its
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
-from .careers import Spell, spells
-from .graph import build_graph
+from .careers import Spell, add_spells, in_order
+from .graph import add_extraction, finish_graph
 from .identity import Decision, Identities, groups_of, resolve_identities
-from .networks import Ties, people_ties
+from .networks import Tie, Ties, add_sentence_ties, with_co_members
 from .records import Extraction
 
 
@@ -31,7 +32,15 @@ class Corpus:
 
 
 def assemble(read: Callable[[], Iterable[Extraction]], decisions: Iterable[Decision] = ()) -> Corpus:
-    """Tell persons apart (with ``decisions``), then make the graph, the spells and the ties."""
+    """Tell persons apart (with ``decisions``), then make the graph, the spells and the ties.
+
+    Two passes over the records: who is who needs the whole corpus; the graph, the spells and the
+    ties read in the articles are then made in one pass (a large corpus is streamed from its file)."""
     identities = resolve_identities([group for extraction in read() for group in groups_of(extraction)], decisions)
-    careers = spells(read(), identities)
-    return Corpus(build_graph(read(), identities), identities, careers, people_ties(read(), careers, identities))
+    graph, found, read_ties = nx.MultiDiGraph(), {}, defaultdict(Tie)
+    for extraction in read():
+        add_extraction(graph, extraction, identities)
+        add_spells(found, extraction, identities)
+        add_sentence_ties(extraction, identities, read_ties)
+    careers = in_order(found)
+    return Corpus(finish_graph(graph), identities, careers, with_co_members(careers, read_ties))

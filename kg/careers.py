@@ -79,23 +79,37 @@ class Spell:
         return self.person, self.body, self.title
 
 
+#: Spells being gathered, by (person, body, title).
+Found = dict[tuple[str, str, str], Spell]
+
+
 def spells(extractions: Iterable[Extraction], identities: Identities) -> list[Spell]:
     """Every spell of the articles, in (person, body, title) order."""
-    found: dict[tuple[str, str, str], Spell] = {}
+    found: Found = {}
     for extraction in extractions:
-        article = extraction.article
-        posts = [r for r in extraction.relations if r.type == "POST"]
-        for relation in posts:
-            name, body, title = relation.get("person"), relation.get("org"), relation.get("title")
-            person = identities.person(article.doc, name)
-            spell = found.setdefault((person, body, title), Spell(person, name, body, title, body_jurisdiction(body, extraction.jurisdiction)))
-            spell.observations.append(Observation(article.doc, article.date, relation.get("status") or CURRENT,
-                                                  relation.get("date"), relation.evidence))
-        _successors(posts, article.doc, identities, found)
+        add_spells(found, extraction, identities)
+    return in_order(found)
+
+
+def add_spells(found: Found, extraction: Extraction, identities: Identities) -> None:
+    """Add one article's reports of posts to the spells ``found`` so far (a stream can feed it one by one)."""
+    article = extraction.article
+    posts = [r for r in extraction.relations if r.type == "POST"]
+    for relation in posts:
+        name, body, title = relation.get("person"), relation.get("org"), relation.get("title")
+        person = identities.person(article.doc, name)
+        spell = found.setdefault((person, body, title), Spell(person, name, body, title, body_jurisdiction(body, extraction.jurisdiction)))
+        spell.observations.append(Observation(article.doc, article.date, relation.get("status") or CURRENT,
+                                              relation.get("date"), relation.evidence))
+    _successors(posts, article.doc, identities, found)
+
+
+def in_order(found: Found) -> list[Spell]:
+    """The spells found, in (person, body, title) order."""
     return [found[key] for key in sorted(found)]
 
 
-def _successors(posts: list[Relation], doc: str, identities: Identities, found: dict[tuple[str, str, str], Spell]) -> None:
+def _successors(posts: list[Relation], doc: str, identities: Identities, found: Found) -> None:
     """Link an appointment to the removal from the same post in the same text."""
     removed = {(r.get("org"), r.get("title")): r.get("person") for r in posts if r.get("status") == REMOVED}
     for relation in posts:

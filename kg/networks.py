@@ -66,10 +66,17 @@ Ties = dict[tuple[str, str, str], Tie]  # (kind, source, target) -> tie
 
 def people_ties(extractions: Iterable[Extraction], careers: list[Spell], identities: Identities) -> Ties:
     """Every tie of the corpus: co_member from ``careers``, accompanied and same_sentence from the records."""
+    read_ties: Ties = defaultdict(Tie)
+    for extraction in extractions:
+        add_sentence_ties(extraction, identities, read_ties)
+    return with_co_members(careers, read_ties)
+
+
+def with_co_members(careers: list[Spell], read_ties: Ties) -> Ties:
+    """The co_member ties of ``careers`` followed by the ties read in the articles (``add_sentence_ties``)."""
     ties: Ties = defaultdict(Tie)
     _co_members(careers, ties)
-    for extraction in extractions:
-        _sentence_ties(extraction, identities, ties)
+    ties.update(read_ties)  # other kinds: no key is in both
     return ties
 
 
@@ -92,7 +99,8 @@ def _co_members(careers: list[Spell], ties: Ties) -> None:
                     tie.overlaps.append((max(a0, b0), min(a1, b1)))
 
 
-def _sentence_ties(extraction: Extraction, identities: Identities, ties: Ties) -> None:
+def add_sentence_ties(extraction: Extraction, identities: Identities, ties: Ties) -> None:
+    """Add one article's accompanied and same_sentence ties to ``ties`` (a stream can feed it one by one)."""
     article = extraction.article
     mentions = sorted((m.start, m.end, m.text, identities.person(article.doc, e.name))
                       for e in extraction.entities if e.type == "PER" for m in e.mentions)

@@ -45,6 +45,7 @@ def tables(graph: nx.MultiDiGraph, spells: list[Spell], extractions: Callable[[]
     """Every table of the build, rows sorted by their first columns; ``extractions`` reads the build's
     extractions afresh each time it is called (mentions and evidence stream from them)."""
     nodes = graph.nodes
+    mentions, evidence = _read_rows(extractions(), identities)
     return [
         _persons(graph, spells, identities), _identity(identities, graph), _bodies(graph), _places(graph), _posts(spells, graph),
         _edges(graph, "AWARD", "awards", ("recipient_id", "recipient", "honour_id", "honour"), ("year",)),
@@ -54,9 +55,8 @@ def tables(graph: nx.MultiDiGraph, spells: list[Spell], extractions: Callable[[]
         Table("articles", ("article_id", "doc", "title", "date", "source", "newspaper"), sorted(
             (str(iri(n)), d["doc"], d["label"], d.get("date", ""), d.get("source", ""), d.get("newspaper", ""))
             for n, d in nodes(data=True) if d["type"] == "ARTICLE")),
-        Table("mentions", ("article_id", "entity_id", "type", "text", "start", "end", "rule"),
-              sorted(_mentions(extractions(), identities))),
-        Table("evidence", ("article_id", "relation", "rule", "start", "end", "sentence"), sorted(_evidence(extractions()))),
+        Table("mentions", ("article_id", "entity_id", "type", "text", "start", "end", "rule"), sorted(mentions)),
+        Table("evidence", ("article_id", "relation", "rule", "start", "end", "sentence"), sorted(evidence)),
     ]
 
 
@@ -160,20 +160,28 @@ def _programmes(graph: nx.MultiDiGraph) -> Table:
     return Table("programmes", ("programme_id", "name", "aliases", "run_by", "articles"), sorted(rows))
 
 
-def _mentions(extractions: Iterable[Extraction], identities: Identities) -> Iterator[tuple[str | int, ...]]:
+def _read_rows(extractions: Iterable[Extraction], identities: Identities) -> tuple[list[tuple], set[tuple]]:
+    """The rows of the mentions and evidence tables, in one pass over the records."""
+    mentions: list[tuple[str | int, ...]] = []
+    evidence: set[tuple[str | int, ...]] = set()
     for extraction in extractions:
-        doc = extraction.article.doc
-        article = str(iri(node_id("ARTICLE", doc)))
-        for entity in extraction.entities:
-            entity_id = str(iri(entity_node(entity, doc, identities)))
-            for m in entity.mentions:
-                yield article, entity_id, entity.type, m.text, m.start, m.end, m.rule
+        article = str(iri(node_id("ARTICLE", extraction.article.doc)))
+        mentions.extend(_mentions(extraction, article, identities))
+        evidence.update(_evidence(extraction, article))
+    return mentions, evidence
 
 
-def _evidence(extractions: Iterable[Extraction]) -> set[tuple[str | int, ...]]:
-    """Every evidence sentence of every relation, once per article, relation type and place."""
-    return {(str(iri(node_id("ARTICLE", e.article.doc))), r.type, r.evidence.rule, r.evidence.start, r.evidence.end,
-             r.evidence.sentence) for e in extractions for r in e.relations if r.evidence is not None}
+def _mentions(extraction: Extraction, article: str, identities: Identities) -> Iterator[tuple[str | int, ...]]:
+    for entity in extraction.entities:
+        entity_id = str(iri(entity_node(entity, extraction.article.doc, identities)))
+        for m in entity.mentions:
+            yield article, entity_id, entity.type, m.text, m.start, m.end, m.rule
+
+
+def _evidence(extraction: Extraction, article: str) -> Iterator[tuple[str | int, ...]]:
+    """Every evidence sentence of the article's relations (the table keeps each once per relation type and place)."""
+    return ((article, r.type, r.evidence.rule, r.evidence.start, r.evidence.end, r.evidence.sentence)
+            for r in extraction.relations if r.evidence is not None)
 
 
 def write_csv(table: Table, path: Path) -> None:
