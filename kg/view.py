@@ -38,7 +38,7 @@ from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_lay
                             wants_overview)
 from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
 from .view_focus import focus_panel_html
-from .view_pack import pack, split
+from .view_pack import node_label, node_size, pack, split
 
 TYPES = ("PER", "ORG", "PLACE", "PROGRAMME", "HONOUR", "ARTICLE")
 TYPE_NAMES = {"PER": "人物", "ORG": "机构", "PLACE": "地方", "PROGRAMME": "工作", "HONOUR": "荣誉", "ARTICLE": "文章"}
@@ -61,8 +61,6 @@ MAX_VIEW_EDGES = 10_000
 #: articles listed per node
 MAX_ARTICLES = 5
 LAYOUT_SEED = 7
-#: an ARTICLE node's label is its title cut to this many characters
-ARTICLE_LABEL_CHARS = 14
 
 
 def vis_network_js() -> str:
@@ -193,12 +191,9 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
             posts[target].append(" ".join(filter(None, [graph.nodes[source]["label"], title])))
     for node, data in sorted(graph.nodes(data=True)):
         kind = data["type"]
-        label = data["label"]
-        if kind == "ARTICLE" and len(label) > ARTICLE_LABEL_CHARS:
-            label = label[:ARTICLE_LABEL_CHARS] + "…"
         extra = {"x": positions[node][0], "y": positions[node][1]} if node in positions else {}
-        net.add_node(node, label=label, color=colours.get(node, COLOURS[kind]), shape=SHAPES[kind],
-                     size=round(8 + 4 * math.sqrt(min(degree[node], 60)), 1), **extra)
+        net.add_node(node, label=node_label(kind, data["label"]), color=colours.get(node, COLOURS[kind]), shape=SHAPES[kind],
+                     size=node_size(degree[node]), **extra)
         evidence, more = _evidence(incident[node], incident_count[node], titles)
         info[node] = {
             "type": kind, "name": data["label"], "aliases": list(data["aliases"]), "posts": sorted(set(posts[node])),

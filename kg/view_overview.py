@@ -15,6 +15,7 @@ an overview instead of the most connected nodes:
   packed in rows, biggest first; a community's label is its most central
   names (highest degree, ties by id), and the page draws each community of
   ``CLUSTER_MIN`` or more as one node until it is clicked;
+* an entity carried for search keeps its ``CARRIED_EDGES`` strongest edges;
 * articles are in the page, hidden until their type is ticked.
 
 It also holds the frozen layout of large graphs (``frozen_layout``), which both
@@ -24,6 +25,7 @@ the overview and the capped page use.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,6 +50,9 @@ MAX_DRAWN = 5_000
 MAX_RESERVE = 20_000
 #: most edges drawn: fewer than on the capped page, since vis makes each one again for the closed communities
 MAX_EDGES = 5_000
+#: edges carried for each entity not drawn at load (the reserve, found by search): its strongest, which the page
+#: draws when it finds the entity and the other end is drawn (its others are in graph.gexf)
+CARRIED_EDGES = 1
 COMMUNITY_SEED = 7
 PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f",
            "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -120,14 +125,31 @@ def overview(graph: nx.MultiDiGraph, layout: Callable[[nx.Graph], dict[str, tupl
     out = nx.MultiDiGraph()
     out.add_nodes_from((n, graph.nodes[n]) for n in sorted(shown | set(reserve)))
     out.add_edges_from((u, v, k, graph.edges[u, v, k]) for u, v, k in kept)
-    for u, v, k, data in graph.edges(keys=True, data=True):  # a carried entity's ties to articles (AUTHOR)
-        if (u in out and v in out) and (u not in shown or v not in shown):
-            out.add_edge(u, v, k, **data)
+    out.add_edges_from((u, v, k, graph.edges[u, v, k]) for u, v, k in carried_edges(graph, out, shown))
     central = sorted(drawn, key=lambda n: (-degree[n], n))[:CENTRAL_LABELS]
     positions = community_positions(core, communities, layout)
     positions.update(_article_positions(graph, articles, positions))
     return Overview(out, drawn, reserve, communities, central, positions, isolated=len(loose),
                     left_out=len(beyond) + len(loose) - len(reserve))
+
+
+def carried_edges(graph: nx.MultiDiGraph, carried: nx.MultiDiGraph, shown: set[str]) -> list[tuple[str, str, str]]:
+    """The edges of ``graph`` among the nodes of ``carried`` with an end not ``shown``: each such end's
+    ``CARRIED_EDGES`` strongest (by weight, else evidence; ties by source, target, key)."""
+    def strength(edge: tuple[str, str, str]) -> int:
+        data = graph.edges[edge]
+        return data.get("weight", len(data["evidence"]))
+
+    edges = sorted(((u, v, k) for u, v, k in graph.edges(keys=True) if u in carried and v in carried and not {u, v} <= shown),
+                   key=lambda e: (-strength(e), e))
+    kept: list[tuple[str, str, str]] = []
+    count: Counter[str] = Counter()
+    for edge in edges:
+        ends = [n for n in edge[:2] if n not in shown]
+        if any(count[n] < CARRIED_EDGES for n in ends):
+            kept.append(edge)
+            count.update(ends)
+    return kept
 
 
 def community_positions(core: nx.Graph, communities: list[list[str]],

@@ -9,8 +9,9 @@ Chromium. ``pack`` leaves out what the page can put back (``unpack`` here, ``unp
 * a card (``info``, ``edgeInfo``) leaves out each field that has its group's value (``templates``): the id
   prefix's one type, the id after its prefix for ``ID_FIELDS``, else the field's most common value in the group;
 * an edge card leaves out the names of its ends (its edge says which nodes they are);
-* a carried vis node (``reserveNodes``) leaves out its label, shape and colour where they are its card's name and
-  its type's;
+* a carried vis node (``reserveNodes``) leaves out its label, shape, colour and size where they are those its card
+  gives it: ``node_label`` of its name, its type's shape, its community's colour else its type's, ``node_size`` of
+  its degree;
 * a vis edge leaves out ``smooth`` when it is straight and ``arrows`` when it is the usual arrow head.
 
 ``split`` then cuts the packed data in two blocks: what the page draws at load (its nodes, the edges among them and
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -32,10 +34,22 @@ FROM_ID = "@id"
 ID_FIELDS = ("name", "doc")
 STRAIGHT = {"enabled": False}
 ARROW = "to"
+#: an ARTICLE node's label is its title cut to this many characters
+ARTICLE_LABEL_CHARS = 14
 #: the page data in the block parsed after the first draw (``split``), besides some edges and some of the overview
 REST = ("info", "edgeInfo", "strings", "reserveNodes")
 #: the overview's fields in that block
 REST_OVERVIEW = ("reserve", "firstArticle")
+
+
+def node_label(kind: str, name: str) -> str:
+    """A node's label: its name, an article's title cut to ``ARTICLE_LABEL_CHARS`` characters."""
+    return name[:ARTICLE_LABEL_CHARS] + "…" if kind == "ARTICLE" and len(name) > ARTICLE_LABEL_CHARS else name
+
+
+def node_size(degree: int) -> float:
+    """A node's size, growing with the square root of its degree up to 60."""
+    return round(8 + 4 * math.sqrt(min(degree, 60)), 1)
 
 
 def prefix(node: str) -> str:
@@ -107,12 +121,21 @@ def _share_dates(items: list[dict]) -> list[str]:
     return table
 
 
-def _pack_node(node: dict, card: dict | None, look: dict[str, dict]) -> dict:
-    if card is None:  # a community's node: no card
-        return node
+def _usual_node(card: dict, look: dict[str, dict], colour: str | None) -> dict:
+    """A carried node's label, shape, colour and size as its card, its type and its community (``colour``) say; the
+    label only where the page cuts the name as Python does (no character outside the BMP)."""
     kind = look[card["type"]]
-    usual = {"label": card["name"], "shape": kind["shape"], "color": kind["colour"]}
+    usual = {"shape": kind["shape"], "color": colour or kind["colour"], "size": node_size(card["degree"])}
+    return usual | ({"label": node_label(card["type"], card["name"])} if all(ord(c) < 0x10000 for c in card["name"]) else {})
+
+
+def _pack_node(node: dict, card: dict, look: dict[str, dict], colour: str | None) -> dict:
+    usual = _usual_node(card, look, colour)
     return {key: value for key, value in node.items() if key not in usual or usual[key] != value}
+
+
+def _community_colours(data: dict) -> dict[str, str]:
+    return {m: c["colour"] for c in data.get("overview", {}).get("communities", []) for m in c["members"]}
 
 
 def _pack_edge(edge: dict) -> dict:
@@ -127,7 +150,8 @@ def pack(data: dict) -> dict:
     strings = _share_strings([*info.values(), *edge_info.values()])
     dates = _share_dates([*info.values(), *edge_info.values()])
     look = {t["type"]: t for t in data["types"]}
-    carried = [_pack_node(n, info.get(n["id"]), look) for n in data.get("reserveNodes", [])]
+    colours = _community_colours(data)
+    carried = [_pack_node(n, info[n["id"]], look, colours.get(n["id"])) for n in data.get("reserveNodes", [])]
     cards, card_templates = pack_cards(info, prefix)
     edge_cards, edge_templates = pack_cards(edge_info, lambda _: "", drop=("from", "to"))
     return {**data, "reserveNodes": carried, "info": cards, "edgeInfo": edge_cards, "edges": [_pack_edge(e) for e in data["edges"]],
@@ -172,14 +196,8 @@ def unpack(data: dict) -> dict:
         if "articles" in card:
             card["articles"] = [strings[t] for t in card["articles"]]
     look = {t["type"]: t for t in out["types"]}
-    for name in ("nodes", "reserveNodes"):
-        out[name] = [_unpack_node(n, out["info"].get(n["id"]), look) for n in out.get(name, [])]
+    colours = _community_colours(out)
+    out["reserveNodes"] = [_usual_node(out["info"][n["id"]], look, colours.get(n["id"])) | n for n in out.get("reserveNodes", [])]
     out["edges"] = [{**e, "smooth": e.get("smooth", STRAIGHT), "arrows": e.get("arrows", ARROW)} for e in out["edges"]]
     return out
 
-
-def _unpack_node(node: dict, card: dict | None, look: dict[str, dict]) -> dict:
-    if card is None:
-        return node
-    kind = look[card["type"]]
-    return {"label": card["name"], "shape": kind["shape"], "color": kind["colour"], **node}

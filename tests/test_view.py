@@ -23,7 +23,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from benchmarks.view_load import PAGE_DATA, PAGE_REST, offline_context, synthetic_extractions, synthetic_graph
+from benchmarks.view_load import PAGE_DATA, PAGE_REST, offline_context, page_json, synthetic_extractions, synthetic_graph
 from kg import record_io
 from kg.cli import main
 from kg.errors import KgError
@@ -295,7 +295,7 @@ class Session:
 
     def open(self, path: Path, *, timeout: float = 60_000) -> None:
         self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.govkg && window.govkg.ready", timeout=timeout)
+        self.page.wait_for_function("window.govkg && window.govkg.settled", timeout=timeout)
 
     def js(self, expression: str, arg: object = None) -> object:
         return self.page.evaluate(expression, arg)
@@ -338,7 +338,7 @@ def seeds_page(seeds: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory)
 @pytest.mark.slow
 def test_the_harness_sees_and_blocks_a_request_to_another_host(browser: Session, tmp_path: Path) -> None:
     page = tmp_path / "leak.html"
-    page.write_text('<!DOCTYPE html><img src="https://example.org/x.png"><script>window.govkg = {ready: true}</script>', encoding="utf-8")
+    page.write_text('<!DOCTYPE html><img src="https://example.org/x.png"><script>window.govkg = {ready: true, settled: true}</script>', encoding="utf-8")
     browser.open(page)
     for _ in range(50):
         if browser.failed:
@@ -701,6 +701,25 @@ def test_the_date_range_changes_what_the_overview_draws(browser: Session, overvi
     assert 0 < march["nodes"] < everything["nodes"]
     browser.js("govkg.setDates('', '', false)")
     assert browser.js("govkg.drawn()") == everything
+
+
+@pytest.mark.slow
+def test_the_overview_answers_what_it_left_for_when_idle_if_asked_first(browser: Session, overview_page: Path) -> None:
+    """The page never idle: the first search parses the cards, opens the community and shows the labels."""
+    data = page_json(overview_page.read_text(encoding="utf-8"))
+    closed = next(c for c in data["overview"]["communities"] if c["cluster"] and any(m.startswith("per:") for m in c["members"]))
+    person = next(m for m in closed["members"] if m.startswith("per:"))
+    browser.page.add_init_script("window.requestIdleCallback = () => 0;")
+    browser.page.goto(overview_page.as_uri())
+    browser.page.wait_for_function("window.govkg && window.govkg.ready")
+    labelled = "() => govkg.nodes.get().filter((n) => !govkg.isCluster(n.id) && n.label === undefined).length"
+    assert not browser.js("govkg.settled") and browser.js(labelled) > 0  # labels left out while far out
+    browser.page.fill("#query", data["info"][person]["name"])
+    browser.page.press("#query", "Enter")
+    assert browser.js("govkg.network.getSelectedNodes()") == [person] and not browser.js(f"govkg.isCluster('{closed['id']}')")
+    browser.page.wait_for_function(f"({labelled})() === 0")  # zoomed in: every drawn node labelled
+    assert browser.js(f"govkg.nodes.get('{person}').label") == data["info"][person]["name"]
+    browser.assert_offline_and_clean(overview_page)
 
 
 def _in_range(when: list, start: str, end: str, hide_undated: bool) -> bool:
