@@ -6,7 +6,9 @@ committed under ``tests/fixtures/`` (see its README). Data a user will not have
 and tools outside the package (Debian's Chromium) are asked for through
 ``shared_path`` and ``chromium_executable``, which skip the test and say why.
 CI sets ``KG_REQUIRE_ALL=1`` (``.ci/run``): there every skip fails instead,
-with the same reason, so a test cannot stop running unnoticed.
+with the same reason, so a test cannot stop running unnoticed. Property tests
+(hypothesis) try 25 examples each unless a test says otherwise, 100 with
+``HYPOTHESIS_PROFILE=ci``, which ``.ci/run`` sets.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -55,6 +58,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"{reason.removeprefix('Skipped: ')} ({REQUIRE_ALL}=1: every test must run)"
+
+
+# -- property tests: fewer examples while working, hypothesis's default under CI --------------
+
+settings.register_profile("dev", max_examples=25)
+settings.register_profile("ci", max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 SECOND_STORE = "rdflib"
