@@ -241,9 +241,9 @@ def measure(path: Path, *, name: str, runs: int) -> dict[str, float]:
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(path.as_uri())
-            page.wait_for_function("window.govkg && window.govkg.settled", timeout=120_000)
+            page.wait_for_function("window.govkg && window.govkg.ready && window.govkg.settled !== false", timeout=120_000)
             samples["ready"].append(page.evaluate("window.govkg.readyMs"))
-            samples["settled"].append(page.evaluate("window.govkg.settledMs"))
+            samples["settled"].append(page.evaluate("window.govkg.settledMs || window.govkg.readyMs"))  # a page before settledMs
             result = page.evaluate(MEASURE, {"name": name, "type": "PROGRAMME"})
             if errors or blocked or not result["focused"]:
                 raise RuntimeError(f"{path}: console errors {errors}, blocked {blocked}, focused {result['focused']}")
