@@ -798,3 +798,14 @@ def test_the_load_report_replaces_what_it_measured_and_keeps_what_was_written_by
     text = out.read_text(encoding="utf-8")
     assert "new table" in text and "old table" not in text and "old columns" not in text and text.count("## Columns") == 1
     assert text.index(f"## {SYNTHETIC}\n\nsizes") < text.index("new table") < text.index("## Columns") < text.index("## Notes\n\nby hand")
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_the_readmes_links_into_the_view_notes_name_their_headings() -> None:
+    anchors = set(re.findall(r"\(docs/view\.md#([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
+    headings = {_slug(h) for h in re.findall(r"^#{1,6} (.+)$", (ROOT / "docs" / "view.md").read_text(encoding="utf-8"), re.M)}
+    assert anchors and anchors <= headings, anchors - headings
