@@ -105,6 +105,17 @@ def entity_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     return out
 
 
+def sorted_subgraph(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The sub-graph of ``nodes``, its nodes and edges added in sorted order: a networkx sub-graph view may list
+    them in the order of a set of strings, which changes with each process's string hashing, and Louvain's
+    communities (seeded) follow the order it is given."""
+    view = graph.subgraph(nodes)
+    out = nx.Graph()
+    out.add_nodes_from(sorted(nodes))
+    out.add_edges_from(sorted((min(a, b), max(a, b), data) for a, b, data in view.edges(data=True)))
+    return out
+
+
 def overview(graph: nx.MultiDiGraph, layout: Callable[[nx.Graph], dict[str, tuple[int, int]]], edge_limit: int,
              strongest: Callable[[nx.MultiDiGraph, int], list]) -> Overview:
     """The overview of ``graph`` (with its ties already added): ``layout`` lays out one community, ``strongest``
@@ -115,7 +126,7 @@ def overview(graph: nx.MultiDiGraph, layout: Callable[[nx.Graph], dict[str, tupl
     drawn, beyond = tied[:MAX_DRAWN], tied[MAX_DRAWN:]
     loose = sorted((n for n in entities if not degree[n]), key=lambda n: (-len(graph.nodes[n]["articles"]), n))
     reserve = (beyond + loose)[:MAX_RESERVE]
-    core = entities.subgraph(drawn)
+    core = sorted_subgraph(entities, drawn)
     found = nx.community.louvain_communities(core, weight="weight", seed=COMMUNITY_SEED) if drawn else []
     communities = sorted((sorted(c, key=lambda n: (-degree[n], n)) for c in found), key=lambda c: (-len(c), c[0]))
     articles = [n for n, d in graph.nodes(data=True) if d["type"] == "ARTICLE"]
@@ -177,7 +188,7 @@ def community_positions(core: nx.Graph, communities: list[list[str]],
 def _article_positions(graph: nx.MultiDiGraph, articles: list[str], placed: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
     """An article beside its first drawn entity, else in rows below the communities."""
     near: dict[str, tuple[int, int]] = {}
-    for node, data in graph.nodes(data=True):
+    for node, data in sorted(graph.nodes(data=True)):
         if node in placed:
             for doc in data["articles"][:1]:
                 near.setdefault(f"article:{doc}", placed[node])

@@ -809,3 +809,19 @@ def test_the_readmes_links_into_the_view_notes_name_their_headings() -> None:
     anchors = set(re.findall(r"\(docs/view\.md#([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
     headings = {_slug(h) for h in re.findall(r"^#{1,6} (.+)$", (ROOT / "docs" / "view.md").read_text(encoding="utf-8"), re.M)}
     assert anchors and anchors <= headings, anchors - headings
+
+
+@pytest.mark.slow
+def test_an_overview_page_does_not_change_with_the_string_hashing_of_the_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    # more isolated entities than tied ones, as in real news: networkx then lists a sub-graph's nodes in set order
+    script = ("import sys; from benchmarks.view_load import synthetic_extractions; from kg.graph import build_graph; "
+              "from kg.view import render_html; g = build_graph(synthetic_extractions(1200)); "
+              "[g.add_node(f'org:孤立{i}', type='ORG', label=f'孤立{i}', aliases=[], articles=['00001.txt']) for i in range(3000)]; "
+              "sys.stdout.write(render_html(g))")
+    pages = {subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout for seed in ("1", "2", "3")}
+    assert len(pages) == 1
