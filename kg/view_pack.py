@@ -1,8 +1,8 @@
 """The overview page's data, packed: the browser reads and parses a page in time proportional to its size.
 
 Measured in docs/view.md: tokenizing the data block and ``JSON.parse`` cost about 85 ms per MB in headless
-Chromium. ``pack`` leaves out what the page can put back (``unpack`` here, ``unpack`` in
-``templates/graph.html.j2`` there):
+Chromium. ``pack`` leaves out what the page can put back (``unpack`` here; ``infoOf``, ``edgeInfoOf``, ``look`` and
+``unpackEdge`` in ``templates/graph.html.j2`` there, each card when it is first read):
 
 * each evidence sentence and article title is written once, in ``strings``, and cited by number; each date of
   the cards' ``when`` once, in ``dates``, and cited by number;
