@@ -35,6 +35,7 @@ file as it was.
     python benchmarks/view_load.py                          # 500 and 5,000 nodes, 5 runs
     python benchmarks/view_load.py --sizes 500 --runs 3 --out /tmp/view.md
     python benchmarks/view_load.py --page output/graph.html --runs 3
+    python benchmarks/view_load.py --page before.html after.html --runs 5 --interleave --out /tmp/compare.md
     python benchmarks/view_load.py --screenshot output/graph.html docs/graph.png
 """
 
@@ -305,13 +306,17 @@ def page_summary(path: Path) -> dict[str, object]:
             "megabytes": len(text.encode()) / 1e6}
 
 
-def measure_pages(paths: list[Path], *, runs: int) -> list[dict[str, object]]:
-    """One row per built page: its summary and its median timings."""
-    rows = []
-    for path in paths:
-        row = {"page": str(path), **page_summary(path)}
-        row["timings"] = measure(path.resolve(), name=row["name"], runs=runs)
-        rows.append(row)
+def measure_pages(paths: list[Path], *, runs: int, interleave: bool = False) -> list[dict[str, object]]:
+    """One row per built page: its summary and its median timings. ``interleave`` loads the pages in turn, one load
+    of each per round, so that a change in the machine's load falls on all of them alike (to compare pages)."""
+    rows = [{"page": str(path), **page_summary(path)} for path in paths]
+    samples: list[dict[str, list[float]]] = [{} for _ in paths]
+    for _ in range(runs if interleave else 1):
+        for path, row, sample in zip(paths, rows, samples):
+            for key, value in measure(path.resolve(), name=row["name"], runs=1 if interleave else runs).items():
+                sample.setdefault(key, []).append(value)
+    for path, row, sample in zip(paths, rows, samples):
+        row["timings"] = {key: statistics.median(values) for key, values in sample.items()}
         print(f"{path}: {row['nodes']} nodes, {row['edges']} edges, searched {row['name']}: {row['timings']}", file=sys.stderr)
     return rows
 
@@ -437,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", help="synthetic graph sizes (default: 500 5000, none with --page)")
     parser.add_argument("--page", type=Path, nargs="+", default=[], metavar="PATH", help="built pages to time (a build's graph.html)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--interleave", action="store_true", help="with --page: load the pages in turn, one load each per round")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "view.md")
     parser.add_argument("--screenshot", nargs=2, type=Path, metavar=("PAGE", "PNG"), help="only save a screenshot of PAGE")
     parser.add_argument("--hover", help="with --screenshot: the node id whose tooltip is open")
@@ -459,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         sections[SYNTHETIC] = _section(SYNTHETIC, command, args.runs, "per size; synthetic graphs shaped like news "
                                        "(see the script's docstring)", table)
     if args.page:
-        table = page_table(measure_pages(args.page, runs=args.runs))
+        table = page_table(measure_pages(args.page, runs=args.runs, interleave=args.interleave))
         print(table)
         sections[BUILT] = _section(BUILT, command, args.runs, "per page; pages written by a build (`graph.html`)", table)
     write_doc(args.out, sections)
