@@ -14,19 +14,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
-import jieba
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
 
+from kg import segmenter
 from kg.errors import KgError
 from kg.normalize import normalize
 
 from .data import LABELS
-
-jieba.setLogLevel(60)  # the model's tokenizer; no "Building prefix dict" on stderr
 
 Ent = tuple[int, int, str]
 #: Beside the model: the given-name characters seen in the training PERs.
@@ -48,6 +46,7 @@ def load_model(path: str | Path | None = None) -> Language:
     folder = Path(path) if path is not None else model_path()
     if not (folder / "config.cfg").is_file():
         raise ModelError(f"{folder}: no NER model here (train one with `kg train-ner`)")
+    segmenter.ready()  # the model's tokenizer cuts jieba words
     try:
         return numpy_blas(spacy.load(folder))
     except (OSError, ValueError) as error:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from spacy.language import Language
 from spacy.training import Example
 
+from kg import segmenter
 from kg.lexicon import Lexicon, lexicon
 
 from .spans import register_extensions
@@ -38,7 +39,8 @@ class RuleComponent:
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None) -> None:
-        """Read and compile the component's lexicons."""
+        """Read and compile the component's lexicons; make jieba's dictionary ready."""
+        segmenter.ready()
         self._lexicon = lexicon(self.resources)
         self.load(self._lexicon)
 

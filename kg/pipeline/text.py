@@ -10,8 +10,6 @@ import jieba.posseg as posseg
 
 from kg.lexicon import HAN, Lexicon
 
-jieba.setLogLevel(60)
-
 NAME_CHARS = re.compile(f"[{HAN}0-9A-Za-z]")
 SENTENCE_END = "。!?;\n"
 CLAUSE_ENDS = ",;:" + SENTENCE_END
