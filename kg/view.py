@@ -1,6 +1,8 @@
 """A self-contained interactive HTML view of the graph (pyvis data, vis-network inlined).
 
-pyvis builds the node and edge data; the page template is ours and inlines
+pyvis's ``Node`` and ``Edge`` make the node and edge data (not its ``Network``,
+whose ``add_node`` and ``add_edge`` look every id up in a list: quadratic in
+the graph's size); the page template is ours and inlines
 the vis-network script that the pyvis package ships, so opening the file
 makes no network request. Tooltip and panel text travels as JSON data and
 the page puts it into the document with ``textContent`` only, so a name such
@@ -23,7 +25,8 @@ from pathlib import Path
 import networkx as nx
 import pyvis
 from jinja2 import Environment
-from pyvis.network import Network
+from pyvis.edge import Edge
+from pyvis.node import Node
 
 from . import record_io
 from .errors import KgError
@@ -163,7 +166,7 @@ def _weight(edge: dict) -> int:
 
 def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, spells: list[Spell] | None = None,
               positions: dict[str, tuple[int, int]] | None = None, colours: dict[str, str] | None = None) -> dict:
-    """Everything the page needs: vis nodes and edges (made by pyvis), tooltip text, legend, options, and the
+    """Everything the page needs: vis nodes and edges (pyvis's), tooltip text, legend, options, and the
     dates of nodes and edges and the persons' careers (``kg.view_time``; ``spells`` default to ``graph.graph["spells"]``).
     ``positions`` (frozen) and ``colours`` by node, where given, replace the layout and the type's colour."""
     frozen = graph.number_of_nodes() > FREEZE_ABOVE if frozen is None else frozen
@@ -176,7 +179,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
     edges = _edges(graph)
     node_spans, edge_spans = time_spans(graph, edges, spell_index(spells), {**graph.graph.get("article_dates", {}), **article_dates(graph)})
     career = careers_of(spells, (n for n, d in graph.nodes(data=True) if d["type"] == "PER"))
-    net = Network(directed=True)
+    vis_nodes: list[dict] = []
+    vis_edges: list[dict] = []
     info: dict[str, dict] = {}
     incident: dict[str, list[Evidence]] = {node: [] for node in graph}
     incident_count: Counter[str] = Counter()
@@ -192,8 +196,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
     for node, data in sorted(graph.nodes(data=True)):
         kind = data["type"]
         extra = {"x": positions[node][0], "y": positions[node][1]} if node in positions else {}
-        net.add_node(node, label=node_label(kind, data["label"]), color=colours.get(node, COLOURS[kind]), shape=SHAPES[kind],
-                     size=node_size(degree[node]), **extra)
+        vis_nodes.append(Node(node, SHAPES[kind], node_label(kind, data["label"]) or node, color=colours.get(node, COLOURS[kind]),
+                              size=node_size(degree[node]), **extra).options)
         evidence, more = _evidence(incident[node], incident_count[node], titles)
         info[node] = {
             "type": kind, "name": data["label"], "aliases": list(data["aliases"]), "posts": sorted(set(posts[node])),
@@ -215,7 +219,7 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
             if rank else {"enabled": False}
         drawn_label = {} if frozen else {"label": _edge_label(data)}  # a large page draws only the highlighted ones
         tie = {"arrows": {"to": {"enabled": False}}, "dashes": True} if data["relation"] in TIE_LABELS else {}
-        net.add_edge(source, target, id=edge_id, smooth=smooth, **drawn_label, **tie)
+        vis_edges.append(Edge(source, target, directed=True, id=edge_id, smooth=smooth, **drawn_label, **tie).options)
         evidence, more = _evidence(data["evidence"], _weight(data), titles)
         edge_info[edge_id] = {"relation": data["relation"], "label": _edge_label(data), "from": graph.nodes[source]["label"],
                               "to": graph.nodes[target]["label"], "evidence": evidence, "more": more,
@@ -223,8 +227,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
     type_counts = Counter(data["type"] for _, data in graph.nodes(data=True))
     relation_counts = Counter(data["relation"] for _, _, data in edges)
     return {
-        "nodes": net.nodes,
-        "edges": net.edges,
+        "nodes": vis_nodes,
+        "edges": vis_edges,
         "info": info,
         "edgeInfo": edge_info,
         "types": [{"type": t, "name": TYPE_NAMES[t], "colour": COLOURS[t], "shape": SHAPES[t], "glyph": GLYPHS[SHAPES[t]],
