@@ -54,6 +54,9 @@ MAX_EDGES = 5_000
 #: draws when it finds the entity and the other end is drawn (its others are in graph.gexf)
 CARRIED_EDGES = 1
 COMMUNITY_SEED = 7
+#: up to this many nodes a layout step takes every pair of nodes at once; above it, the pairs in
+#: neighbouring grid cells (most communities are small, and for them the grid costs more than it saves)
+ALL_PAIRS_UP_TO = 64
 PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f",
            "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
@@ -221,8 +224,9 @@ def frozen_layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 100, scal
     """Integer x/y for every node: grid Fruchterman-Reingold with gravity, vectorised with numpy.
 
     Repulsion acts between nodes closer than twice the ideal edge length,
-    found through a grid of cells that size (Fruchterman and Reingold's own
-    speed-up), so a step costs O(nodes + edges), not O(nodes²); attraction
+    found, above ``ALL_PAIRS_UP_TO`` nodes, through a grid of cells that size
+    (Fruchterman and Reingold's own speed-up), so a step costs O(nodes +
+    edges), not O(nodes²); attraction
     acts along edges; a weak pull towards the centre keeps the components
     together; the temperature cools linearly. Same graph and seed, same
     positions.
@@ -238,9 +242,10 @@ def frozen_layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 100, scal
     side = math.sqrt(n)
     pos = (rng.random((n, 2)) - 0.5) * side
     reach = 2.0
+    every_pair = np.nonzero(~np.eye(n, dtype=bool)) if n <= ALL_PAIRS_UP_TO else None
     for step in range(iterations):
         temperature = side / 10 * (1 - step / iterations) + 0.02
-        source, target = _near_pairs(pos, reach)
+        source, target = every_pair if every_pair is not None else _near_pairs(pos, reach)
         delta = pos[source] - pos[target]
         dist2 = np.maximum(np.einsum("ij,ij->i", delta, delta), 1e-6)
         push = 3.0 * delta / dist2[:, None] * (dist2 < reach * reach)[:, None]
