@@ -108,7 +108,8 @@ def check_record(record: object) -> None:
     for index, entity in enumerate(_items(record, "entities", "entities", required=True)):
         _part(entity, ENTITY_KEYS, f"entities[{index}]", ENTITY_TYPES)
         for number, alias in enumerate(entity.get("aliases", [])):
-            _typed(alias, str, f"entities[{index}].aliases[{number}]")
+            if not isinstance(alias, str):
+                _typed(alias, str, f"entities[{index}].aliases[{number}]")
     for index, mention in enumerate(_items(record, "mentions", "mentions")):
         _part(mention, MENTION_KEYS, f"mentions[{index}]", ENTITY_TYPES)
     for index, relation in enumerate(_items(record, "relations", "relations", required=True)):
@@ -127,8 +128,8 @@ def _part(part: object, keys: dict[str, type], where: str, types: tuple[str, ...
     _typed(part, dict, where)
     assert isinstance(part, dict)
     for key, kind in keys.items():
-        if key in part or key in REQUIRED:
-            _typed(part.get(key), kind, f"{where}.{key}")
+        if (key in part or key in REQUIRED) and not _is(part.get(key), kind):
+            _typed(part.get(key), kind, f"{where}.{key}")  # says what is wrong
     if "type" in keys and part["type"] not in types:
         raise RecordError(f"{where}.type: unknown type {part['type']!r}")
     if "start" in keys and not part["start"] <= part["end"]:
@@ -148,9 +149,14 @@ def _relation_ok(relation: object, where: str) -> None:
         _part(relation["evidence"], EVIDENCE_KEYS, f"{where}.evidence", ())
 
 
+def _is(value: object, kind: type) -> bool:
+    """Whether ``value`` is of JSON type ``kind`` (an int: not a boolean, not negative)."""
+    return isinstance(value, kind) and not (kind is int and (isinstance(value, bool) or value < 0))
+
+
 def _typed(value: object, kind: type, where: str) -> None:
-    """``value`` is of JSON type ``kind`` (an int: not a boolean, not negative)."""
-    if isinstance(value, kind) and not (kind is int and (isinstance(value, bool) or value < 0)):
+    """Raise ``RecordError`` at ``where`` unless ``value`` is of JSON type ``kind``."""
+    if _is(value, kind):
         return
     shown = "missing" if value is None else f"{type(value).__name__} {str(value)[:40]!r}"
     raise RecordError(f"{where}: expected {'a non-negative integer' if kind is int else kind.__name__}, got {shown}")
