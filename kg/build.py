@@ -12,7 +12,6 @@ memory grows with the graph, not with the text.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -178,12 +177,8 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
 
 
 def _remove_empty(folder: Path) -> None:
-    """Take away an output folder this run created and left empty (nothing could be read), with the
-    cache folder it made only to remember the pipeline's version."""
+    """Take away an output folder this run created and left empty (nothing could be read)."""
     try:
-        cache = folder / CACHE_FOLDER
-        if cache.is_dir() and not any(p.is_dir() for p in cache.iterdir()):
-            shutil.rmtree(cache)
         folder.rmdir()
     except OSError:
         pass

@@ -9,8 +9,9 @@ source of every ``kg`` module the per-article stages import (found by
 following the imports from ``kg.parallel``), so a change to a rule, a
 lexicon or a new data file invalidates the cache by itself. Computing that
 version reads every data file and imports spaCy, so the cache folder
-remembers it (``versions.json``) under a stamp of the files' names, sizes and
-times: a build that finds them unchanged reads no data file and imports no
+remembers it (``versions.json``, written once the folder holds an entry: no
+folder is made only to remember a version) under a stamp of the files' names,
+sizes and times: a build that finds them unchanged reads no data file and imports no
 spaCy. An entry holds the extraction record (``kg.record_io``) and the
 article's RDF named graph (N-Quads), as gzip-compressed JSON written
 atomically; an unreadable entry is treated as missing.
@@ -65,7 +66,8 @@ def pipeline_version(ner: bool = True, *, resources: Path | None = None, models:
     (``ner``: with the NER model). The roots default to the package's own folders.
 
     The version is computed once for each stamp of its files (``_stamp``), in this process and,
-    with ``memo`` (a JSON file), in every process that finds the files unchanged since."""
+    with ``memo`` (a JSON file in a folder that exists), in every process that finds the files
+    unchanged since."""
     roots = (resources or RESOURCES, models or MODELS, package or PACKAGE)
     key, settled = _stamp(ner, *roots)
     if not settled:
@@ -73,7 +75,7 @@ def pipeline_version(ner: bool = True, *, resources: Path | None = None, models:
     remembered = _read_memo(memo) if memo else {}
     version = _known.get(key) or remembered.get(key) or _version(ner, *roots)
     _known[key] = version
-    if memo and remembered.get(key) != version:
+    if memo and remembered.get(key) != version and memo.parent.is_dir():
         _write_memo(memo, remembered, key, version)
     return version
 
@@ -132,7 +134,6 @@ def _write_memo(path: Path, remembered: dict[str, str], key: str, version: str) 
     others = [(other, known) for other, known in remembered.items() if other != key]
     kept = dict(others[-(KEPT_VERSIONS - 1):]) | {key: version}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(path, json.dumps(kept, indent=1).encode("utf-8"))
     except OSError:
         pass
@@ -247,9 +248,11 @@ class Cache:
 
     def __init__(self, folder: str | Path, *, ner: bool = True,
                  on_invalid: Callable[[Path, str], None] = lambda path, problem: None) -> None:
-        root = Path(folder)
-        self.folder = root / (pipeline_version(ner, memo=root / VERSIONS) + ("" if ner else "-rules"))
+        self.root = Path(folder)
+        self.ner = ner
+        self.folder = self.root / (pipeline_version(ner, memo=self.root / VERSIONS) + ("" if ner else "-rules"))
         self.on_invalid = on_invalid
+        self._remembered = (self.root / VERSIONS).is_file()
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json.gz"
@@ -282,6 +285,9 @@ class Cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         entry = json.dumps({**extraction_json(extraction), "nquads": nquads}, ensure_ascii=False)
         _write_atomic(path, gzip.compress(entry.encode("utf-8"), compresslevel=COMPRESSION))
+        if not self._remembered:  # the cache's folder exists now: remember its version there
+            pipeline_version(self.ner, memo=self.root / VERSIONS)
+            self._remembered = True
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

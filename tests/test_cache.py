@@ -143,12 +143,23 @@ def computed_versions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_version_is_remembered_in_the_cache_folder_and_not_computed_again(
         resources_copy: Path, tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch) -> None:
     memo = tmp_path / "cache" / kg.cache.VERSIONS
+    memo.parent.mkdir()
     computed = computed_versions(monkeypatch)
     version = pipeline_version(False, resources=resources_copy, memo=memo)
     monkeypatch.setattr(kg.cache, "_known", {})  # a new process
     assert pipeline_version(False, resources=resources_copy, memo=memo) == version and computed == [version]
     memo.write_text("{not json", encoding="utf-8")
     assert pipeline_version(False, resources=resources_copy, memo=memo) == version and computed == [version]
+
+
+def test_a_cache_remembers_its_version_once_it_holds_an_entry(tmp_path: Path, settled: None, seed_runs) -> None:
+    root = tmp_path / "out" / CACHE_FOLDER
+    cache = Cache(root, ner=False)
+    assert not (tmp_path / "out").exists()  # no folder made only to remember a version
+    extraction = seed_runs["001"].extraction
+    cache.put(extraction, article_nquads(extraction))
+    remembered = json.loads((root / kg.cache.VERSIONS).read_text(encoding="utf-8"))
+    assert list(remembered.values()) == [cache.folder.name.removesuffix("-rules")]
 
 
 def test_a_resource_rewritten_with_its_size_and_times_kept_gives_a_new_version(
@@ -170,6 +181,7 @@ def test_a_version_whose_files_just_changed_is_not_remembered(resources_copy: Pa
     monkeypatch.setattr(kg.cache, "_known", {})
     computed = computed_versions(monkeypatch)
     memo = tmp_path / "cache" / kg.cache.VERSIONS
+    memo.parent.mkdir()
     version = pipeline_version(False, resources=resources_copy, memo=memo)  # the copy was written just now
     assert pipeline_version(False, resources=resources_copy, memo=memo) == version
     assert computed == [version, version] and not memo.exists()
