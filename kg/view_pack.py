@@ -64,14 +64,26 @@ def _rest(node: str) -> str:
 def templates(cards: dict[str, dict], group: Callable[[str], str]) -> dict[str, dict]:
     """For each group of cards, the value each field takes where a card leaves it out: ``FROM_ID`` for
     ``ID_FIELDS``, else the field's most common value in the group (the first seen of equally common ones)."""
-    seen: dict[str, dict[str, Counter[str]]] = {}
+    seen: dict[str, dict[str, Counter[tuple[str, object]]]] = {}
     for key, card in cards.items():
         fields = seen.setdefault(group(key), {})
         for field, value in card.items():
-            fields.setdefault(field, Counter())[json.dumps(value, sort_keys=True)] += 1
-    return {name: {field: FROM_ID if field in ID_FIELDS else json.loads(counts.most_common(1)[0][0])
+            fields.setdefault(field, Counter())[_counted(value)] += 1
+    return {name: {field: FROM_ID if field in ID_FIELDS else _value(counts.most_common(1)[0][0])
                    for field, counts in fields.items()}
             for name, fields in seen.items()}
+
+
+def _counted(value: object) -> tuple[str, object]:
+    """``value`` as a key to count it by: a string or a number as itself, anything else as its JSON text."""
+    if isinstance(value, (str, int, float)):
+        return type(value).__name__, value
+    return "json", json.dumps(value, sort_keys=True)
+
+
+def _value(counted: tuple[str, object]) -> object:
+    kind, value = counted
+    return json.loads(value) if kind == "json" else value  # type: ignore[arg-type]
 
 
 def _default(template: dict, field: str, key: str) -> object:
