@@ -37,7 +37,7 @@ from .graph import KEPT_EVIDENCE, evidence_order
 from .identity import Decision
 from .records import Evidence, Extraction
 from .resources import bylines
-from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_layout, overview, page_overview, with_ties,
+from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_layout, frozen_layouts, overview, page_overview, with_ties,
                             wants_overview)
 from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
 from .view_focus import focus_panel_html
@@ -259,7 +259,8 @@ def most_connected(graph: nx.MultiDiGraph, limit: int = MAX_VIEW_NODES, edge_lim
 def strongest_edges(graph: nx.MultiDiGraph, limit: int) -> list[tuple[str, str, str]]:
     """``limit`` edges (source, target, key): every node's strongest edge first, so that no node loses all of
     its edges to the hubs', then the others by weight (ties by source, target, key)."""
-    order = sorted(graph.edges(keys=True), key=lambda e: (-_weight(graph.edges[e]), e))
+    weighted = sorted((-_weight(data), (u, v, k)) for u, v, k, data in graph.edges(keys=True, data=True))
+    order = [edge for _, edge in weighted]
     chosen: dict[tuple[str, str, str], None] = {}
     covered: set[str] = set()
     for edge in order:
@@ -294,7 +295,7 @@ def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: st
 
 def _render_overview(graph: nx.MultiDiGraph, *, title: str, spells: list[Spell] | None, ties: dict) -> str:
     tied = with_ties(graph, ties)
-    view = overview(tied, lambda sub: frozen_layout(sub, iterations=60), MAX_EDGES, strongest_edges)
+    view = overview(tied, lambda subs: frozen_layouts(subs, iterations=60), MAX_EDGES, strongest_edges)
     colours = dict(_community_colours(view))
     data = page_data(view.graph, positions=view.positions, colours=colours, spells=spells)
     data["overview"] = page_overview(view, {n: d["label"] for n, d in view.graph.nodes(data=True)})

@@ -119,9 +119,9 @@ def sorted_subgraph(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
     return out
 
 
-def overview(graph: nx.MultiDiGraph, layout: Callable[[nx.Graph], dict[str, tuple[int, int]]], edge_limit: int,
+def overview(graph: nx.MultiDiGraph, layout: Callable[[list[nx.Graph]], list[dict[str, tuple[int, int]]]], edge_limit: int,
              strongest: Callable[[nx.MultiDiGraph, int], list]) -> Overview:
-    """The overview of ``graph`` (with its ties already added): ``layout`` lays out one community, ``strongest``
+    """The overview of ``graph`` (with its ties already added): ``layout`` lays out communities, each on its own, ``strongest``
     picks at most ``edge_limit`` edges (``kg.view.strongest_edges``)."""
     entities = entity_graph(graph)
     degree = dict(entities.degree())
@@ -167,19 +167,20 @@ def carried_edges(graph: nx.MultiDiGraph, carried: nx.MultiDiGraph, shown: set[s
 
 
 def community_positions(core: nx.Graph, communities: list[list[str]],
-                        layout: Callable[[nx.Graph], dict[str, tuple[int, int]]]) -> dict[str, tuple[int, int]]:
-    """Each community laid out on its own in a disc of radius growing with the square root of its size, the
+                        layout: Callable[[list[nx.Graph]], list[dict[str, tuple[int, int]]]]) -> dict[str, tuple[int, int]]:
+    """Each community (of three entities or more) laid out on its own by ``layout``, in a disc of radius growing with the square root of its size, the
     discs packed in rows (a row as wide as the square root of their total area), biggest first."""
     radii = [60 + 45 * math.sqrt(len(c)) for c in communities]
     width = math.sqrt(sum((2 * r) ** 2 for r in radii)) * 1.2
     positions: dict[str, tuple[int, int]] = {}
+    laid = iter(layout([core.subgraph(members) for members in communities if len(members) > 2]))
     x = y = row = 0.0
     for members, radius in zip(communities, radii):
         if x and x + 2 * radius > width:
             x, y, row = 0.0, y + row, 0.0
         centre = (x + radius, y + radius)
         x, row = x + 2 * radius, max(row, 2 * radius)
-        local = layout(core.subgraph(members)) if len(members) > 2 else {}
+        local = next(laid) if len(members) > 2 else {}
         points = np.array([local.get(n, (i * 2 - 1, 0)) for i, n in enumerate(members)], dtype=float)
         points -= points.mean(axis=0)
         reach = max(float(np.sqrt((points ** 2).sum(axis=1)).max()), 1e-9)
@@ -226,30 +227,47 @@ def frozen_layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 100, scal
     Repulsion acts between nodes closer than twice the ideal edge length,
     found, above ``ALL_PAIRS_UP_TO`` nodes, through a grid of cells that size
     (Fruchterman and Reingold's own speed-up), so a step costs O(nodes +
-    edges), not O(nodes²); attraction
-    acts along edges; a weak pull towards the centre keeps the components
-    together; the temperature cools linearly. Same graph and seed, same
-    positions.
+    edges), not O(nodes²); attraction acts along edges; a weak pull towards
+    the centre keeps the components together; the temperature cools
+    linearly. Same graph and seed, same positions.
     """
-    nodes = sorted(graph)
-    n = len(nodes)
+    return frozen_layouts([graph], seed=seed, iterations=iterations, scale=scale)[0]
+
+
+def frozen_layouts(graphs: list[nx.Graph], *, seed: int = 7, iterations: int = 100,
+                   scale: float = 70.0) -> list[dict[str, tuple[int, int]]]:
+    """``frozen_layout`` of each graph, the same positions; the graphs of up to ``ALL_PAIRS_UP_TO`` nodes move
+    in one simulation together, each in its own space (no force acts between two graphs), so that a hundred
+    small communities cost one simulation's steps, not a hundred."""
+    small = [g for g in graphs if len(g) <= ALL_PAIRS_UP_TO]
+    laid = iter(_simulate(small, seed, iterations, scale, every_pair=True))
+    return [next(laid) if len(g) <= ALL_PAIRS_UP_TO else _simulate([g], seed, iterations, scale, every_pair=False)[0]
+            for g in graphs]
+
+
+def _simulate(graphs: list[nx.Graph], seed: int, iterations: int, scale: float, *,
+              every_pair: bool) -> list[dict[str, tuple[int, int]]]:
+    """The layout of each graph, moved side by side in one set of arrays (``every_pair``: repulsion between every
+    two nodes of a graph; else between those in neighbouring grid cells, for one graph)."""
+    nodes = [sorted(graph) for graph in graphs]
+    sizes = [len(names) for names in nodes]
+    offsets = np.cumsum([0, *sizes])
+    n = int(offsets[-1])
     if n == 0:
-        return {}
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs = np.array(sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges() if u != v}),
-                     dtype=np.int64).reshape(-1, 2)
-    rng = np.random.default_rng(seed)
-    side = math.sqrt(n)
-    pos = (rng.random((n, 2)) - 0.5) * side
+        return [{} for _ in graphs]
+    pos = np.concatenate([(np.random.default_rng(seed).random((size, 2)) - 0.5) * math.sqrt(size) for size in sizes])
+    side = np.repeat([math.sqrt(size) for size in sizes], sizes)
+    pairs = np.concatenate([_edge_pairs(graph, names) + start for graph, names, start in zip(graphs, nodes, offsets)])
+    pairs_of_graphs = np.concatenate([np.stack(np.nonzero(~np.eye(size, dtype=bool)), axis=1) + start
+                                      for size, start in zip(sizes, offsets)]) if every_pair else None
     reach = 2.0
-    every_pair = np.nonzero(~np.eye(n, dtype=bool)) if n <= ALL_PAIRS_UP_TO else None
     for step in range(iterations):
         temperature = side / 10 * (1 - step / iterations) + 0.02
-        source, target = every_pair if every_pair is not None else _near_pairs(pos, reach)
+        source, target = pairs_of_graphs.T if pairs_of_graphs is not None else _near_pairs(pos, reach)
         delta = pos[source] - pos[target]
         dist2 = np.maximum(np.einsum("ij,ij->i", delta, delta), 1e-6)
         push = 3.0 * delta / dist2[:, None] * (dist2 < reach * reach)[:, None]
-        disp = np.stack([np.bincount(source, push[:, 0], n), np.bincount(source, push[:, 1], n)], axis=1)
+        disp = np.stack([np.bincount(source, push[:, 0], n), np.bincount(source, push[:, 1], n)], axis=1).astype(float)
         if len(pairs):
             delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
             pull = delta * np.sqrt(np.einsum("ij,ij->i", delta, delta))[:, None]
@@ -258,8 +276,18 @@ def frozen_layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 100, scal
         disp -= 0.01 * pos
         length = np.maximum(np.sqrt(np.einsum("ij,ij->i", disp, disp)), 1e-9)
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
-    pos -= pos.mean(axis=0)
-    return {node: (int(round(x * scale)), int(round(y * scale))) for node, (x, y) in zip(nodes, pos)}
+    out = []
+    for names, start, end in zip(nodes, offsets, offsets[1:]):
+        own = pos[start:end] - pos[start:end].mean(axis=0) if end > start else pos[start:end]
+        out.append({node: (int(round(x * scale)), int(round(y * scale))) for node, (x, y) in zip(names, own)})
+    return out
+
+
+def _edge_pairs(graph: nx.Graph, nodes: list[str]) -> np.ndarray:
+    """The graph's edges as sorted pairs of positions in ``nodes``, no loops, each once."""
+    index = {node: i for i, node in enumerate(nodes)}
+    return np.array(sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges() if u != v}),
+                    dtype=np.int64).reshape(-1, 2)
 
 
 def _near_pairs(pos: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:

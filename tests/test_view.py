@@ -158,6 +158,16 @@ def test_the_frozen_layout_is_deterministic_and_spreads_the_nodes() -> None:
     assert xs[-1] - xs[0] > 1000
 
 
+def test_communities_laid_out_together_land_where_each_would_alone() -> None:
+    from kg.view_overview import ALL_PAIRS_UP_TO, frozen_layouts
+
+    sizes = (1, 3, 12, ALL_PAIRS_UP_TO, ALL_PAIRS_UP_TO + 1, 5)  # the one over the limit is laid out on its own
+    graphs = [nx.relabel_nodes(nx.gnm_random_graph(n, 2 * n, seed=n), {i: f"per:{n}-{i}" for i in range(n)}) for n in sizes]
+    together = frozen_layouts(graphs, iterations=30)
+    assert together == [frozen_layout(graph, iterations=30) for graph in graphs]
+    assert [len(layout) for layout in together] == list(sizes)
+
+
 @pytest.mark.slow
 def test_a_5000_node_graph_renders_in_bounded_time() -> None:
     graph = synthetic_graph(5000)
