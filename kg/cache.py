@@ -252,7 +252,7 @@ class Cache:
         self.ner = ner
         self.folder = self.root / (pipeline_version(ner, memo=self.root / VERSIONS) + ("" if ner else "-rules"))
         self.on_invalid = on_invalid
-        self._remembered = (self.root / VERSIONS).is_file()
+        self._remembered = self.root.is_dir()  # then the line above has written the memo, or could not
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json.gz"
