@@ -267,7 +267,7 @@ def _simulate(graphs: list[nx.Graph], seed: int, iterations: int, scale: float, 
         delta = pos[source] - pos[target]
         dist2 = np.maximum(np.einsum("ij,ij->i", delta, delta), 1e-6)
         push = 3.0 * delta / dist2[:, None] * (dist2 < reach * reach)[:, None]
-        disp = np.stack([np.bincount(source, push[:, 0], n), np.bincount(source, push[:, 1], n)], axis=1).astype(float)
+        disp = np.stack([np.bincount(source, push[:, 0], n), np.bincount(source, push[:, 1], n)], axis=1).astype(float, copy=False)
         if len(pairs):
             delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
             pull = delta * np.sqrt(np.einsum("ij,ij->i", delta, delta))[:, None]
