@@ -157,9 +157,14 @@ def _renamed(named: StagedLines, read: Callable[[], Iterable[Extraction]], ident
     graphs = {f"<{graph_iri(doc)}> .\n" for doc in docs}
     kept = path.with_name(path.name + ".renamed")
     with open(path, encoding="utf-8") as source, open(kept, "w", encoding="utf-8") as target:
-        target.writelines(line for line in source if not line.endswith(tuple(graphs)))
+        target.writelines(line for line in source if _graph_term(line) not in graphs)
         for extraction in read():
             if extraction.article.doc in docs:
                 target.write(article_nquads(extraction, identities))
     os.replace(kept, path)
     return path
+
+
+def _graph_term(line: str) -> str:
+    """The graph term that ends an N-Quads line of a named graph, as ``<IRI> .\\n`` (an IRI holds no ``<``)."""
+    return line[line.rfind("<"):]

@@ -82,6 +82,18 @@ def test_the_tables_and_the_sqlite_file_hold_the_rdf_ids_and_counts(careers_buil
     assert ("POST", "https://w3id.org/govkg/id/article/pd-2") in found
 
 
+def test_the_named_graph_of_an_article_names_the_person_told_apart_and_is_written_once(careers_build: Path) -> None:
+    persons = {p["person_id"] for p in rows(careers_build, "persons") if p["name"] == "李明华"}
+    quads = rdflib.Dataset()
+    quads.parse(careers_build / "graph.nq", format="nquads")
+    for doc in ("cd-1", "fs-1"):
+        [graph] = [g for g in quads.graphs() if str(g.identifier).endswith(f"/graph/{doc}")]
+        named = {str(node) for node in graph.all_nodes()} & persons
+        assert len(named) == 1, doc  # the article's own 李明华, by the id the corpus gives them
+    lines = (careers_build / "graph.nq").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines))  # no article's graph is written twice
+
+
 def test_a_spell_has_its_interval_and_status_in_rdf(careers_build: Path) -> None:
     turtle = rdflib.Graph().parse(careers_build / "graph.ttl")
     [(status, start, end)] = turtle.query("""
