@@ -31,16 +31,20 @@ class Corpus:
     ties: Ties
 
 
-def assemble(read: Callable[[], Iterable[Extraction]], decisions: Iterable[Decision] = ()) -> Corpus:
+def assemble(read: Callable[[], Iterable[Extraction]], decisions: Iterable[Decision] = (), *,
+             also: Callable[[Extraction, Identities], None] | None = None) -> Corpus:
     """Tell persons apart (with ``decisions``), then make the graph, the spells and the ties.
 
     Two passes over the records: who is who needs the whole corpus; the graph, the spells and the
-    ties read in the articles are then made in one pass (a large corpus is streamed from its file)."""
+    ties read in the articles are then made in one pass (a large corpus is streamed from its file),
+    in which ``also`` sees each extraction too (the tables gather their rows so)."""
     identities = resolve_identities([group for extraction in read() for group in groups_of(extraction)], decisions)
     graph, found, read_ties = nx.MultiDiGraph(), {}, defaultdict(Tie)
     for extraction in read():
         add_extraction(graph, extraction, identities)
         add_spells(found, extraction, identities)
         add_sentence_ties(extraction, identities, read_ties)
+        if also is not None:
+            also(extraction, identities)
     careers = in_order(found)
     return Corpus(finish_graph(graph), identities, careers, with_co_members(careers, read_ties))

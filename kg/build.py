@@ -22,13 +22,12 @@ from . import manifest, record_io
 from .cache import Cache, article_key
 from .corpus import read_articles
 from .corpus.files import DEFAULT_MAX_BYTES
-from .export import FORMATS, write_outputs
+from .export import FORMATS, assemble_for, write_outputs
 from .files import StagedLines
-from .assembly import assemble
 from .identity import Decision
 from .outdir import OutputFolder
-from .parallel import Outcome, run, slim
-from .records import Article, Extraction, Problem
+from .parallel import Outcome, run
+from .records import Article, Problem
 
 
 CACHE_FOLDER = ".kg-cache"
@@ -52,15 +51,15 @@ class BuildReport:
 
 
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
-                     cache: Cache | None = None, on_cached: Callable[[Extraction], None] = lambda e: None,
+                     cache: Cache | None = None, on_cached: Callable[[Article], None] = lambda a: None,
                      max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
                      seconds: Counter | None = None, ner: bool = True, meta: str | Path | None = None) -> Iterator[Outcome]:
     """Slim extractions (with their named graphs) of every readable article, in input order; problems go
     to ``on_problem``.
 
     With a ``cache``, an article already extracted by the same pipeline
-    version is taken from it (and reported to ``on_cached``); the others go
-    to the executor. ``seconds`` collects the time of each stage. ``meta`` is a CSV of
+    version is taken from it as its record line (and reported to
+    ``on_cached``); the others go to the executor. ``seconds`` collects the time of each stage. ``meta`` is a CSV of
     dates and sources that override the articles' own (``kg.corpus.meta``).
     """
     seconds = Counter() if seconds is None else seconds
@@ -74,10 +73,10 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
                 on_problem(item)
             else:
                 seconds["characters"] += len(item.text)
-                cached = cache.get(item) if cache is not None else None
+                cached = cache.get_record(item) if cache is not None else None
                 if cached is not None:
-                    on_cached(cached[0])
-                    yield Outcome(slim(cached[0]), cached[1], cached=True)
+                    on_cached(item)
+                    yield Outcome(None, cached[1], cached=True, line=cached[0])
                 else:
                     keys.append(article_key(item))
                     yield item
@@ -93,7 +92,7 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
             seconds["resolve"] += outcome.resolve_seconds
             seconds["rdf (per article)"] += outcome.rdf_seconds
             key = keys.popleft()
-            if cache is not None:
+            if cache is not None and outcome.extraction is not None:
                 cache.put(outcome.extraction, outcome.nquads, key)
         yield outcome
 
@@ -122,7 +121,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         report.problems.append(item)
         on_problem(item)
 
-    def cached(_: Extraction) -> None:
+    def cached(_: Article) -> None:
         report.cached += 1
 
     def invalid(path: Path, why: str) -> None:
@@ -148,7 +147,7 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     named = StagedLines(folder.staging / "graph.nq")
     try:
         for outcome in outcomes:
-            lines.write(record_io.dumps(outcome.extraction))
+            lines.write(outcome.record_line())
             named.append(outcome.nquads)
             report.articles += 1
             on_article(report)
@@ -166,11 +165,12 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     clock = time.perf_counter()
     lines.commit()
     read = record_io.reader(folder.staging / manifest.EXTRACTIONS, check=False)
-    corpus = assemble(read, decisions)
+    corpus, rows = assemble_for(read, decisions, formats)
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = corpus.graph.number_of_edges()
-    written = write_outputs(read, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs)
+    written = write_outputs(read, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs,
+                            rows=rows)
     report.stale = manifest.record(folder.staging, folder.out, decisions)
     folder.commit()
     report.outputs = [folder.out / manifest.EXTRACTIONS, *(folder.out / path.relative_to(folder.staging) for path in written)]

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import KgError
-from .record_io import RecordError, extraction_from_json, extraction_json
+from .record_io import RecordError, check_record, extraction_from_json, extraction_json, meta_json
 from .records import Article, Extraction
 
 #: the package's folder, and the data folders every file of which the version covers
@@ -259,14 +259,23 @@ class Cache:
 
     def get(self, article: Article) -> tuple[Extraction, str] | None:
         """The cached extraction of this very article and its named graph (N-Quads), or None."""
+        found = self.get_record(article)
+        if found is None:
+            return None
+        line, nquads = found
+        return extraction_from_json(json.loads(line), article, check=False), nquads
+
+    def get_record(self, article: Article) -> tuple[str, str] | None:
+        """The cached extraction of this very article as its record line (``kg.record_io``), checked,
+        and its named graph (N-Quads), or None: what a build writes, without making the objects again."""
         path = self._path(article_key(article))
         try:
             data = _inflate(path, MAX_BYTES_PER_CHAR * len(article.text) + MIN_LIMIT)
             entry = json.loads(data)
-            nquads = entry.get("nquads") if isinstance(entry, dict) else None
+            nquads = entry.pop("nquads", None) if isinstance(entry, dict) else None
             if not isinstance(nquads, str):
                 raise InvalidEntry("no N-Quads text")
-            extraction = extraction_from_json(entry, article)
+            check_record(entry)
             _check_nquads(nquads)
         except FileNotFoundError:
             return None
@@ -276,7 +285,8 @@ class Cache:
         except (ValueError, RecursionError, RecordError, InvalidEntry) as error:  # JSON errors are ValueErrors
             self.on_invalid(path, str(error))
             return None
-        return extraction, nquads
+        entry["meta"] = meta_json(article, entry.get("meta", {}).get("jurisdiction", ()))  # as read this time
+        return json.dumps(entry, ensure_ascii=False), nquads
 
     def put(self, extraction: Extraction, nquads: str, key: str | None = None) -> None:
         """Store an extraction and its named graph under ``key`` (by default its article's

@@ -24,12 +24,12 @@ from .assembly import Corpus, assemble
 from .errors import KgError
 from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
-from .identity import Identities, person_id
+from .identity import Decision, Identities, person_id
 from .networks import write_people_gexf
 from .outdir import OutputFolder
 from .records import Extraction
 from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
-from .tables import TABLES, tables, write_csv, write_sqlite
+from .tables import TABLES, ReadRows, read_rows, tables, write_csv, write_sqlite
 from .view import render_html
 
 #: RDF files and the pyoxigraph format each is written in.
@@ -45,8 +45,17 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
     return max((d.get("date") or "" for _, d in graph.nodes(data=True) if d["type"] == "ARTICLE"), default="")
 
 
+def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[Decision],
+                 formats: Iterable[str]) -> tuple[Corpus, ReadRows | None]:
+    """The corpus (``kg.assembly``) and, when ``formats`` write the tables, their mentions and evidence
+    gathered in the same pass over the records."""
+    rows = ReadRows() if {FORMATS[f] for f in formats} & {"graph.sqlite", TABLES} else None
+    return assemble(read, decisions, also=rows.add if rows is not None else None), rows
+
+
 def write_outputs(read: Callable[[], Iterable[Extraction]], named: StagedLines, corpus: Corpus, out: Path,
-                  seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1) -> list[Path]:
+                  seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1,
+                  rows: ReadRows | None = None) -> list[Path]:
     """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths.
 
     ``read`` gives the extractions (afresh on each call) and ``named`` holds
@@ -55,13 +64,14 @@ def write_outputs(read: Callable[[], Iterable[Extraction]], named: StagedLines, 
     from ``corpus``, so the evidence is never all in memory. The named graphs
     of articles that name a person the corpus tells apart from others of the
     name are made again with the person's own id. With ``jobs`` above 1 the
-    files are written by that many forked processes at once.
+    files are written by that many forked processes at once. ``rows``: the
+    tables' rows ``assemble_for`` gathered (else they are read here).
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
     jobs = jobs if corpus.graph.number_of_nodes() >= FORK_FROM_NODES else 1
     try:
-        writers = _writers(corpus, read, named, chosen, seconds)
+        writers = _writers(corpus, read, named, chosen, seconds, rows)
         for name, elapsed in _run(writers, out, jobs):
             seconds[f"write {name}"] += elapsed
     finally:
@@ -82,19 +92,19 @@ def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) ->
         shutil.copyfile(source, folder.staging / manifest.EXTRACTIONS)
         read = record_io.reader(folder.staging / manifest.EXTRACTIONS)
         decisions = manifest.load(folder.out).decisions
-        corpus = assemble(read, decisions)
+        corpus, rows = assemble_for(read, decisions, wanted)
         named = StagedLines(folder.staging / "graph.nq")
         if {FORMATS[k] for k in wanted} & set(RDF_FORMATS):  # the named graphs only for an RDF file
             for extraction in read():
                 named.append(article_nquads(extraction))
-        write_outputs(read, named, corpus, folder.staging, formats=wanted, jobs=jobs)
+        write_outputs(read, named, corpus, folder.staging, formats=wanted, jobs=jobs, rows=rows)
         manifest.record(folder.staging, folder.out, decisions)
         folder.commit()
     return [FORMATS[k] for k in wanted]
 
 
 def _writers(corpus: Corpus, read: Callable[[], Iterable[Extraction]], named: StagedLines, chosen: set[str],
-             seconds: Counter) -> dict[str, Callable[[Path], None]]:
+             seconds: Counter, rows: ReadRows | None) -> dict[str, Callable[[Path], None]]:
     """The function that writes each chosen file to a path it is given, in ``_LONGEST_FIRST`` order."""
     graph, identities, careers, ties = corpus.graph, corpus.identities, corpus.spells, corpus.ties
     writers: dict[str, Callable[[Path], None]] = {}
@@ -112,7 +122,7 @@ def _writers(corpus: Corpus, read: Callable[[], Iterable[Extraction]], named: St
     }
     if chosen & {"graph.sqlite", TABLES}:
         clock = time.perf_counter()
-        researchers = tables(graph, careers, read, identities)
+        researchers = tables(graph, careers, rows if rows is not None else read_rows(read(), identities), identities)
         seconds["tables"] += time.perf_counter() - clock
         writers["graph.sqlite"] = lambda tmp: write_sqlite(researchers, tmp)
         writers |= {f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers}

@@ -29,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from itertools import chain
 
+from . import record_io
 from .errors import KgError, printable
 from .records import Article, Extraction, Problem
 
@@ -43,14 +44,30 @@ ERROR_CHARS = 300
 
 @dataclass(frozen=True)
 class Outcome:
-    """An article's extraction, its named graph as N-Quads and the seconds its stages took (0 when cached)."""
+    """An article's extraction, its named graph as N-Quads and the seconds its stages took (0 when cached).
 
-    extraction: Extraction
+    An outcome from the cache carries its record line (``line``) instead of an ``Extraction``: the build
+    writes it as it is, without making the objects and the JSON again."""
+
+    extraction: Extraction | None
     nquads: str
     nlp_seconds: float = 0.0
     resolve_seconds: float = 0.0
     rdf_seconds: float = 0.0
     cached: bool = False
+    line: str = ""
+
+    @property
+    def doc(self) -> str:
+        """The article's id."""
+        return self.extraction.article.doc if self.extraction is not None else record_io.doc_of(self.line)
+
+    def record_line(self) -> str:
+        """The extraction as one line of ``extractions.jsonl`` (``kg.record_io``)."""
+        if self.line:
+            return self.line
+        assert self.extraction is not None  # an outcome has one or the other
+        return record_io.dumps(self.extraction)
 
 
 def slim(extraction: Extraction) -> Extraction:

@@ -45,12 +45,17 @@ def entity_json(entity: Entity) -> dict:
     return out
 
 
+def meta_json(article: Article, jurisdiction: Iterable[str]) -> dict:
+    """A record's ``meta``: the article's fields of ``META_FIELDS`` and the jurisdiction found in it."""
+    return {**{name: getattr(article, name) for name in META_FIELDS}, "jurisdiction": list(jurisdiction)}
+
+
 def extraction_json(extraction: Extraction) -> dict:
     """One record: ``doc``, ``meta``, then ``entities``, ``relations`` and ``mentions``."""
     article = extraction.article
     return {
         "doc": article.doc,
-        "meta": {**{name: getattr(article, name) for name in META_FIELDS}, "jurisdiction": list(extraction.jurisdiction)},
+        "meta": meta_json(article, extraction.jurisdiction),
         "entities": [entity_json(e) for e in extraction.entities],
         "relations": [relation_json(r) for r in extraction.relations],
         "mentions": [
@@ -175,6 +180,11 @@ def _entity(data: dict, mentions: tuple[Mention, ...]) -> Entity:
 def _relation(data: dict) -> Relation:
     args = tuple((field, str(data.get(field, ""))) for field in RELATION_FIELDS[data["type"]])
     return Relation(data["type"], args, Evidence(**{k: data["evidence"][k] for k in EVIDENCE_KEYS}) if data.get("evidence") else None)
+
+
+def doc_of(line: str) -> str:
+    """The ``doc`` of a record line."""
+    return json.loads(line)["doc"]
 
 
 def loads(line: str, article: Article | None = None) -> Extraction:

@@ -14,7 +14,7 @@ import io
 from collections import Counter
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -40,12 +40,10 @@ class Table:
     rows: list[tuple[str | int, ...]]
 
 
-def tables(graph: nx.MultiDiGraph, spells: list[Spell], extractions: Callable[[], Iterable[Extraction]],
-           identities: Identities) -> list[Table]:
-    """Every table of the build, rows sorted by their first columns; ``extractions`` reads the build's
-    extractions afresh each time it is called (mentions and evidence stream from them)."""
+def tables(graph: nx.MultiDiGraph, spells: list[Spell], rows: ReadRows, identities: Identities) -> list[Table]:
+    """Every table of the build, rows sorted by their first columns; ``rows`` holds the mentions and the
+    evidence, read from the extractions (``ReadRows``)."""
     nodes = graph.nodes
-    mentions, evidence = _read_rows(extractions(), identities)
     return [
         _persons(graph, spells, identities), _identity(identities, graph), _bodies(graph), _places(graph), _posts(spells, graph),
         _edges(graph, "AWARD", "awards", ("recipient_id", "recipient", "honour_id", "honour"), ("year",)),
@@ -55,8 +53,8 @@ def tables(graph: nx.MultiDiGraph, spells: list[Spell], extractions: Callable[[]
         Table("articles", ("article_id", "doc", "title", "date", "source", "newspaper"), sorted(
             (str(iri(n)), d["doc"], d["label"], d.get("date", ""), d.get("source", ""), d.get("newspaper", ""))
             for n, d in nodes(data=True) if d["type"] == "ARTICLE")),
-        Table("mentions", ("article_id", "entity_id", "type", "text", "start", "end", "rule"), sorted(mentions)),
-        Table("evidence", ("article_id", "relation", "rule", "start", "end", "sentence"), sorted(evidence)),
+        Table("mentions", ("article_id", "entity_id", "type", "text", "start", "end", "rule"), sorted(rows.mentions)),
+        Table("evidence", ("article_id", "relation", "rule", "start", "end", "sentence"), sorted(rows.evidence)),
     ]
 
 
@@ -160,15 +158,26 @@ def _programmes(graph: nx.MultiDiGraph) -> Table:
     return Table("programmes", ("programme_id", "name", "aliases", "run_by", "articles"), sorted(rows))
 
 
-def _read_rows(extractions: Iterable[Extraction], identities: Identities) -> tuple[list[tuple], set[tuple]]:
-    """The rows of the mentions and evidence tables, in one pass over the records."""
-    mentions: list[tuple[str | int, ...]] = []
-    evidence: set[tuple[str | int, ...]] = set()
-    for extraction in extractions:
+@dataclass
+class ReadRows:
+    """The rows of the mentions and evidence tables, gathered article by article: ``add`` is called with
+    each extraction once who is who is known (in the assembly's pass over the records, ``kg.assembly``)."""
+
+    mentions: list[tuple[str | int, ...]] = field(default_factory=list)
+    evidence: set[tuple[str | int, ...]] = field(default_factory=set)
+
+    def add(self, extraction: Extraction, identities: Identities) -> None:
         article = str(iri(node_id("ARTICLE", extraction.article.doc)))
-        mentions.extend(_mentions(extraction, article, identities))
-        evidence.update(_evidence(extraction, article))
-    return mentions, evidence
+        self.mentions.extend(_mentions(extraction, article, identities))
+        self.evidence.update(_evidence(extraction, article))
+
+
+def read_rows(extractions: Iterable[Extraction], identities: Identities) -> ReadRows:
+    """The rows of the mentions and evidence tables, in one pass over the records."""
+    rows = ReadRows()
+    for extraction in extractions:
+        rows.add(extraction, identities)
+    return rows
 
 
 def _mentions(extraction: Extraction, article: str, identities: Identities) -> Iterator[tuple[str | int, ...]]:

@@ -55,10 +55,11 @@ def test_cached_and_fresh_articles_come_back_in_input_order(tmp_path: Path) -> N
     from kg.cache import Cache
 
     cache = Cache(tmp_path / "cache")
-    first = [o.extraction.article.doc for o in extract_articles([SEEDS / "001_6590fda864a470cb.txt"], cache=cache)]
-    docs = [o.extraction.article.doc for o in extract_articles([SEEDS], cache=cache, jobs=2)]
+    first = [o.doc for o in extract_articles([SEEDS / "001_6590fda864a470cb.txt"], cache=cache)]
+    outcomes = list(extract_articles([SEEDS], cache=cache, jobs=2))
     assert first == ["001_6590fda864a470cb.txt"]
-    assert docs == sorted(p.name for p in SEEDS.iterdir())
+    assert [o.doc for o in outcomes] == sorted(p.name for p in SEEDS.iterdir())
+    assert [o.doc for o in outcomes if o.cached] == first
 
 
 @pytest.mark.slow
