@@ -53,7 +53,7 @@ def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[D
     return assemble(read, decisions, also=rows.add if rows is not None else None), rows
 
 
-def write_outputs(read: Callable[[], Iterable[Extraction]], named: StagedLines, corpus: Corpus, out: Path,
+def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, out: Path,
                   seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1,
                   rows: ReadRows | None = None) -> list[Path]:
     """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths.
@@ -103,7 +103,7 @@ def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) ->
     return [FORMATS[k] for k in wanted]
 
 
-def _writers(corpus: Corpus, read: Callable[[], Iterable[Extraction]], named: StagedLines, chosen: set[str],
+def _writers(corpus: Corpus, read: record_io.Records, named: StagedLines, chosen: set[str],
              seconds: Counter, rows: ReadRows | None) -> dict[str, Callable[[Path], None]]:
     """The function that writes each chosen file to a path it is given, in ``_LONGEST_FIRST`` order."""
     graph, identities, careers, ties = corpus.graph, corpus.identities, corpus.spells, corpus.ties
@@ -158,7 +158,7 @@ def _write_one(out: Path, name: str, write: Callable[[Path], None]) -> tuple[str
     return name, time.perf_counter() - clock
 
 
-def _renamed(named: StagedLines, read: Callable[[], Iterable[Extraction]], identities: Identities) -> Path:
+def _renamed(named: StagedLines, read: record_io.Records, identities: Identities) -> Path:
     """The named graphs' file, with the graphs of articles naming a person told apart made again."""
     path = named.close()
     docs = {doc for (doc, name), person in identities.ids.items() if person != person_id(name)}
@@ -168,9 +168,8 @@ def _renamed(named: StagedLines, read: Callable[[], Iterable[Extraction]], ident
     kept = path.with_name(path.name + ".renamed")
     with open(path, encoding="utf-8") as source, open(kept, "w", encoding="utf-8") as target:
         target.writelines(line for line in source if _graph_term(line) not in graphs)
-        for extraction in read():
-            if extraction.article.doc in docs:
-                target.write(article_nquads(extraction, identities))
+        for extraction in read.of(docs):
+            target.write(article_nquads(extraction, identities))
     os.replace(kept, path)
     return path
 

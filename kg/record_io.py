@@ -197,11 +197,17 @@ def records(path: str | Path) -> Iterator[tuple[int, object]]:
 
     Raises ``RecordError`` naming the file, and the line when it is not JSON.
     """
+    for number, line in _lines(path):
+        yield number, _decoded(line, f"{path}, line {number}")
+
+
+def _lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """Each non-blank line of a file with its number; ``RecordError`` naming the file when it cannot be read."""
     try:
         with open(path, encoding="utf-8") as stream:
             for number, line in enumerate(stream, start=1):
                 if line.strip():
-                    yield number, _decoded(line, f"{path}, line {number}")
+                    yield number, line
     except (OSError, UnicodeDecodeError) as error:
         raise RecordError(f"{path}: cannot read: {error}") from error
 
@@ -217,10 +223,14 @@ def read(path: str | Path, *, check: bool = True) -> Iterator[Extraction]:
     """The extractions of a file of records (``extractions.jsonl``), one by one, in order; ``check=False``
     skips checking each record's shape, for a file the build has just written itself (most of the reading time)."""
     for number, record in records(path):
-        try:
-            yield extraction_from_json(record, check=check)  # type: ignore[arg-type]  (checked there)
-        except RecordError as error:
-            raise RecordError(f"{path}, line {number}: not an extraction record ({error!s})") from error
+        yield _extraction(record, path, number, check)
+
+
+def _extraction(record: object, path: str | Path, number: int, check: bool) -> Extraction:
+    try:
+        return extraction_from_json(record, check=check)  # type: ignore[arg-type]  (checked there)
+    except RecordError as error:
+        raise RecordError(f"{path}, line {number}: not an extraction record ({error!s})") from error
 
 
 #: A file of records up to this size is read once and kept in memory by ``reader`` (about 3.5 bytes
@@ -228,10 +238,42 @@ def read(path: str | Path, *, check: bool = True) -> Iterator[Extraction]:
 IN_MEMORY_BYTES = 100_000_000
 
 
-def reader(path: Path, *, check: bool = True, in_memory_bytes: int = IN_MEMORY_BYTES) -> Callable[[], Iterable[Extraction]]:
-    """A function giving the extractions of ``path`` afresh on each call, for code that reads them
-    several times: from memory when the file is small enough, else streamed from the file each time."""
-    if path.stat().st_size > in_memory_bytes:
-        return lambda: read(path, check=check)
-    kept = list(read(path, check=check))
-    return lambda: kept
+class Records:
+    """The extractions of a file of records, afresh on each call, for code that reads them several times:
+    from memory when the file is small enough, else streamed from the file each time."""
+
+    def __init__(self, path: Path, *, check: bool = True, in_memory_bytes: int = IN_MEMORY_BYTES) -> None:
+        self.path, self.check = path, check
+        self.kept = list(read(path, check=check)) if path.stat().st_size <= in_memory_bytes else None
+
+    def __call__(self) -> Iterable[Extraction]:
+        return self.kept if self.kept is not None else read(self.path, check=self.check)
+
+    def of(self, docs: set[str]) -> Iterator[Extraction]:
+        """The extractions of the articles ``docs``, in order; from the file, only their lines are decoded."""
+        if self.kept is not None:
+            yield from (extraction for extraction in self.kept if extraction.article.doc in docs)
+            return
+        for number, line in _lines(self.path):
+            if _leading_doc(line) in docs:
+                yield _extraction(_decoded(line, f"{self.path}, line {number}"), self.path, number, self.check)
+
+
+def reader(path: Path, *, check: bool = True, in_memory_bytes: int = IN_MEMORY_BYTES) -> Records:
+    """``Records`` of ``path``: a function giving its extractions afresh on each call."""
+    return Records(path, check=check, in_memory_bytes=in_memory_bytes)
+
+
+_DOC_KEY = '{"doc": '
+_DECODER = json.JSONDecoder()
+
+
+def _leading_doc(line: str) -> str | None:
+    """The ``doc`` a record line starts with, as ``dumps`` writes it (decoding only that), else None."""
+    if not line.startswith(_DOC_KEY):
+        return None
+    try:
+        doc, _ = _DECODER.raw_decode(line, len(_DOC_KEY))
+    except json.JSONDecodeError:
+        return None
+    return doc if isinstance(doc, str) else None

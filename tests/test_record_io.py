@@ -60,3 +60,18 @@ def test_a_reader_gives_the_same_extractions_from_memory_as_from_the_file(tmp_pa
     kept, streamed = record_io.reader(path), record_io.reader(path, in_memory_bytes=0)
     assert list(kept()) == list(kept()) == list(streamed()) == list(streamed())
     assert [e.article.doc for e in kept()] == ["0.txt", "1.txt", "2.txt"]
+
+
+def test_a_reader_gives_the_records_of_some_articles_without_decoding_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "extractions.jsonl"
+    extractions = [Extraction(Article(f"第{n}篇.txt", "", f"{n}.txt"), (Entity("PER", "李明华"),)) for n in range(4)]
+    lines = [record_io.dumps(e) + "\n" for e in extractions]
+    lines[0] = lines[0][:-3] + "BROKEN\n"  # a line not asked for is not decoded, so it is not found broken
+    path.write_text("".join(lines), encoding="utf-8")
+    streamed = record_io.reader(path, check=False, in_memory_bytes=0)
+    assert [e.article.doc for e in streamed.of({"第3篇.txt", "第1篇.txt"})] == ["第1篇.txt", "第3篇.txt"]
+    with pytest.raises(RecordError, match="line 1: invalid JSON"):
+        list(streamed.of({"第0篇.txt"}))
+    path.write_text("".join(record_io.dumps(e) + "\n" for e in extractions), encoding="utf-8")
+    kept = record_io.reader(path)
+    assert list(kept.of({"第2篇.txt"})) == list(record_io.reader(path, in_memory_bytes=0).of({"第2篇.txt"})) == [extractions[2]]
