@@ -16,7 +16,7 @@ import networkx as nx
 
 from .careers import Spell, add_spells, in_order
 from .graph import add_extraction, finish_graph
-from .identity import Decision, Identities, groups_of, resolve_identities
+from .identity import Decision, Group, Identities, groups_of, resolve_identities
 from .networks import Tie, Ties, add_sentence_ties, with_co_members
 from .records import Extraction
 
@@ -32,13 +32,16 @@ class Corpus:
 
 
 def assemble(read: Callable[[], Iterable[Extraction]], decisions: Iterable[Decision] = (), *,
-             also: Callable[[Extraction, Identities], None] | None = None) -> Corpus:
+             also: Callable[[Extraction, Identities], None] | None = None, groups: list[Group] | None = None) -> Corpus:
     """Tell persons apart (with ``decisions``), then make the graph, the spells and the ties.
 
     Two passes over the records: who is who needs the whole corpus; the graph, the spells and the
     ties read in the articles are then made in one pass (a large corpus is streamed from its file),
-    in which ``also`` sees each extraction too (the tables gather their rows so)."""
-    identities = resolve_identities([group for extraction in read() for group in groups_of(extraction)], decisions)
+    in which ``also`` sees each extraction too (the tables gather their rows so). A build that
+    gathered the articles' ``groups`` as they came (``groups_of``) gives them, and saves the first pass."""
+    if groups is None:
+        groups = [group for extraction in read() for group in groups_of(extraction)]
+    identities = resolve_identities(groups, decisions)
     graph, found, read_ties = nx.MultiDiGraph(), {}, defaultdict(Tie)
     for extraction in read():
         add_extraction(graph, extraction, identities)

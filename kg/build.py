@@ -24,7 +24,7 @@ from .corpus import read_articles
 from .corpus.files import DEFAULT_MAX_BYTES
 from .export import FORMATS, assemble_for, write_outputs
 from .files import StagedLines
-from .identity import Decision
+from .identity import Decision, Group, groups_of
 from .outdir import OutputFolder
 from .parallel import Outcome, run
 from .records import Article, Problem
@@ -140,15 +140,19 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
            on_article: Callable[[BuildReport], None], formats: tuple[str, ...], jobs: int) -> None:
     """Stream the outcomes into ``folder``'s staging folder and, when any article was read, swap the outputs in.
 
-    The graph is made in a second pass over ``extractions.jsonl``, once the
-    whole corpus has told who is who."""
+    Who is who is told from what each record says of its persons, gathered
+    as the records stream in; the graph is then made in one pass over
+    ``extractions.jsonl``."""
     clock = time.perf_counter()
     lines = StagedLines(folder.staging / manifest.EXTRACTIONS)
     named = StagedLines(folder.staging / "graph.nq")
+    groups: list[Group] = []  # who is who is read as the records come, not in a pass of its own
     try:
         for outcome in outcomes:
-            lines.write(outcome.record_line())
+            line = outcome.record_line()
+            lines.write(line)
             named.append(outcome.nquads)
+            groups += groups_of(outcome.extraction or record_io.persons_and_posts(line))
             report.articles += 1
             on_article(report)
     except BaseException:
@@ -165,7 +169,7 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     clock = time.perf_counter()
     lines.commit()
     read = record_io.reader(folder.staging / manifest.EXTRACTIONS, check=False)
-    corpus, rows = assemble_for(read, decisions, formats)
+    corpus, rows = assemble_for(read, decisions, formats, groups)
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = corpus.graph.number_of_edges()

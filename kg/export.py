@@ -24,7 +24,7 @@ from .assembly import Corpus, assemble
 from .errors import KgError
 from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
-from .identity import Decision, Identities, person_id
+from .identity import Decision, Group, Identities, person_id
 from .networks import write_people_gexf
 from .outdir import OutputFolder
 from .records import Extraction
@@ -45,12 +45,12 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
     return max((d.get("date") or "" for _, d in graph.nodes(data=True) if d["type"] == "ARTICLE"), default="")
 
 
-def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[Decision],
-                 formats: Iterable[str]) -> tuple[Corpus, ReadRows | None]:
-    """The corpus (``kg.assembly``) and, when ``formats`` write the tables, their mentions and evidence
-    gathered in the same pass over the records."""
+def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[Decision], formats: Iterable[str],
+                 groups: list[Group] | None = None) -> tuple[Corpus, ReadRows | None]:
+    """The corpus (``kg.assembly``, with the articles' ``groups`` when known) and, when ``formats`` write
+    the tables, their mentions and evidence gathered in the same pass over the records."""
     rows = ReadRows() if {FORMATS[f] for f in formats} & {"graph.sqlite", TABLES} else None
-    return assemble(read, decisions, also=rows.add if rows is not None else None), rows
+    return assemble(read, decisions, also=rows.add if rows is not None else None, groups=groups), rows
 
 
 def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, out: Path,

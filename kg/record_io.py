@@ -89,6 +89,16 @@ def extraction_from_json(record: dict, article: Article | None = None, *, check:
     return Extraction(article, entities, relations, tuple(meta.get("jurisdiction", ())))
 
 
+def persons_and_posts(line: str) -> Extraction:
+    """The extraction of a well-formed record line with only its persons and POST relations, without
+    mentions: what telling persons apart reads (``kg.identity.groups_of``), made in a fraction of the time."""
+    record = json.loads(line)
+    meta = record.get("meta", {})
+    return Extraction(_article(record["doc"], meta), tuple(_entity(e, ()) for e in record["entities"] if e["type"] == "PER"),
+                      tuple(_relation(r) for r in record["relations"] if r["type"] == "POST"),
+                      tuple(meta.get("jurisdiction", ())))
+
+
 #: the fields of each part of a record and their JSON types (int: a non-negative integer)
 ENTITY_KEYS = {"type": str, "name": str, "aliases": list, "code": str, "level": str}
 MENTION_KEYS = {"type": str, "name": str, "text": str, "start": int, "end": int, "rule": str}
