@@ -29,6 +29,7 @@ import functools
 import hashlib
 import itertools
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -223,6 +224,8 @@ def to_graph(extractions: Iterable[Extraction]) -> Graph:
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
               "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
 DATASET_FORMATS = ("trig", "nquads")
+#: the buffer in which the named graphs' N-Quads are copied into graph.nq
+COPY_BYTES = 1 << 20
 
 
 #: subjects that belong to one article, so their triples cannot come twice
@@ -231,7 +234,13 @@ ARTICLE_OWN = (str(DATA["article/"]), str(DATA["evidence/"]))
 
 def write_rdf(default: list[ox.Quad], named: str | Path, path: str | Path, format: str) -> None:
     """Stream the default graph, then the articles' named graphs read back from the N-Quads file ``named``,
-    into ``path``; a triple format gets their union."""
+    into ``path``; a triple format gets their union. N-Quads takes the named graphs' lines as they are
+    (pyoxigraph wrote them, one quad a line), without parsing them again."""
+    if format == "nquads":
+        ox.serialize(default, str(path), format=ox.RdfFormat.N_QUADS)
+        with open(named, "rb") as source, open(path, "ab") as target:
+            shutil.copyfileobj(source, target, COPY_BYTES)
+        return
     quads = itertools.chain(default, ox.parse(path=str(named), format=ox.RdfFormat.N_QUADS))
     items = quads if format in DATASET_FORMATS else union(quads)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix != "id"}
