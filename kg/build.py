@@ -76,7 +76,8 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
                 cached = cache.get_record(item) if cache is not None else None
                 if cached is not None:
                     on_cached(item)
-                    yield Outcome(None, cached[1], cached=True, line=cached[0])
+                    yield Outcome(None, cached.nquads, cached=True, line=cached.line,
+                                  groups=tuple(groups_of(record_io.persons_and_posts(cached.record))))
                 else:
                     keys.append(article_key(item))
                     yield item
@@ -93,7 +94,7 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
             seconds["rdf (per article)"] += outcome.rdf_seconds
             key = keys.popleft()
             if cache is not None and outcome.extraction is not None:
-                cache.put(outcome.extraction, outcome.nquads, key)
+                cache.put(outcome.extraction, outcome.nquads, key, line=outcome.record_line)
         yield outcome
 
 
@@ -149,10 +150,9 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     groups: list[Group] = []  # who is who is read as the records come, not in a pass of its own
     try:
         for outcome in outcomes:
-            line = outcome.record_line()
-            lines.write(line)
+            lines.write(outcome.record_line)
             named.append(outcome.nquads)
-            groups += groups_of(outcome.extraction or record_io.persons_and_posts(line))
+            groups += outcome.person_groups()
             report.articles += 1
             on_article(report)
     except BaseException:

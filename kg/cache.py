@@ -12,9 +12,10 @@ version reads every data file and imports spaCy, so the cache folder
 remembers it (``versions.json``, written once the folder holds an entry: no
 folder is made only to remember a version) under a stamp of the files' names,
 sizes and times: a build that finds them unchanged reads no data file and imports no
-spaCy. An entry holds the extraction record (``kg.record_io``) and the
-article's RDF named graph (N-Quads), as gzip-compressed JSON written
-atomically; an unreadable entry is treated as missing.
+spaCy. An entry holds the extraction's record line (``kg.record_io``), a
+line break and the article's RDF named graph (N-Quads), gzip-compressed and
+written atomically, so a build passes the line on as it is; an unreadable
+entry is treated as missing.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import __version__
 from .errors import KgError
-from .record_io import RecordError, check_record, extraction_from_json, extraction_json, meta_json
+from .record_io import RecordError, check_record, dumps, extraction_from_json, meta_json
 from .records import Article, Extraction
 
 #: the package's folder, and the data folders every file of which the version covers
@@ -260,44 +262,52 @@ class Cache:
     def get(self, article: Article) -> tuple[Extraction, str] | None:
         """The cached extraction of this very article and its named graph (N-Quads), or None."""
         found = self.get_record(article)
-        if found is None:
-            return None
-        line, nquads = found
-        return extraction_from_json(json.loads(line), article, check=False), nquads
+        return None if found is None else (extraction_from_json(found.record, article, check=False), found.nquads)
 
-    def get_record(self, article: Article) -> tuple[str, str] | None:
-        """The cached extraction of this very article as its record line (``kg.record_io``), checked,
-        and its named graph (N-Quads), or None: what a build writes, without making the objects again."""
+    def get_record(self, article: Article) -> Entry | None:
+        """The cached extraction of this very article as its record, checked, and its named graph, or None:
+        what a build writes, without making the objects or the JSON again."""
         path = self._path(article_key(article))
         try:
-            data = _inflate(path, MAX_BYTES_PER_CHAR * len(article.text) + MIN_LIMIT)
-            entry = json.loads(data)
-            nquads = entry.pop("nquads", None) if isinstance(entry, dict) else None
-            if not isinstance(nquads, str):
+            line, newline, nquads = _inflate(path, MAX_BYTES_PER_CHAR * len(article.text) + MIN_LIMIT).decode("utf-8").partition("\n")
+            if not newline:
                 raise InvalidEntry("no N-Quads text")
-            check_record(entry)
+            record = json.loads(line)
+            check_record(record)
             _check_nquads(nquads)
         except FileNotFoundError:
             return None
         except (OSError, EOFError, zlib.error) as error:
             self.on_invalid(path, f"cannot be read: {error}")
             return None
-        except (ValueError, RecursionError, RecordError, InvalidEntry) as error:  # JSON errors are ValueErrors
+        except (ValueError, RecursionError, RecordError, InvalidEntry) as error:  # JSON and UTF-8 errors are ValueErrors
             self.on_invalid(path, str(error))
             return None
-        entry["meta"] = meta_json(article, entry.get("meta", {}).get("jurisdiction", ()))  # as read this time
-        return json.dumps(entry, ensure_ascii=False), nquads
+        meta = meta_json(article, record.get("meta", {}).get("jurisdiction", ()))  # the article as read this time
+        if meta != record.get("meta"):
+            record["meta"] = meta
+            line = json.dumps(record, ensure_ascii=False)
+        return Entry(line, record, nquads)
 
-    def put(self, extraction: Extraction, nquads: str, key: str | None = None) -> None:
-        """Store an extraction and its named graph under ``key`` (by default its article's
-        key: pass the key of the full article when the extraction carries a slim one)."""
+    def put(self, extraction: Extraction, nquads: str, key: str | None = None, *, line: str | None = None) -> None:
+        """Store an extraction (``line``: its record line, when already made) and its named graph under ``key``
+        (by default its article's key: pass the key of the full article when the extraction carries a slim one)."""
         path = self._path(key or article_key(extraction.article))
         path.parent.mkdir(parents=True, exist_ok=True)
-        entry = json.dumps({**extraction_json(extraction), "nquads": nquads}, ensure_ascii=False)
+        entry = f"{line or dumps(extraction)}\n{nquads}"
         _write_atomic(path, gzip.compress(entry.encode("utf-8"), compresslevel=COMPRESSION))
         if not self._remembered:  # the cache's folder exists now: remember its version there
             pipeline_version(self.ner, memo=self.root / VERSIONS)
             self._remembered = True
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A cache entry: the record line (``kg.record_io``), the same record decoded, the named graph (N-Quads)."""
+
+    line: str
+    record: dict
+    nquads: str
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -334,4 +344,4 @@ def _check_nquads(text: str) -> None:
         raise InvalidEntry(f"its N-Quads do not parse: {error}") from error
 
 
-__all__ = ["Cache", "InvalidEntry", "article_key", "pipeline_version", "stage_modules"]
+__all__ = ["Cache", "Entry", "InvalidEntry", "article_key", "pipeline_version", "stage_modules"]

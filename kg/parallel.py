@@ -19,6 +19,7 @@ is cached imports none of them.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import signal
 import time
@@ -31,6 +32,7 @@ from itertools import chain
 
 from . import record_io
 from .errors import KgError, printable
+from .identity import Group, groups_of
 from .records import Article, Extraction, Problem
 
 EXECUTORS = ("local", "dask")
@@ -46,8 +48,8 @@ ERROR_CHARS = 300
 class Outcome:
     """An article's extraction, its named graph as N-Quads and the seconds its stages took (0 when cached).
 
-    An outcome from the cache carries its record line (``line``) instead of an ``Extraction``: the build
-    writes it as it is, without making the objects and the JSON again."""
+    An outcome from the cache carries its record line (``line``) and who-is-who groups (``groups``) instead
+    of an ``Extraction``: the build writes the line as it is, without making the objects and the JSON again."""
 
     extraction: Extraction | None
     nquads: str
@@ -56,18 +58,25 @@ class Outcome:
     rdf_seconds: float = 0.0
     cached: bool = False
     line: str = ""
+    groups: tuple[Group, ...] = ()
 
     @property
     def doc(self) -> str:
         """The article's id."""
         return self.extraction.article.doc if self.extraction is not None else record_io.doc_of(self.line)
 
+    @functools.cached_property
     def record_line(self) -> str:
-        """The extraction as one line of ``extractions.jsonl`` (``kg.record_io``)."""
-        if self.line:
-            return self.line
-        assert self.extraction is not None  # an outcome has one or the other
-        return record_io.dumps(self.extraction)
+        """The extraction as one line of ``extractions.jsonl`` (``kg.record_io``), made once."""
+        return self.line or record_io.dumps(self._extraction())
+
+    def person_groups(self) -> tuple[Group, ...]:
+        """What the article says of who its persons are (``kg.identity.groups_of``)."""
+        return self.groups if self.extraction is None else tuple(groups_of(self.extraction))
+
+    def _extraction(self) -> Extraction:
+        assert self.extraction is not None  # an outcome has an extraction or a line
+        return self.extraction
 
 
 def slim(extraction: Extraction) -> Extraction:

@@ -89,10 +89,9 @@ def extraction_from_json(record: dict, article: Article | None = None, *, check:
     return Extraction(article, entities, relations, tuple(meta.get("jurisdiction", ())))
 
 
-def persons_and_posts(line: str) -> Extraction:
-    """The extraction of a well-formed record line with only its persons and POST relations, without
-    mentions: what telling persons apart reads (``kg.identity.groups_of``), made in a fraction of the time."""
-    record = json.loads(line)
+def persons_and_posts(record: dict) -> Extraction:
+    """The extraction of a well-formed record with only its persons and POST relations, without mentions:
+    what telling persons apart reads (``kg.identity.groups_of``), made in a fraction of the time."""
     meta = record.get("meta", {})
     return Extraction(_article(record["doc"], meta), tuple(_entity(e, ()) for e in record["entities"] if e["type"] == "PER"),
                       tuple(_relation(r) for r in record["relations"] if r["type"] == "POST"),

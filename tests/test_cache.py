@@ -220,11 +220,20 @@ def test_the_import_walk_follows_relative_absolute_and_lazy_imports(tmp_path: Pa
 
 @pytest.fixture(scope="module")
 def cached_seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
-    """A build of one seed with the rules alone, and its one cache entry as JSON."""
+    """A build of one seed with the rules alone, and its one cache entry: the record, with its N-Quads
+    under ``"nquads"`` (an entry is the record's JSON line, a line break and the N-Quads)."""
     out = tmp_path_factory.mktemp("cached") / "out"
     build([SEED], out, jobs=1, ner=False)
     [entry] = (out / CACHE_FOLDER).rglob("*.json.gz")
-    return out, json.loads(gzip.decompress(entry.read_bytes()))
+    line, _, nquads = gzip.decompress(entry.read_bytes()).decode("utf-8").partition("\n")
+    return out, {**json.loads(line), "nquads": nquads}
+
+
+def entry_bytes(entry: object) -> bytes:
+    """A cache entry as the cache writes one, from a record with its N-Quads under ``"nquads"``."""
+    nquads = entry.pop("nquads", None) if isinstance(entry, dict) else None
+    line = json.dumps(entry, ensure_ascii=False)
+    return gzip.compress((line if nquads is None else f"{line}\n{nquads}").encode("utf-8"))
 
 
 def rebuilt_with(entry_bytes: bytes, cached_seed: tuple[Path, dict], tmp_path: Path) -> tuple[list[str], Path]:
@@ -251,8 +260,7 @@ def rebuilt_with(entry_bytes: bytes, cached_seed: tuple[Path, dict], tmp_path: P
 ])
 def test_an_entry_of_the_wrong_shape_is_named_and_extracted_again(cached_seed: tuple[Path, dict], tmp_path: Path,
                                                                  damage, reason: str) -> None:
-    damaged = json.dumps(damage(cached_seed[1]), ensure_ascii=False).encode("utf-8")
-    problems, entry = rebuilt_with(gzip.compress(damaged), cached_seed, tmp_path)
+    problems, entry = rebuilt_with(entry_bytes(damage(dict(cached_seed[1]))), cached_seed, tmp_path)
     [problem] = problems
     assert problem.startswith(f"{entry}: invalid cache entry (") and reason in problem and problem.endswith("extracted again")
 
@@ -271,3 +279,17 @@ def test_a_gzip_bomb_is_refused_without_being_inflated(cached_seed: tuple[Path, 
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert seen[0].startswith("inflates to over") and peak < 5_000_000
+
+
+@pytest.mark.slow
+def test_an_article_saved_again_in_another_encoding_comes_from_the_cache_with_its_new_encoding(tmp_path: Path) -> None:
+    article = tmp_path / "in" / "湘潭.txt"
+    article.parent.mkdir()
+    text = "湘潭日报讯 湘潭市公安局局长李明华出席会议并讲话。\n"
+    article.write_text(text, encoding="utf-8")
+    build([article.parent], tmp_path / "out", ner=False)
+    article.write_bytes(text.encode("gb18030"))
+    report = build([article.parent], tmp_path / "out", ner=False)
+    [record] = [json.loads(line) for line in (tmp_path / "out" / "extractions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert report.cached == 1 and record["meta"]["encoding"] == "gb18030"
+    assert [e["name"] for e in record["entities"] if e["type"] == "PER"] == ["李明华"]
