@@ -122,7 +122,10 @@ class Relation:
     evidence: Evidence | None = None
 
     def get(self, name: str, default: str = "") -> str:
-        return dict(self.args).get(name, default)
+        for field_name, value in self.args:
+            if field_name == name:
+                return value
+        return default
 
     @property
     def key(self) -> tuple[str, ...]:
