@@ -27,7 +27,8 @@ from .files import StagedLines
 from .identity import Decision, Group, groups_of
 from .outdir import OutputFolder
 from .parallel import Outcome, run
-from .records import Article, Problem
+from .records import Article, Known, Problem
+from .unchanged import Unchanged
 
 
 CACHE_FOLDER = ".kg-cache"
@@ -51,37 +52,63 @@ class BuildReport:
 
 
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
-                     cache: Cache | None = None, on_cached: Callable[[Article], None] = lambda a: None,
+                     cache: Cache | None = None, on_cached: Callable[[str], None] = lambda doc: None,
                      max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
                      seconds: Counter | None = None, ner: bool = True, meta: str | Path | None = None) -> Iterator[Outcome]:
     """Slim extractions (with their named graphs) of every readable article, in input order; problems go
     to ``on_problem``.
 
     With a ``cache``, an article already extracted by the same pipeline
-    version is taken from it as its record line (and reported to
-    ``on_cached``); the others go to the executor. ``seconds`` collects the time of each stage. ``meta`` is a CSV of
+    version is taken from it as its record line (and its id reported to
+    ``on_cached``); the others go to the executor. The articles of an input
+    file unchanged since the last build come from the cache without the
+    file being read (``kg.unchanged``; not with ``meta``). ``seconds`` collects the time of each stage. ``meta`` is a CSV of
     dates and sources that override the articles' own (``kg.corpus.meta``).
     """
     seconds = Counter() if seconds is None else seconds
     keys: deque[str] = deque()
+    files = Unchanged(cache.folder, cache.entry_path, max_bytes) if cache is not None and meta is None else None
 
     def items() -> Iterator[Article | Outcome]:
         clock = time.perf_counter()
-        for item in read_articles(inputs, max_bytes=max_bytes, meta=meta):
+        known = files.known if files is not None else None
+        for item in read_articles(inputs, max_bytes=max_bytes, meta=meta, known=known):
             seconds["read"] += time.perf_counter() - clock
             if isinstance(item, Problem):
                 on_problem(item)
+                if files is not None:
+                    files.spoiled(item.source)
             else:
-                seconds["characters"] += len(item.text)
-                cached = cache.get_record(item) if cache is not None else None
-                if cached is not None:
-                    on_cached(item)
-                    yield Outcome(None, cached.nquads, cached=True, line=cached.line,
-                                  groups=tuple(groups_of(record_io.persons_and_posts(cached.record))))
-                else:
-                    keys.append(article_key(item))
-                    yield item
+                seconds["characters"] += item.chars if isinstance(item, Known) else len(item.text)
+                yield from _looked_up(item)
             clock = time.perf_counter()
+
+    def _looked_up(item: Article | Known) -> Iterator[Article | Outcome]:
+        """The article's outcome from the cache, else the article to extract."""
+        assert cache is not None or isinstance(item, Article)
+        if isinstance(item, Known):
+            entry = cache.get_known(item)
+            if entry is None:  # gone since the file was found unchanged: read the article again
+                again = _read_again(item, max_bytes)
+                if not again:
+                    on_problem(Problem(item.source, f"{item.doc}: its cache entry cannot be read and the file no "
+                                                    "longer gives it: skipped"))
+                for article in again:
+                    yield from _looked_up(article)
+                return
+            key = item.key
+        else:
+            key = article_key(item)
+            entry = cache.get_record(item, key) if cache is not None else None
+        if files is not None:
+            files.saw(item.source, item.doc, key, item.chars if isinstance(item, Known) else len(item.text))
+        if entry is not None:
+            on_cached(item.doc)
+            yield Outcome(None, entry.nquads, cached=True, line=entry.line,
+                          groups=tuple(groups_of(record_io.persons_and_posts(entry.record))))
+        else:
+            keys.append(key)
+            yield item
 
     for outcome in run(items(), jobs=jobs, executor=executor, scheduler=scheduler, ner=ner):
         if isinstance(outcome, Problem):  # the article's extraction failed
@@ -96,6 +123,13 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
             if cache is not None and outcome.extraction is not None:
                 cache.put(outcome.extraction, outcome.nquads, key, line=outcome.record_line)
         yield outcome
+    if files is not None:
+        files.save()
+
+
+def _read_again(known: Known, max_bytes: int) -> list[Article]:
+    """The article ``known`` stands for, read from its file."""
+    return [a for a in read_articles([known.source], max_bytes=max_bytes) if isinstance(a, Article) and a.doc == known.doc]
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
@@ -122,7 +156,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         report.problems.append(item)
         on_problem(item)
 
-    def cached(_: Article) -> None:
+    def cached(_: str) -> None:
         report.cached += 1
 
     def invalid(path: Path, why: str) -> None:

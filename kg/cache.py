@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from . import __version__
 from .errors import KgError
 from .record_io import RecordError, check_record, dumps, extraction_from_json, meta_json
-from .records import Article, Extraction
+from .records import Article, Extraction, Known
 
 #: the package's folder, and the data folders every file of which the version covers
 PACKAGE = Path(__file__).resolve().parent
@@ -256,7 +256,8 @@ class Cache:
         self.on_invalid = on_invalid
         self._remembered = self.root.is_dir()  # then the line above has written the memo, or could not
 
-    def _path(self, key: str) -> Path:
+    def entry_path(self, key: str) -> Path:
+        """Where the entry of ``key`` is."""
         return self.folder / key[:2] / f"{key}.json.gz"
 
     def get(self, article: Article) -> tuple[Extraction, str] | None:
@@ -264,14 +265,12 @@ class Cache:
         found = self.get_record(article)
         return None if found is None else (extraction_from_json(found.record, article, check=False), found.nquads)
 
-    def get_record(self, article: Article) -> Entry | None:
-        """The cached extraction of this very article as its record, checked, and its named graph, or None:
-        what a build writes, without making the objects or the JSON again."""
-        path = self._path(article_key(article))
+    def get_record(self, article: Article, key: str | None = None) -> Entry | None:
+        """The cached extraction of this very article (whose ``key`` it is, if known) as its record, checked,
+        and its named graph, or None: what a build writes, without making the objects or the JSON again."""
+        path = self.entry_path(key or article_key(article))
         try:
-            line, newline, nquads = _inflate(path, MAX_BYTES_PER_CHAR * len(article.text) + MIN_LIMIT).decode("utf-8").partition("\n")
-            if not newline:
-                raise InvalidEntry("no N-Quads text")
+            line, nquads = _entry_text(path, len(article.text))
             record = json.loads(line)
             check_record(record)
             _check_nquads(nquads)
@@ -289,10 +288,20 @@ class Cache:
             line = json.dumps(record, ensure_ascii=False)
         return Entry(line, record, nquads)
 
+    def get_known(self, known: Known) -> Entry | None:
+        """The entry of an article of an unchanged input file (``kg.unchanged``), as stored: it was checked when
+        its article was read, and it has not changed since; None if it cannot be read now."""
+        try:
+            line, nquads = _entry_text(self.entry_path(known.key), known.chars)
+            record = json.loads(line)
+        except (OSError, EOFError, zlib.error, ValueError, RecursionError, InvalidEntry):
+            return None
+        return Entry(line, record, nquads) if isinstance(record, dict) else None
+
     def put(self, extraction: Extraction, nquads: str, key: str | None = None, *, line: str | None = None) -> None:
         """Store an extraction (``line``: its record line, when already made) and its named graph under ``key``
         (by default its article's key: pass the key of the full article when the extraction carries a slim one)."""
-        path = self._path(key or article_key(extraction.article))
+        path = self.entry_path(key or article_key(extraction.article))
         path.parent.mkdir(parents=True, exist_ok=True)
         entry = f"{line or dumps(extraction)}\n{nquads}"
         _write_atomic(path, gzip.compress(entry.encode("utf-8"), compresslevel=COMPRESSION))
@@ -325,6 +334,14 @@ class InvalidEntry(KgError):
 #: An entry may inflate to this many bytes per character of its article (the seeds need about 12), plus MIN_LIMIT.
 MAX_BYTES_PER_CHAR = 64
 MIN_LIMIT = 1 << 20
+
+
+def _entry_text(path: Path, chars: int) -> tuple[str, str]:
+    """The record line and the N-Quads of the entry at ``path``, of an article of ``chars`` characters."""
+    line, newline, nquads = _inflate(path, MAX_BYTES_PER_CHAR * chars + MIN_LIMIT).decode("utf-8").partition("\n")
+    if not newline:
+        raise InvalidEntry("no N-Quads text")
+    return line, nquads
 
 
 def _inflate(path: Path, limit: int) -> bytes:

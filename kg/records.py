@@ -68,6 +68,17 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Known:
+    """An article of an input file unchanged since the last build, known by its cache key, not read again
+    (``kg.unchanged``)."""
+
+    doc: str
+    source: str
+    key: str
+    chars: int  #: the length of its text
+
+
+@dataclass(frozen=True)
 class Problem:
     """An input that was skipped or only partly read, and why."""
 

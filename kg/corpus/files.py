@@ -13,18 +13,21 @@ from __future__ import annotations
 import os
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.records import Article, Problem
+from kg.records import Article, Known, Problem
 
 from .decode import LONE_SURROGATE, decode_file, replace_surrogates, sniff, too_big
 from .jsonl import jsonl_articles
 from .meta import date_in_name, read_meta
 from .opening import mode_name, opened, stat_problem
 from .parse import parse_page
+
+#: The articles of a file unchanged since the last build (``kg.unchanged``), or None to read it.
+KnownFile = Callable[[Path], list[Known] | None]
 
 HTML_SUFFIXES = (".html", ".htm")
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl", *HTML_SUFFIXES)
@@ -33,7 +36,7 @@ DEFAULT_MAX_BYTES = 20_000_000
 
 
 def read_articles(inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
-                  meta: str | Path | None = None) -> Iterator[Article | Problem]:
+                  meta: str | Path | None = None, known: KnownFile | None = None) -> Iterator[Article | Known | Problem]:
     """Yield an ``Article`` per article and a ``Problem`` per input skipped or only partly read, never raising.
 
     Inputs are read in the order given; folders are walked recursively in
@@ -52,33 +55,36 @@ def read_articles(inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_
     ``meta`` is a CSV of dates and sources that override what the articles say
     (``kg.corpus.meta``): its bad rows come first, as problems, and its rows
     that named no article read come last, as one.
+
+    ``known`` gives, for a file unchanged since the last build, its articles as ``Known`` (their cache
+    keys), which are yielded instead of reading it (``kg.unchanged``); it gives None for any other file.
     """
     table = read_meta(meta) if meta is not None else None
     yield from table.problems if table else ()
     first_source: dict[str, str] = {}
-    for item in _read_inputs(inputs, max_bytes):
-        item = _shown_safely(item)
-        if isinstance(item, Article):
+    for item in _read_inputs(inputs, max_bytes, known):
+        item = _shown_safely(item) if not isinstance(item, Known) else item
+        if isinstance(item, Article | Known):
             if item.doc in first_source:
                 yield Problem(item.source, f"duplicate id {item.doc!r} (first read from {first_source[item.doc]}): skipped")
                 continue
             first_source[item.doc] = item.source
-            item = table.apply(item) if table else item
+            item = table.apply(item) if table and isinstance(item, Article) else item
         yield item
     if table and (unused := table.unused()):
         yield unused
 
 
-def _read_inputs(inputs: Iterable[str | Path], max_bytes: int) -> Iterator[Article | Problem]:
+def _read_inputs(inputs: Iterable[str | Path], max_bytes: int, known: KnownFile | None) -> Iterator[Article | Known | Problem]:
     for given in inputs:
         path = Path(given)
         kind = _file_kind(path)
         if isinstance(kind, Problem):
             yield kind
         elif kind == "folder":
-            yield from _read_folder(path, max_bytes)
+            yield from _read_folder(path, max_bytes, known)
         else:
-            yield from _read_file(path, max_bytes)
+            yield from _read_file(path, max_bytes, known)
 
 
 def _shown_safely(item: Article | Problem) -> Article | Problem:
@@ -133,7 +139,7 @@ def _file_kind(path: Path) -> str | Problem:
     return Problem(str(path), f"not a regular file ({mode_name(mode)})")
 
 
-def _read_folder(folder: Path, max_bytes: int) -> Iterator[Article | Problem]:
+def _read_folder(folder: Path, max_bytes: int, known: KnownFile | None) -> Iterator[Article | Known | Problem]:
     try:
         found, ignored = _walk(folder)
     except OSError as error:  # the folder went away while it was being read
@@ -147,7 +153,7 @@ def _read_folder(folder: Path, max_bytes: int) -> Iterator[Article | Problem]:
         if isinstance(item, Problem):
             yield item
         else:
-            yield from _read_file(item, max_bytes)
+            yield from _read_file(item, max_bytes, known)
     if ignored:
         yield Problem(str(folder), _ignored_note(ignored).removeprefix("; "))
 
@@ -243,7 +249,10 @@ def _entries(folder: Path, found: list[Path | Problem]) -> list[Path]:
     return [folder / name for name in names]
 
 
-def _read_file(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
+def _read_file(path: Path, max_bytes: int, known: KnownFile | None = None) -> Iterator[Article | Known | Problem]:
+    if known is not None and (articles := known(path)) is not None:
+        yield from articles
+        return
     try:
         if path.suffix.lower() == ".jsonl":
             with opened(path) as handle:
