@@ -66,13 +66,12 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
     dates and sources that override the articles' own (``kg.corpus.meta``).
     """
     seconds = Counter() if seconds is None else seconds
-    keys: deque[str] = deque()
     files = Unchanged(cache.folder, cache.entry_path, max_bytes) if cache is not None and meta is None else None
+    lookup = _Lookup(cache, files, max_bytes, on_problem, on_cached)
 
     def items() -> Iterator[Article | Outcome]:
         clock = time.perf_counter()
-        known = files.known if files is not None else None
-        for item in read_articles(inputs, max_bytes=max_bytes, meta=meta, known=known):
+        for item in read_articles(inputs, max_bytes=max_bytes, meta=meta, known=files.known if files else None):
             seconds["read"] += time.perf_counter() - clock
             if isinstance(item, Problem):
                 on_problem(item)
@@ -80,56 +79,70 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
                     files.spoiled(item.source)
             else:
                 seconds["characters"] += item.chars if isinstance(item, Known) else len(item.text)
-                yield from _looked_up(item)
+                yield from lookup(item)
             clock = time.perf_counter()
-
-    def _looked_up(item: Article | Known) -> Iterator[Article | Outcome]:
-        """The article's outcome from the cache, else the article to extract."""
-        assert cache is not None or isinstance(item, Article)
-        if isinstance(item, Known):
-            entry = cache.get_known(item)
-            if entry is None:  # gone since the file was found unchanged: read the article again
-                again = _read_again(item, max_bytes)
-                if not again:
-                    on_problem(Problem(item.source, f"{item.doc}: its cache entry cannot be read and the file no "
-                                                    "longer gives it: skipped"))
-                for article in again:
-                    yield from _looked_up(article)
-                return
-            key = item.key
-        else:
-            key = article_key(item)
-            entry = cache.get_record(item, key) if cache is not None else None
-        if files is not None:
-            files.saw(item.source, item.doc, key, item.chars if isinstance(item, Known) else len(item.text))
-        if entry is not None:
-            on_cached(item.doc)
-            yield Outcome(None, entry.nquads, cached=True, line=entry.line,
-                          groups=tuple(groups_of(record_io.persons_and_posts(entry.record))))
-        else:
-            keys.append(key)
-            yield item
 
     for outcome in run(items(), jobs=jobs, executor=executor, scheduler=scheduler, ner=ner):
         if isinstance(outcome, Problem):  # the article's extraction failed
-            keys.popleft()
+            lookup.keys.popleft()
             on_problem(outcome)
             continue
         if not outcome.cached:
             seconds["nlp"] += outcome.nlp_seconds
             seconds["resolve"] += outcome.resolve_seconds
             seconds["rdf (per article)"] += outcome.rdf_seconds
-            key = keys.popleft()
-            if cache is not None and outcome.extraction is not None:
-                cache.put(outcome.extraction, outcome.nquads, key, line=outcome.record_line)
+            lookup.store(outcome)
         yield outcome
     if files is not None:
         files.save()
 
 
-def _read_again(known: Known, max_bytes: int) -> list[Article]:
-    """The article ``known`` stands for, read from its file."""
-    return [a for a in read_articles([known.source], max_bytes=max_bytes) if isinstance(a, Article) and a.doc == known.doc]
+@dataclass
+class _Lookup:
+    """Where each article read comes from: its cache entry (found unchanged, or checked), else the pipeline."""
+
+    cache: Cache | None
+    files: Unchanged | None
+    max_bytes: int
+    on_problem: Callable[[Problem], None]
+    on_cached: Callable[[str], None]
+    keys: deque[str] = field(default_factory=deque)  #: the cache keys of the articles sent to the pipeline
+
+    def __call__(self, item: Article | Known) -> Iterator[Article | Outcome]:
+        """The article's outcome from the cache, else the article to extract."""
+        if isinstance(item, Known):
+            assert self.cache is not None  # only a build with the cache knows unchanged files
+            entry, key, chars = self.cache.get_known(item), item.key, item.chars
+            if entry is None:  # gone since the file was found unchanged: read the article again
+                yield from self._read_again(item)
+                return
+        else:
+            key, chars = article_key(item), len(item.text)
+            entry = self.cache.get_record(item, key) if self.cache is not None else None
+        if self.files is not None:
+            self.files.saw(item.source, item.doc, key, chars)
+        if entry is None:
+            self.keys.append(key)
+            yield item
+            return
+        self.on_cached(item.doc)
+        yield Outcome(None, entry.nquads, cached=True, line=entry.line,
+                      groups=tuple(groups_of(record_io.persons_and_posts(entry.record))))
+
+    def _read_again(self, known: Known) -> Iterator[Article | Outcome]:
+        again = [a for a in read_articles([known.source], max_bytes=self.max_bytes)
+                 if isinstance(a, Article) and a.doc == known.doc]
+        if not again:
+            self.on_problem(Problem(known.source, f"{known.doc}: its cache entry cannot be read and the file no "
+                                                  "longer gives it: skipped"))
+        for article in again:
+            yield from self(article)
+
+    def store(self, outcome: Outcome) -> None:
+        """Put a fresh extraction in the cache, under the key of the article it came from."""
+        key = self.keys.popleft()
+        if self.cache is not None and outcome.extraction is not None:
+            self.cache.put(outcome.extraction, outcome.nquads, key, line=outcome.record_line)
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,

@@ -123,3 +123,16 @@ def test_with_a_meta_file_every_input_is_read(corpus: Path, tmp_path: Path, open
     opened.clear()
     build([corpus], tmp_path / "out", ner=False, meta=meta)
     assert sorted(opened) == ["cd.txt", "fs.txt"]
+
+
+def test_an_entry_that_cannot_be_read_after_all_sends_the_article_back_to_its_file(
+        corpus: Path, tmp_path: Path, opened: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.cache import Cache
+
+    build([corpus], tmp_path / "out", ner=False)
+    first = outputs(tmp_path / "out")
+    opened.clear()
+    monkeypatch.setattr(Cache, "get_known", lambda self, known: None)  # e.g. removed in the meantime
+    report = build([corpus], tmp_path / "out", ner=False)
+    assert sorted(opened) == ["cd.txt", "fs.txt"] and report.cached == 2 and report.problems == []
+    assert outputs(tmp_path / "out") == first
