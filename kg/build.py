@@ -217,6 +217,7 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     lines.commit()
     read = record_io.reader(folder.staging / manifest.EXTRACTIONS, check=False)
     corpus, rows = assemble_for(read, decisions, formats, groups)
+    groups.clear()  # told who is who: not kept through the exports
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
     report.relations = corpus.graph.number_of_edges()

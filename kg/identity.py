@@ -42,7 +42,7 @@ PROMINENCE = 3
 DECISIONS = {"same": True, "different": False}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a build holds one per person per article: slots halve their size
 class Group:
     """One article's mentions of one name and what they say of who it is."""
 
