@@ -178,9 +178,11 @@ def article_nquads(extraction: Extraction, identities: Identities | None = None)
 
 
 def _quads(triples: set[Triple], name: URIRef | None) -> list[ox.Quad]:
+    """The triples as quads of the graph ``name`` (the default graph if None), in a fixed order: by subject,
+    predicate and object as text (each term's text made once; subjects and predicates are IRIs)."""
     graph = _ox(name) if name is not None else ox.DefaultGraph()
-    ordered = sorted(triples, key=lambda t: (str(t[0]), str(t[1]), _term_key(t[2])))
-    return [ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in ordered]
+    ordered = sorted((str(s), str(p), _term_key(o), o) for s, p, o in triples)  # the keys differ for every triple
+    return [ox.Quad(_named(s), _named(p), _ox(o), graph) for s, p, _, o in ordered]
 
 
 def _term_key(term: object) -> str:
