@@ -11,7 +11,7 @@ and the evaluation all go through this module.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import KgError

@@ -13,7 +13,7 @@ import csv
 import io
 from collections import Counter
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,15 +161,28 @@ def _programmes(graph: nx.MultiDiGraph) -> Table:
 @dataclass
 class ReadRows:
     """The rows of the mentions and evidence tables, gathered article by article: ``add`` is called with
-    each extraction once who is who is known (in the assembly's pass over the records, ``kg.assembly``)."""
+    each extraction once who is who is known (in the assembly's pass over the records, ``kg.assembly``).
+
+    They are the largest thing a build holds (some 6 million mentions at 100,000 articles), so a text
+    that recurs (an entity's id, a rule, a name, a sentence) is kept once and shared by its rows."""
 
     mentions: list[tuple[str | int, ...]] = field(default_factory=list)
     evidence: set[tuple[str | int, ...]] = field(default_factory=set)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def add(self, extraction: Extraction, identities: Identities) -> None:
-        article = str(iri(node_id("ARTICLE", extraction.article.doc)))
-        self.mentions.extend(_mentions(extraction, article, identities))
-        self.evidence.update(_evidence(extraction, article))
+        doc, one = extraction.article.doc, self._one
+        article = one(str(iri(node_id("ARTICLE", doc))))
+        for entity in extraction.entities:
+            entity_id = one(str(iri(entity_node(entity, doc, identities))))
+            self.mentions.extend((article, entity_id, entity.type, one(m.text), m.start, m.end, one(m.rule))
+                                 for m in entity.mentions)
+        self.evidence.update((article, r.type, one(r.evidence.rule), r.evidence.start, r.evidence.end,
+                              one(r.evidence.sentence)) for r in extraction.relations if r.evidence is not None)
+
+    def _one(self, text: str) -> str:
+        """``text``, or the equal text kept before (one string for all its rows)."""
+        return self.texts.setdefault(text, text)
 
 
 def read_rows(extractions: Iterable[Extraction], identities: Identities) -> ReadRows:
@@ -178,19 +191,6 @@ def read_rows(extractions: Iterable[Extraction], identities: Identities) -> Read
     for extraction in extractions:
         rows.add(extraction, identities)
     return rows
-
-
-def _mentions(extraction: Extraction, article: str, identities: Identities) -> Iterator[tuple[str | int, ...]]:
-    for entity in extraction.entities:
-        entity_id = str(iri(entity_node(entity, extraction.article.doc, identities)))
-        for m in entity.mentions:
-            yield article, entity_id, entity.type, m.text, m.start, m.end, m.rule
-
-
-def _evidence(extraction: Extraction, article: str) -> Iterator[tuple[str | int, ...]]:
-    """Every evidence sentence of the article's relations (the table keeps each once per relation type and place)."""
-    return ((article, r.type, r.evidence.rule, r.evidence.start, r.evidence.end, r.evidence.sentence)
-            for r in extraction.relations if r.evidence is not None)
 
 
 def write_csv(table: Table, path: Path) -> None:

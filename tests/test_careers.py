@@ -197,3 +197,17 @@ def test_who_is_who_reads_the_same_groups_from_a_record_as_from_the_whole_extrac
         groups = groups_of(run.extraction)
         assert groups_of(record_io.persons_and_posts(json.loads(record_io.dumps(run.extraction)))) == groups
     assert any(group.bodies for run in seed_runs.values() for group in groups_of(run.extraction))
+
+
+def test_the_tables_rows_keep_each_recurring_text_once(seed_runs) -> None:
+    from kg.identity import groups_of
+    from kg.tables import read_rows
+
+    extractions = [run.extraction for run in seed_runs.values()]
+    rows = read_rows(extractions, resolve_identities([g for e in extractions for g in groups_of(e)]))
+    by_text: dict[str, list[int]] = {}
+    for row in rows.mentions:
+        for value in (row[1], row[3], row[6]):  # the entity's id, the mention's text, the rule
+            by_text.setdefault(value, []).append(id(value))
+    assert max(len(ids) for ids in by_text.values()) > 10  # 习近平, post.title_name …
+    assert all(len(set(ids)) == 1 for ids in by_text.values())
