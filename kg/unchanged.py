@@ -72,13 +72,16 @@ class Unchanged:
 
     def spoiled(self, source: str) -> None:
         """A problem named ``source`` (a file, or a line of it as ``FILE:LINE``): that file is not listed."""
+        file, _, line = source.rpartition(":")
         self.spoiled_files.add(os.path.abspath(source))
+        if file and line.isdigit():  # a line of a JSONL file (or a file so named: then both are read again)
+            self.spoiled_files.add(os.path.abspath(file))
 
     def save(self) -> None:
         """List the files of this build that gave articles and no problem, with their entries as they are now."""
         files = {}
         for name, articles in self.seen.items():
-            if any(spoiled == name or spoiled.startswith(f"{name}:") for spoiled in self.spoiled_files):
+            if name in self.spoiled_files:
                 continue
             stamp, entries = _stamp(Path(name)), [_stamp(self.entry_path(article.key)) for article in articles]
             if stamp and stamp[1] < (self.started - RACY_SECONDS) * 1e9 and all(entries):
