@@ -216,7 +216,7 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     clock = time.perf_counter()
     lines.commit()
     read = record_io.reader(folder.staging / manifest.EXTRACTIONS, check=False)
-    corpus, rows = assemble_for(read, decisions, formats, groups)
+    corpus, rows = assemble_for(read, decisions, formats, folder.staging, groups)
     groups.clear()  # told who is who: not kept through the exports
     report.seconds["graph"] = time.perf_counter() - clock
     report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")

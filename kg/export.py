@@ -29,7 +29,7 @@ from .networks import write_people_gexf
 from .outdir import OutputFolder
 from .records import Extraction
 from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
-from .tables import TABLES, ReadRows, read_rows, tables, write_csv, write_sqlite
+from .tables import TABLES, RowStore, StoredRows, tables, write_csv, write_sqlite
 from .view import render_html
 
 #: RDF files and the pyoxigraph format each is written in.
@@ -46,16 +46,22 @@ def _newest_date(graph: nx.MultiDiGraph) -> str:
 
 
 def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[Decision], formats: Iterable[str],
-                 groups: list[Group] | None = None) -> tuple[Corpus, ReadRows | None]:
+                 scratch: Path, groups: list[Group] | None = None) -> tuple[Corpus, RowStore | None]:
     """The corpus (``kg.assembly``, with the articles' ``groups`` when known) and, when ``formats`` write
-    the tables, their mentions and evidence gathered in the same pass over the records."""
-    rows = ReadRows() if {FORMATS[f] for f in formats} & {"graph.sqlite", TABLES} else None
-    return assemble(read, decisions, also=rows.add if rows is not None else None, groups=groups), rows
+    the tables, their mentions and evidence gathered in the same pass over the records, into a file in
+    the folder ``scratch`` (``write_outputs`` removes it)."""
+    rows = RowStore(scratch) if {FORMATS[f] for f in formats} & {"graph.sqlite", TABLES} else None
+    try:
+        return assemble(read, decisions, also=rows.add if rows is not None else None, groups=groups), rows
+    except BaseException:
+        if rows is not None:
+            rows.discard()
+        raise
 
 
 def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, out: Path,
                   seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1,
-                  rows: ReadRows | None = None) -> list[Path]:
+                  rows: RowStore | None = None) -> list[Path]:
     """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths.
 
     ``read`` gives the extractions (afresh on each call) and ``named`` holds
@@ -65,17 +71,19 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
     of articles that name a person the corpus tells apart from others of the
     name are made again with the person's own id. With ``jobs`` above 1 the
     files are written by that many forked processes at once. ``rows``: the
-    tables' rows ``assemble_for`` gathered (else they are read here).
+    tables' rows ``assemble_for`` gathered (needed for the tables; removed at the end).
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
     jobs = jobs if corpus.graph.number_of_nodes() >= FORK_FROM_NODES else 1
     try:
-        writers = _writers(corpus, read, named, chosen, seconds, rows)
+        writers = _writers(corpus, read, named, chosen, seconds, rows.close() if rows is not None else None)
         for name, elapsed in _run(writers, out, jobs):
             seconds[f"write {name}"] += elapsed
     finally:
         named.discard()
+        if rows is not None:
+            rows.discard()
     return [out / name for name in writers]
 
 
@@ -92,7 +100,7 @@ def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) ->
         shutil.copyfile(source, folder.staging / manifest.EXTRACTIONS)
         read = record_io.reader(folder.staging / manifest.EXTRACTIONS)
         decisions = manifest.load(folder.out).decisions
-        corpus, rows = assemble_for(read, decisions, wanted)
+        corpus, rows = assemble_for(read, decisions, wanted, folder.staging)
         named = StagedLines(folder.staging / "graph.nq")
         if {FORMATS[k] for k in wanted} & set(RDF_FORMATS):  # the named graphs only for an RDF file
             for extraction in read():
@@ -104,7 +112,7 @@ def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) ->
 
 
 def _writers(corpus: Corpus, read: record_io.Records, named: StagedLines, chosen: set[str],
-             seconds: Counter, rows: ReadRows | None) -> dict[str, Callable[[Path], None]]:
+             seconds: Counter, rows: tuple[StoredRows, StoredRows] | None) -> dict[str, Callable[[Path], None]]:
     """The function that writes each chosen file to a path it is given, in ``_LONGEST_FIRST`` order."""
     graph, identities, careers, ties = corpus.graph, corpus.identities, corpus.spells, corpus.ties
     writers: dict[str, Callable[[Path], None]] = {}
@@ -121,8 +129,10 @@ def _writers(corpus: Corpus, read: record_io.Records, named: StagedLines, chosen
         "graph.html": lambda tmp: tmp.write_text(render_html(graph, spells=careers, ties=ties), encoding="utf-8"),
     }
     if chosen & {"graph.sqlite", TABLES}:
+        if rows is None:
+            raise ValueError("the tables need the rows assemble_for gathered")
         clock = time.perf_counter()
-        researchers = tables(graph, careers, rows if rows is not None else read_rows(read(), identities), identities)
+        researchers = tables(graph, careers, rows, identities)
         seconds["tables"] += time.perf_counter() - clock
         writers["graph.sqlite"] = lambda tmp: write_sqlite(researchers, tmp)
         writers |= {f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers}

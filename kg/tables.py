@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
+import os
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
@@ -29,6 +32,9 @@ from .resources import divisions
 
 #: the folder of the CSV tables in a build's output
 TABLES = "tables"
+#: the columns of the two tables read from the extractions rather than the graph
+MENTIONS = ("article_id", "entity_id", "type", "text", "start", "end", "rule")
+EVIDENCE = ("article_id", "relation", "rule", "start", "end", "sentence")
 
 
 @dataclass(frozen=True)
@@ -37,12 +43,13 @@ class Table:
 
     name: str
     columns: tuple[str, ...]
-    rows: list[tuple[str | int, ...]]
+    rows: list[tuple[str | int, ...]] | StoredRows
 
 
-def tables(graph: nx.MultiDiGraph, spells: list[Spell], rows: ReadRows, identities: Identities) -> list[Table]:
-    """Every table of the build, rows sorted by their first columns; ``rows`` holds the mentions and the
-    evidence, read from the extractions (``ReadRows``)."""
+def tables(graph: nx.MultiDiGraph, spells: list[Spell], rows: tuple[StoredRows, StoredRows], identities: Identities
+           ) -> list[Table]:
+    """Every table of the build, rows sorted by their first columns; ``rows`` are the mentions and the
+    evidence, read from the extractions (``RowStore``)."""
     nodes = graph.nodes
     return [
         _persons(graph, spells, identities), _identity(identities, graph), _bodies(graph), _places(graph), _posts(spells, graph),
@@ -53,8 +60,8 @@ def tables(graph: nx.MultiDiGraph, spells: list[Spell], rows: ReadRows, identiti
         Table("articles", ("article_id", "doc", "title", "date", "source", "newspaper"), sorted(
             (str(iri(n)), d["doc"], d["label"], d.get("date", ""), d.get("source", ""), d.get("newspaper", ""))
             for n, d in nodes(data=True) if d["type"] == "ARTICLE")),
-        Table("mentions", ("article_id", "entity_id", "type", "text", "start", "end", "rule"), sorted(rows.mentions)),
-        Table("evidence", ("article_id", "relation", "rule", "start", "end", "sentence"), sorted(rows.evidence)),
+        Table("mentions", MENTIONS, rows[0]),
+        Table("evidence", EVIDENCE, rows[1]),
     ]
 
 
@@ -158,39 +165,76 @@ def _programmes(graph: nx.MultiDiGraph) -> Table:
     return Table("programmes", ("programme_id", "name", "aliases", "run_by", "articles"), sorted(rows))
 
 
-@dataclass
-class ReadRows:
-    """The rows of the mentions and evidence tables, gathered article by article: ``add`` is called with
-    each extraction once who is who is known (in the assembly's pass over the records, ``kg.assembly``).
+class RowStore:
+    """The rows of the mentions and evidence tables, gathered article by article into a SQLite file, not
+    memory: ``add`` is called with each extraction once who is who is known (in the assembly's pass over
+    the records, ``kg.assembly``). They are the largest thing a build reads (some 6 million mentions at
+    100,000 articles). ``close`` gives them back as ``StoredRows``, sorted as the tables want them."""
 
-    They are the largest thing a build holds (some 6 million mentions at 100,000 articles), so a text
-    that recurs (an entity's id, a rule, a name, a sentence) is kept once and shared by its rows."""
-
-    mentions: list[tuple[str | int, ...]] = field(default_factory=list)
-    evidence: set[tuple[str | int, ...]] = field(default_factory=set)
-    texts: dict[str, str] = field(default_factory=dict, repr=False)
+    def __init__(self, folder: Path) -> None:
+        handle, name = tempfile.mkstemp(prefix=".rows.", suffix=".sqlite", dir=folder)
+        os.close(handle)
+        self.path = Path(name)
+        self.db = sqlite3.connect(self.path)
+        self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                              f"CREATE TABLE mentions ({', '.join(MENTIONS)}); CREATE TABLE evidence ({', '.join(EVIDENCE)});")
 
     def add(self, extraction: Extraction, identities: Identities) -> None:
-        doc, one = extraction.article.doc, self._one
-        article = one(str(iri(node_id("ARTICLE", doc))))
-        for entity in extraction.entities:
-            entity_id = one(str(iri(entity_node(entity, doc, identities))))
-            self.mentions.extend((article, entity_id, entity.type, one(m.text), m.start, m.end, one(m.rule))
-                                 for m in entity.mentions)
-        self.evidence.update((article, r.type, one(r.evidence.rule), r.evidence.start, r.evidence.end,
-                              one(r.evidence.sentence)) for r in extraction.relations if r.evidence is not None)
+        doc = extraction.article.doc
+        article = str(iri(node_id("ARTICLE", doc)))
+        mentions = [(article, str(iri(entity_node(entity, doc, identities))), entity.type, m.text, m.start, m.end, m.rule)
+                    for entity in extraction.entities for m in entity.mentions]
+        evidence = [(article, r.type, r.evidence.rule, r.evidence.start, r.evidence.end, r.evidence.sentence)
+                    for r in extraction.relations if r.evidence is not None]
+        self.db.executemany(f"INSERT INTO mentions VALUES ({_marks(MENTIONS)})", mentions)
+        self.db.executemany(f"INSERT INTO evidence VALUES ({_marks(EVIDENCE)})", evidence)
 
-    def _one(self, text: str) -> str:
-        """``text``, or the equal text kept before (one string for all its rows)."""
-        return self.texts.setdefault(text, text)
+    def close(self) -> tuple[StoredRows, StoredRows]:
+        """The mentions (every one) and the evidence (each once), to read as often as needed."""
+        self.db.commit()
+        self.db.close()
+        return StoredRows(self.path, "mentions", MENTIONS), StoredRows(self.path, "evidence", EVIDENCE, distinct=True)
+
+    def discard(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
 
 
-def read_rows(extractions: Iterable[Extraction], identities: Identities) -> ReadRows:
-    """The rows of the mentions and evidence tables, in one pass over the records."""
-    rows = ReadRows()
+@dataclass(frozen=True)
+class StoredRows:
+    """A table's rows in a SQLite file, read afresh and sorted (as Python sorts tuples: SQLite orders text
+    by its UTF-8 bytes, which is the order of code points) on each iteration; ``distinct``: each row once.
+    A forked writer reads them through a connection of its own."""
+
+    path: Path
+    table: str
+    columns: tuple[str, ...]
+    distinct: bool = False
+
+    def __iter__(self) -> Iterator[tuple[str | int, ...]]:
+        order = ", ".join(str(i) for i in range(1, len(self.columns) + 1))
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+            yield from db.execute(f"SELECT {'DISTINCT' if self.distinct else ''} * FROM {self.table} ORDER BY {order}")
+
+    def integer(self, index: int) -> bool:
+        """Whether the column at ``index`` holds whole numbers only (and there is a row)."""
+        column = self.columns[index]
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+            rows, other = db.execute(f"SELECT count(*), count(*) FILTER (WHERE typeof({column}) != 'integer') "
+                                     f"FROM {self.table}").fetchone()
+        return rows > 0 and other == 0
+
+
+def _marks(columns: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in columns)
+
+
+def read_rows(extractions: Iterable[Extraction], identities: Identities, folder: Path) -> tuple[StoredRows, StoredRows]:
+    """The rows of the mentions and evidence tables, in one pass over the records, stored in ``folder``."""
+    store = RowStore(folder)
     for extraction in extractions:
-        rows.add(extraction, identities)
-    return rows
+        store.add(extraction, identities)
+    return store.close()
 
 
 def write_csv(table: Table, path: Path) -> None:
@@ -225,4 +269,6 @@ def write_sqlite(all_tables: list[Table], path: Path) -> None:
 
 
 def _numeric(table: Table, index: int) -> bool:
+    if isinstance(table.rows, StoredRows):
+        return table.rows.integer(index)
     return bool(table.rows) and all(isinstance(row[index], int) for row in table.rows)

@@ -199,15 +199,18 @@ def test_who_is_who_reads_the_same_groups_from_a_record_as_from_the_whole_extrac
     assert any(group.bodies for run in seed_runs.values() for group in groups_of(run.extraction))
 
 
-def test_the_tables_rows_keep_each_recurring_text_once(seed_runs) -> None:
+def test_the_tables_rows_are_kept_on_disk_and_read_back_sorted_as_python_sorts_them(seed_runs, tmp_path) -> None:
     from kg.identity import groups_of
     from kg.tables import read_rows
 
     extractions = [run.extraction for run in seed_runs.values()]
-    rows = read_rows(extractions, resolve_identities([g for e in extractions for g in groups_of(e)]))
-    by_text: dict[str, list[int]] = {}
-    for row in rows.mentions:
-        for value in (row[1], row[3], row[6]):  # the entity's id, the mention's text, the rule
-            by_text.setdefault(value, []).append(id(value))
-    assert max(len(ids) for ids in by_text.values()) > 10  # 习近平, post.title_name …
-    assert all(len(set(ids)) == 1 for ids in by_text.values())
+    identities = resolve_identities([g for e in extractions for g in groups_of(e)])
+    mentions, evidence = read_rows(extractions + extractions[:1], identities, tmp_path)  # one article twice
+    assert mentions.path.parent == tmp_path and mentions.path.stat().st_size > 0
+    listed = list(mentions)
+    assert listed == sorted(listed) and len(listed) == len(set(listed)) + sum(
+        len(m.mentions) for m in extractions[0].entities)  # every mention, the repeated article's too
+    assert any(row[3] == "习近平" for row in listed) and {type(row[4]) for row in listed} == {int}
+    sentences = list(evidence)
+    assert sentences == sorted(set(sentences)) and any("株洲" in row[5] for row in sentences)  # each once, in order
+    assert mentions.integer(4) and not mentions.integer(3) and evidence.integer(3)
