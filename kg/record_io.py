@@ -11,6 +11,7 @@ and the evaluation all go through this module.
 from __future__ import annotations
 
 import json
+from sys import intern
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def relation_json(relation: Relation) -> dict:
     out: dict = {"type": relation.type}
     out.update({field: value for field, value in relation.args if value or field not in OPTIONAL_FIELDS})
     if relation.evidence is not None:
-        out["evidence"] = dict(vars(relation.evidence))  # flat: no need for asdict's deep copy
+        evidence = relation.evidence
+        out["evidence"] = {"doc": evidence.doc, "start": evidence.start, "end": evidence.end,
+                           "sentence": evidence.sentence, "rule": evidence.rule}
     return out
 
 
@@ -84,7 +87,7 @@ def extraction_from_json(record: dict, article: Article | None = None, *, check:
     for m in record.get("mentions", []):
         mentions.setdefault((m["type"], m["name"]), []).append(Mention(m["type"], m["text"], m["start"], m["end"], m["rule"]))
     entities = tuple(_entity(e, tuple(mentions.get((e["type"], e["name"]), ()))) for e in record["entities"])
-    relations = tuple(_relation(r) for r in record["relations"])
+    relations = _relations(record, record["relations"])
     article = _article(record["doc"], meta) if article is None else article
     return Extraction(article, entities, relations, tuple(meta.get("jurisdiction", ())))
 
@@ -94,7 +97,7 @@ def persons_and_posts(record: dict) -> Extraction:
     what telling persons apart reads (``kg.identity.groups_of``), made in a fraction of the time."""
     meta = record.get("meta", {})
     return Extraction(_article(record["doc"], meta), tuple(_entity(e, ()) for e in record["entities"] if e["type"] == "PER"),
-                      tuple(_relation(r) for r in record["relations"] if r["type"] == "POST"),
+                      _relations(record, [r for r in record["relations"] if r["type"] == "POST"]),
                       tuple(meta.get("jurisdiction", ())))
 
 
@@ -182,13 +185,28 @@ def _article(doc: str, meta: dict) -> Article:
 
 
 def _entity(data: dict, mentions: tuple[Mention, ...]) -> Entity:
-    return Entity(data["type"], data["name"], tuple(data.get("aliases", ())), mentions, data.get("code", ""),
+    return Entity(intern(data["type"]), data["name"], tuple(data.get("aliases", ())), mentions, data.get("code", ""),
                   data.get("level", ""))
 
 
-def _relation(data: dict) -> Relation:
-    args = tuple((field, str(data.get(field, ""))) for field in RELATION_FIELDS[data["type"]])
-    return Relation(data["type"], args, Evidence(**{k: data["evidence"][k] for k in EVIDENCE_KEYS}) if data.get("evidence") else None)
+def _relations(record: dict, relations: list[dict]) -> tuple[Relation, ...]:
+    """The relations of a record. The graph keeps them for the whole corpus, so they are made small: the
+    texts that recur from article to article (types, names, titles, rules) are interned, and the
+    record's ``doc`` and each of its sentences are one string for all its relations."""
+    sentences: dict[str, str] = {}
+    return tuple(_relation(data, record["doc"], sentences) for data in relations)
+
+
+def _relation(data: dict, doc: str, sentences: dict[str, str]) -> Relation:
+    kind = intern(data["type"])
+    args = tuple((field, intern(str(data.get(field, "")))) for field in RELATION_FIELDS[kind])
+    found = data.get("evidence")
+    if not found:
+        return Relation(kind, args)
+    sentence = sentences.setdefault(found["sentence"], found["sentence"])
+    evidence = Evidence(doc if found["doc"] == doc else found["doc"], found["start"], found["end"], sentence,
+                        intern(found["rule"]))
+    return Relation(kind, args, evidence)
 
 
 def doc_of(line: str) -> str:

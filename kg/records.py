@@ -34,7 +34,7 @@ EDGE_FIELDS = ("title", "year", "role", "event", "date")
 AUTHOR_ROLES = tuple(bylines().roles)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Byline:
     """One person credited on the page, e.g. ``记者/周圆`` -> (reporter, 周圆)."""
 
@@ -44,14 +44,14 @@ class Byline:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A body paragraph after layout repair: one or more pieces of the original text."""
 
     pieces: tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """A decoded news article with what its page header says about it."""
 
@@ -67,7 +67,7 @@ class Article:
     encoding: str = "utf-8"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Known:
     """An article of an input file unchanged since the last build, known by its cache key, not read again
     (``kg.unchanged``)."""
@@ -78,7 +78,7 @@ class Known:
     chars: int  #: the length of its text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """An input that was skipped or only partly read, and why."""
 
@@ -86,7 +86,7 @@ class Problem:
     problem: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a statement comes from: article, sentence, offsets and rule."""
 
@@ -97,7 +97,7 @@ class Evidence:
     rule: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One surface form of an entity in the original text."""
 
@@ -108,7 +108,7 @@ class Mention:
     rule: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A resolved entity of one article: canonical name, aliases, mentions.
 
@@ -124,7 +124,7 @@ class Entity:
     level: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A typed relation between canonical entity names, with its evidence."""
 
@@ -143,7 +143,7 @@ class Relation:
         return (self.type, *(value for _, value in self.args))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extracted from one article."""
 
@@ -153,7 +153,7 @@ class Extraction:
     jurisdiction: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
     """A mention as the pipeline found it, before resolution.
 
@@ -172,7 +172,7 @@ class Found:
     subject: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FoundRelation:
     """A relation between found mentions (by index) or literals, before resolution.
 
@@ -186,7 +186,7 @@ class FoundRelation:
     fallback: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """What the pipeline read in one article: mentions, relations, place hints.
 
