@@ -28,7 +28,7 @@ from .identity import Decision, Group, Identities, person_id
 from .networks import write_people_gexf
 from .outdir import OutputFolder
 from .records import Extraction
-from .rdf import article_nquads, entity_quads, graph_iri, write_rdf
+from .rdf import article_nquads, graph_iri, write_default_graph, write_rdf
 from .tables import TABLES, RowStore, StoredRows, tables, write_csv, write_sqlite
 from .view import render_html
 
@@ -82,6 +82,7 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
             seconds[f"write {name}"] += elapsed
     finally:
         named.discard()
+        _default_graph_path(named).unlink(missing_ok=True)
         if rows is not None:
             rows.discard()
     return [out / name for name in writers]
@@ -118,7 +119,8 @@ def _writers(corpus: Corpus, read: record_io.Records, named: StagedLines, chosen
     writers: dict[str, Callable[[Path], None]] = {}
     if chosen & set(RDF_FORMATS):
         clock = time.perf_counter()
-        default = entity_quads(graph, careers, identities)
+        default = _default_graph_path(named)
+        write_default_graph(graph, careers, identities, default)
         named_path = _renamed(named, read, identities)
         seconds["rdf (default graph)"] += time.perf_counter() - clock
         writers |= {name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()}
@@ -182,6 +184,11 @@ def _renamed(named: StagedLines, read: record_io.Records, identities: Identities
             target.write(article_nquads(extraction, identities))
     os.replace(kept, path)
     return path
+
+
+def _default_graph_path(named: StagedLines) -> Path:
+    """Where the default graph's N-Quads wait for the RDF writers: beside the named graphs' temporary file."""
+    return named.temporary.with_name(named.temporary.name + ".default")
 
 
 def _graph_term(line: str) -> str:

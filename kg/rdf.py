@@ -89,9 +89,10 @@ def _hashed(kind: str, *parts: str) -> URIRef:
 Triple = tuple  # (subject, predicate, object) in rdflib terms
 
 
-def entity_quads(graph: nx.MultiDiGraph, spells: Iterable[Spell] = (), identities: Identities | None = None) -> list[ox.Quad]:
+def entity_quads(graph: nx.MultiDiGraph, spells: Iterable[Spell] = (), identities: Identities | None = None
+                 ) -> Iterator[ox.Quad]:
     """The default graph: every entity and article with its type, labels and codes, the divisions
-    bodies and places lie in, and the spells of posts, sorted."""
+    bodies and places lie in, and the spells of posts, sorted; each quad is made as it is taken."""
     triples: set[Triple] = set()
     for node, data in graph.nodes(data=True):
         if data["type"] == "ARTICLE":
@@ -105,6 +106,12 @@ def entity_quads(graph: nx.MultiDiGraph, spells: Iterable[Spell] = (), identitie
         triples.update((iri(person), GOVKG.identityNote, Literal(note)) for note in notes)
         triples.update((iri(person), GOVKG.jurisdiction, Literal(key)) for key in identities.keys.get(person, ()))
     return _quads(triples, None)
+
+
+def write_default_graph(graph: nx.MultiDiGraph, spells: Iterable[Spell], identities: Identities, path: str | Path) -> None:
+    """The default graph (``entity_quads``) as N-Quads in ``path``, for ``write_rdf`` to read back: the
+    quads are never all in memory, in this process or in the ones that write the RDF files."""
+    ox.serialize(entity_quads(graph, spells, identities), str(path), format=ox.RdfFormat.N_QUADS)
 
 
 def _jurisdiction(rdf: set[Triple], graph: nx.MultiDiGraph, node: str, data: dict) -> None:
@@ -169,7 +176,7 @@ def article_quads(extraction: Extraction, identities: Identities | None = None) 
     for source, target, relation, literals, evidence in article_relations(extraction, identities):
         if evidence is not None:
             _statement(triples, source, target, relation, literals, evidence)
-    return _quads(triples, graph_iri(doc))
+    return list(_quads(triples, graph_iri(doc)))
 
 
 def article_nquads(extraction: Extraction, identities: Identities | None = None) -> str:
@@ -177,12 +184,23 @@ def article_nquads(extraction: Extraction, identities: Identities | None = None)
     return ox.serialize(article_quads(extraction, identities), format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
-def _quads(triples: set[Triple], name: URIRef | None) -> list[ox.Quad]:
+def _quads(triples: set[Triple], name: URIRef | None) -> Iterator[ox.Quad]:
     """The triples as quads of the graph ``name`` (the default graph if None), in a fixed order: by subject,
-    predicate and object as text (each term's text made once; subjects and predicates are IRIs)."""
+    predicate and object as text, made as they are taken; ``triples`` is emptied. Each subject's and
+    predicate's text is made once (subjects and predicates are IRIs)."""
     graph = _ox(name) if name is not None else ox.DefaultGraph()
-    ordered = sorted((str(s), str(p), _term_key(o), o) for s, p, o in triples)  # the keys differ for every triple
-    return [ox.Quad(_named(s), _named(p), _ox(o), graph) for s, p, _, o in ordered]
+    texts: dict[URIRef, str] = {}
+    ordered = sorted((_text(s, texts), _text(p, texts), _term_key(o), o) for s, p, o in triples)  # no two alike
+    triples.clear()
+    return (ox.Quad(_named(s), _named(p), _ox(o), graph) for s, p, _, o in ordered)
+
+
+def _text(term: URIRef, texts: dict[URIRef, str]) -> str:
+    """The text of an IRI, made once for all its triples."""
+    text = texts.get(term)
+    if text is None:
+        text = texts[term] = str(term)
+    return text
 
 
 def _term_key(term: object) -> str:
@@ -216,8 +234,8 @@ def to_graph(extractions: Iterable[Extraction]) -> Graph:
     wants rdflib, and tests that want no build)."""
     extractions = list(extractions)
     corpus = assemble(lambda: extractions)
-    quads = (entity_quads(corpus.graph, corpus.spells, corpus.identities)
-             + [q for e in extractions for q in article_quads(e, corpus.identities)])
+    quads = itertools.chain(entity_quads(corpus.graph, corpus.spells, corpus.identities),
+                            (q for e in extractions for q in article_quads(e, corpus.identities)))
     text = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
     return _bound(Graph()).parse(data=text.decode("utf-8"), format="nt")
 
@@ -234,16 +252,18 @@ COPY_BYTES = 1 << 20
 ARTICLE_OWN = (str(DATA["article/"]), str(DATA["evidence/"]))
 
 
-def write_rdf(default: list[ox.Quad], named: str | Path, path: str | Path, format: str) -> None:
-    """Stream the default graph, then the articles' named graphs read back from the N-Quads file ``named``,
-    into ``path``; a triple format gets their union. N-Quads takes the named graphs' lines as they are
-    (pyoxigraph wrote them, one quad a line), without parsing them again."""
+def write_rdf(default: str | Path, named: str | Path, path: str | Path, format: str) -> None:
+    """Stream the default graph, then the articles' named graphs, read back from the N-Quads files
+    ``default`` (``write_default_graph``) and ``named``, into ``path``; a triple format gets their union.
+    N-Quads takes both files' lines as they are (pyoxigraph wrote them, one quad a line), without parsing
+    them again."""
     if format == "nquads":
-        ox.serialize(default, str(path), format=ox.RdfFormat.N_QUADS)
-        with open(named, "rb") as source, open(path, "ab") as target:
-            shutil.copyfileobj(source, target, COPY_BYTES)
+        with open(path, "wb") as target:
+            for part in (default, named):
+                with open(part, "rb") as source:
+                    shutil.copyfileobj(source, target, COPY_BYTES)
         return
-    quads = itertools.chain(default, ox.parse(path=str(named), format=ox.RdfFormat.N_QUADS))
+    quads = itertools.chain(*(ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS) for part in (default, named)))
     items = quads if format in DATASET_FORMATS else union(quads)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix != "id"}
     ox.serialize(items, str(path), format=OX_FORMATS[format], prefixes=prefixes)
