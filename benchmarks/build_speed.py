@@ -25,8 +25,9 @@ first N items of that file are copied there (real text), then:
    core (÷ J), the stage times of ``BuildReport.seconds`` (``nlp``,
    ``resolve`` and ``rdf (per article)`` are summed over articles, so with J
    workers they add up to about J times their wall time), CPU seconds of the process and its
-   workers, peak RSS of the main process, of the largest worker and of all
-   of them together (sampled), and the size of every output file.
+   workers, peak RSS of the main process and of the largest worker, the peak of
+   all of them together (sampled: the sum of their proportional set sizes, so
+   pages a forked process shares are counted once), and the size of every output file.
 3. **Incremental** (the largest N, or ``--incremental-size``): the last default
    build (with NER) of that size with the most jobs runs with the cache on
    (so it costs no extra build); then ``--add`` new articles are generated
@@ -235,7 +236,7 @@ def run_child(arguments: list[str], limit: float, max_rss_mb: float) -> Run:
             if time.perf_counter() - clock > limit:
                 error = f"killed after {limit:.0f} s"
             elif peak > max_rss_mb:
-                error = f"killed at {peak:,.0f} MB RSS (limit {max_rss_mb:,.0f} MB)"
+                error = f"killed at {peak:,.0f} MB PSS (limit {max_rss_mb:,.0f} MB)"
             if error:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
@@ -254,8 +255,10 @@ def run_child(arguments: list[str], limit: float, max_rss_mb: float) -> Run:
 
 
 def group_rss_mb(group: int) -> float:
-    """The summed resident memory of the processes in process group ``group`` (Linux ``/proc``)."""
-    total = 0
+    """The memory the processes in process group ``group`` hold together (Linux ``/proc``): the sum of
+    their proportional set sizes, so a page a forked writer shares with the main process counts once
+    (a sum of RSS would count it in each), else of their RSS where the kernel gives no PSS."""
+    total = 0.0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -263,11 +266,23 @@ def group_rss_mb(group: int) -> float:
             with open(f"/proc/{entry.name}/stat", "rb") as handle:
                 fields = handle.read().rsplit(b")", 1)[1].split()
             if int(fields[2]) == group:  # pgrp: the fifth field, third after the command name
-                with open(f"/proc/{entry.name}/statm", "rb") as handle:
-                    total += int(handle.read().split()[1])
+                total += _process_mb(entry.name)
         except (OSError, IndexError, ValueError):
             continue
-    return total * PAGE / 2**20
+    return total
+
+
+def _process_mb(pid: str) -> float:
+    """A process's proportional set size in MB (``smaps_rollup``), else its RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm", "rb") as handle:
+        return int(handle.read().split()[1]) * PAGE / 2**20
 
 
 # -- measuring -------------------------------------------------------------------
@@ -518,7 +533,7 @@ def size_section(size: Size) -> list[str]:
     row("peak RSS, main process, MB", [fmt(med(k, lambda r: r["main_rss_mb"])) for k in shown])
     row("peak RSS, largest worker, MB", [fmt(med(k, lambda r: r["worker_rss_mb"])) if jobs[k] > 1 else "–"
                                          for k in shown])
-    row("peak RSS, all processes (sampled), MB", [fmt(median([r.tree_rss_mb for r in runs[k]])) for k in shown])
+    row("peak PSS, all processes (sampled), MB", [fmt(median([r.tree_rss_mb for r in runs[k]])) for k in shown])
     row("load average (1 min) before → after", [", ".join(f"{r.load[0]:.1f}→{r.load[1]:.1f}" for r in runs[k])
                                                 for k in shown])
     lines.append("")
@@ -572,7 +587,7 @@ def incremental_section(inc: Incremental) -> list[str]:
         row(f"{stage}, s", [fmt(r.result["seconds"].get(stage, 0.0), 2) for _, r in done])
     row("all exports (rdf + write), s", [fmt(_exports(r.result), 1) for _, r in done])
     row("peak RSS, main process, MB", [fmt(r.result["main_rss_mb"]) for _, r in done])
-    row("peak RSS, all processes (sampled), MB", [fmt(r.tree_rss_mb) for _, r in done])
+    row("peak PSS, all processes (sampled), MB", [fmt(r.tree_rss_mb) for _, r in done])
     row("load average (1 min) before → after", [f"{r.load[0]:.1f}→{r.load[1]:.1f}" for _, r in done])
     lines += ["", f"jobs={inc.jobs}; the cache lives in the output folder (`.kg-cache`), the added articles in a "
               "sub-folder of the corpus.", ""]
@@ -758,7 +773,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: the largest of --jobs; the scaling is measured on the smaller sizes)")
     parser.add_argument("--max-seconds", type=float, default=1800, help="kill a build after this long")
     parser.add_argument("--max-rss-mb", type=float, default=0.6 * PAGE * os.sysconf("SC_PHYS_PAGES") / 2**20,
-                        help="kill a build whose processes hold more (default: 60%% of memory)")
+                        help="kill a build whose processes hold more, summed PSS (default: 60%% of memory)")
     parser.add_argument("--add", type=int, default=100, help="articles added in the incremental case")
     parser.add_argument("--incremental-size", type=int, help="N of the incremental case (default: the largest)")
     parser.add_argument("--no-incremental", action="store_true")

@@ -8,6 +8,7 @@ the previous file whole.
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import os
 import shutil
@@ -70,7 +71,7 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
     from ``corpus``, so the evidence is never all in memory. The named graphs
     of articles that name a person the corpus tells apart from others of the
     name are made again with the person's own id. With ``jobs`` above 1 the
-    files are written by that many forked processes at once. ``rows``: the
+    RDF files are written by forked processes while this one writes the others (``_run``). ``rows``: the
     tables' rows ``assemble_for`` gathered (needed for the tables; removed at the end).
     """
     seconds = Counter() if seconds is None else seconds
@@ -148,15 +149,27 @@ _FORKED: dict[str, Callable[[Path], None]] = {}
 
 
 def _run(writers: dict[str, Callable[[Path], None]], out: Path, jobs: int) -> Iterator[tuple[str, float]]:
-    """Write each file atomically into ``out``, here or in ``jobs`` forked processes; yields (name, seconds)."""
-    if jobs <= 1 or len(writers) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    """Write each file atomically into ``out``; yields (name, seconds) as each is done.
+
+    With ``jobs`` above 1, ``jobs - 1`` forked processes write the RDF files, which read only the
+    N-Quads files (``write_rdf``), while this process writes the others, which walk the graph: a
+    forked process that walked it would copy most of its pages (each object's reference count is
+    written to), which at 100,000 articles means gigabytes. Python's collector is frozen around the
+    fork so that it does not write to every object in the children either."""
+    forked = [name for name in writers if name in RDF_FORMATS] if "fork" in multiprocessing.get_all_start_methods() else []
+    if jobs <= 1 or not forked:
         yield from (_write_one(out, name, write) for name, write in writers.items())
         return
-    _FORKED.update(writers)
+    _FORKED.update({name: writers[name] for name in forked})
+    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(writers))) as pool:
-            yield from pool.imap_unordered(functools.partial(_write_forked, out), writers, chunksize=1)
+        with multiprocessing.get_context("fork").Pool(min(jobs - 1, len(forked))) as pool:
+            gc.unfreeze()
+            done = pool.imap_unordered(functools.partial(_write_forked, out), forked, chunksize=1)
+            yield from (_write_one(out, name, write) for name, write in writers.items() if name not in forked)
+            yield from done
     finally:
+        gc.unfreeze()
         _FORKED.clear()
 
 

@@ -77,8 +77,9 @@ def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.slow
-def test_a_failing_writer_in_a_worker_fails_the_build_and_leaves_the_old_files(tmp_path: Path,
-                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("writer", ["write_rdf", "write_gexf"])  # in a forked worker, in the main process
+def test_a_failing_writer_fails_the_build_and_leaves_the_old_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  writer: str) -> None:
     out = tmp_path / "out"
     build(SEEDS[:1], out, ner=False)
     before = (out / "graph.ttl").read_bytes()
@@ -86,7 +87,7 @@ def test_a_failing_writer_in_a_worker_fails_the_build_and_leaves_the_old_files(t
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kg.export.write_gexf", broken)
+    monkeypatch.setattr(f"kg.export.{writer}", broken)
     monkeypatch.setattr("kg.export.FORK_FROM_NODES", 0)
     with pytest.raises(OSError, match="No space left"):
         build(SEEDS[:2], out, ner=False, jobs=2)
