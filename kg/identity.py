@@ -98,9 +98,17 @@ def groups_of(extraction: Extraction) -> list[Group]:
             bodies[relation.get("person")].add(relation.get("org"))
             if relation.get("status") != "former":
                 current.add(relation.get("person"))
-    return [Group(extraction.article.doc, name, frozenset(found), frozenset(filter(None, (body_key(b, home) for b in found))),
+    return [Group(extraction.article.doc, name, _frozen(found), _frozen(filter(None, (body_key(b, home) for b in found))),
                   home, bool(found) and name not in current)
             for name, found in sorted(bodies.items())]
+
+
+#: one empty set for every group that has no bodies or keys (most have none; each empty frozenset takes 216 bytes)
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _frozen(items: Iterable[str]) -> frozenset[str]:
+    return frozenset(items) or _EMPTY
 
 
 def body_key(body: str, home: tuple[str, ...] = ()) -> str:
