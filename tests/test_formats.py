@@ -77,6 +77,29 @@ def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.slow
+def test_with_two_jobs_a_forked_process_writes_the_rdf_and_this_one_the_files_that_walk_the_graph(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import kg.export
+
+    writers: dict[str, set[int]] = {}
+    for name in ("write_rdf", "write_gexf", "write_sqlite"):
+        def recording(*args: object, _write=getattr(kg.export, name), _name: str = name, **kwargs: object) -> None:
+            (tmp_path / f"{_name}.{os.getpid()}").touch()  # a forked writer's memory is not this process's
+            _write(*args, **kwargs)
+        monkeypatch.setattr(f"kg.export.{name}", recording)
+    monkeypatch.setattr("kg.export.FORK_FROM_NODES", 0)
+    build(SEEDS[:2], tmp_path / "out", ner=False, jobs=2, formats=["ttl", "nq", "gexf", "sqlite"])
+    for marker in tmp_path.glob("write_*"):
+        writers.setdefault(marker.stem, set()).add(int(marker.suffix[1:]))
+    assert writers["write_gexf"] == writers["write_sqlite"] == {os.getpid()}
+    assert len(writers["write_rdf"]) == 1 and os.getpid() not in writers["write_rdf"]
+    assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.nq", "graph.gexf", "graph.sqlite",
+                                       ".kg-outputs.json"}  # the rows' and the default graph's files are gone
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("writer", ["write_rdf", "write_gexf"])  # in a forked worker, in the main process
 def test_a_failing_writer_fails_the_build_and_leaves_the_old_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   writer: str) -> None:
