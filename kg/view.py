@@ -37,7 +37,7 @@ from .graph import KEPT_EVIDENCE, evidence_order
 from .identity import Decision
 from .records import Evidence, Extraction
 from .resources import bylines
-from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_layout, frozen_layouts, overview, page_overview, with_ties,
+from .view_overview import (MAX_EDGES, PALETTE, TIE_LABELS, Overview, frozen_layout, frozen_layouts, overview, page_overview, ties_added,
                             wants_overview)
 from .view_time import article_dates, careers_of, page_spans, spell_index, time_spans
 from .view_focus import focus_panel_html
@@ -294,8 +294,8 @@ def render_html(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: st
 
 
 def _render_overview(graph: nx.MultiDiGraph, *, title: str, spells: list[Spell] | None, ties: dict) -> str:
-    tied = with_ties(graph, ties)
-    view = overview(tied, lambda subs: frozen_layouts(subs, iterations=60), MAX_EDGES, strongest_edges)
+    with ties_added(graph, ties) as tied:
+        view = overview(tied, lambda subs: frozen_layouts(subs, iterations=60), MAX_EDGES, strongest_edges)
     colours = dict(_community_colours(view))
     data = page_data(view.graph, positions=view.positions, colours=colours, spells=spells)
     data["overview"] = page_overview(view, {n: d["label"] for n, d in view.graph.nodes(data=True)})

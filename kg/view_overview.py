@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -66,21 +67,28 @@ def wants_overview(graph: nx.MultiDiGraph) -> bool:
     return sum(1 for _, d in graph.nodes(data=True) if d["type"] != "ARTICLE") > OVERVIEW_ABOVE
 
 
-def with_ties(graph: nx.MultiDiGraph, ties: dict) -> nx.MultiDiGraph:
-    """A copy of ``graph`` with the persons' ``ties`` (``kg.networks.people_ties``) as edges: relation
-    ``TIE_RELATIONS[kind]``, weight the tie's, dated by its articles, the first sentence as evidence, and a
-    co-membership titled by its bodies."""
-    out = graph.copy()
-    for (kind, a, b), tie in sorted(ties.items(), key=lambda item: item[0]):
-        if a not in out or b not in out:
-            continue
-        evidence = [Evidence(tie.evidence[0], tie.evidence[1], tie.evidence[1] + len(tie.evidence[2]), tie.evidence[2], f"tie.{kind}")] \
-            if tie.evidence else []
-        bodies = sorted(tie.bodies)
-        title = "、".join(bodies[:2]) + (f" 等{len(bodies)}个" if len(bodies) > 2 else "")
-        out.add_edge(a, b, key=TIE_RELATIONS[kind], relation=TIE_RELATIONS[kind], evidence=evidence, weight=len(tie.counted),
-                     docs=set(tie.docs), **({"title": title} if title else {}))
-    return out
+@contextmanager
+def ties_added(graph: nx.MultiDiGraph, ties: dict) -> Iterator[nx.MultiDiGraph]:
+    """``graph`` with the persons' ``ties`` (``kg.networks.people_ties``) as edges while the block runs:
+    relation ``TIE_RELATIONS[kind]``, weight the tie's, dated by its articles, the first sentence as
+    evidence, and a co-membership titled by its bodies. They are taken out again after, so the graph is
+    not copied (a copy of the graph of 100,000 articles takes hundreds of MB)."""
+    added: list[tuple[str, str, str]] = []
+    try:
+        for (kind, a, b), tie in sorted(ties.items(), key=lambda item: item[0]):
+            key = TIE_RELATIONS[kind]
+            if a not in graph or b not in graph or graph.has_edge(a, b, key):
+                continue
+            evidence = [Evidence(tie.evidence[0], tie.evidence[1], tie.evidence[1] + len(tie.evidence[2]), tie.evidence[2],
+                                 f"tie.{kind}")] if tie.evidence else []
+            bodies = sorted(tie.bodies)
+            title = "、".join(bodies[:2]) + (f" 等{len(bodies)}个" if len(bodies) > 2 else "")
+            graph.add_edge(a, b, key=key, relation=key, evidence=evidence, weight=len(tie.counted), docs=set(tie.docs),
+                           **({"title": title} if title else {}))
+            added.append((a, b, key))
+        yield graph
+    finally:
+        graph.remove_edges_from(added)
 
 
 @dataclass

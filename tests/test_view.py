@@ -653,6 +653,19 @@ def overview_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return page
 
 
+def test_the_overview_draws_the_persons_ties_and_leaves_the_graph_as_it_was() -> None:
+    from kg.identity import Identities
+    from kg.networks import people_ties
+
+    extractions = synthetic_extractions(1200)
+    graph = build_graph(extractions)
+    ties = people_ties(extractions, [], Identities())
+    before = [(a, b, key, dict(data)) for a, b, key, data in graph.edges(keys=True, data=True)]
+    page = render_html(graph, ties=ties)
+    assert ties and '"SAME_SENTENCE"' in page  # the ties are edges of the page
+    assert [(a, b, key, dict(data)) for a, b, key, data in graph.edges(keys=True, data=True)] == before
+
+
 DRAWN = """() => { const n = govkg.network, linked = new Set();
     govkg.edges.forEach((e) => { linked.add(e.from); linked.add(e.to); });
     const ids = n.body.nodeIndices.filter((id) => !govkg.isCluster(id));
