@@ -8,7 +8,6 @@ the previous file whole.
 from __future__ import annotations
 
 import functools
-import gc
 import multiprocessing
 import os
 import shutil
@@ -35,8 +34,8 @@ from .view import render_html
 
 #: RDF files and the pyoxigraph format each is written in.
 RDF_FORMATS = {"graph.trig": "trig", "graph.nq": "nquads", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
-#: Below this many nodes the files are written in this process: forking workers would cost more than it saves.
-FORK_FROM_NODES = 2_000
+#: Below this many nodes every file is written in this process: starting another (its imports) would cost more than it saves.
+PARALLEL_FROM_NODES = 2_000
 #: Writers by how long they take on a large corpus, longest first, so parallel workers finish together.
 _LONGEST_FIRST = ("graph.html", "graph.jsonld", "graph.trig", "graph.ttl", "graph.nq", "graph.nt", "graph.gexf",
                   "graph.graphml", "people.gexf", "graph.sqlite")
@@ -71,12 +70,12 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
     from ``corpus``, so the evidence is never all in memory. The named graphs
     of articles that name a person the corpus tells apart from others of the
     name are made again with the person's own id. With ``jobs`` above 1 the
-    RDF files are written by forked processes while this one writes the others (``_run``). ``rows``: the
+    RDF files are written by other processes while this one writes the others (``_run``). ``rows``: the
     tables' rows ``assemble_for`` gathered (needed for the tables; removed at the end).
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
-    jobs = jobs if corpus.graph.number_of_nodes() >= FORK_FROM_NODES else 1
+    jobs = jobs if corpus.graph.number_of_nodes() >= PARALLEL_FROM_NODES else 1
     try:
         writers = _writers(corpus, read, named, chosen, seconds, rows.close() if rows is not None else None)
         for name, elapsed in _run(writers, out, jobs):
@@ -144,37 +143,27 @@ def _writers(corpus: Corpus, read: record_io.Records, named: StagedLines, chosen
             if name in chosen or name.partition("/")[0] in chosen}
 
 
-#: The writers a forked worker calls by name (set just before the fork, read in the child).
-_FORKED: dict[str, Callable[[Path], None]] = {}
-
-
 def _run(writers: dict[str, Callable[[Path], None]], out: Path, jobs: int) -> Iterator[tuple[str, float]]:
     """Write each file atomically into ``out``; yields (name, seconds) as each is done.
 
-    With ``jobs`` above 1, ``jobs - 1`` forked processes write the RDF files, which read only the
-    N-Quads files (``write_rdf``), while this process writes the others, which walk the graph: a
-    forked process that walked it would copy most of its pages (each object's reference count is
-    written to), which at 100,000 articles means gigabytes. Python's collector is frozen around the
-    fork so that it does not write to every object in the children either."""
-    forked = [name for name in writers if name in RDF_FORMATS] if "fork" in multiprocessing.get_all_start_methods() else []
-    if jobs <= 1 or not forked:
+    With ``jobs`` above 1, ``jobs - 1`` fresh processes write the RDF files, which need nothing but
+    the N-Quads files (``write_rdf``), while this process writes the others, which walk the graph.
+    They are spawned, not forked: a forked child shares this process's pages only until it writes to
+    them, and it writes to most, since every object it touches has its reference count changed and
+    every object it makes fills a free slot of a shared page (a forked RDF writer of the 100,000-article
+    build copied 2.6 GB of them)."""
+    spawned = [name for name in writers if name in RDF_FORMATS]
+    if jobs <= 1 or not spawned:
         yield from (_write_one(out, name, write) for name, write in writers.items())
         return
-    _FORKED.update({name: writers[name] for name in forked})
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs - 1, len(forked))) as pool:
-            gc.unfreeze()
-            done = pool.imap_unordered(functools.partial(_write_forked, out), forked, chunksize=1)
-            yield from (_write_one(out, name, write) for name, write in writers.items() if name not in forked)
-            yield from done
-    finally:
-        gc.unfreeze()
-        _FORKED.clear()
+    with multiprocessing.get_context("spawn").Pool(min(jobs - 1, len(spawned))) as pool:
+        done = pool.imap_unordered(_write_job, [(out, name, writers[name]) for name in spawned], chunksize=1)
+        yield from (_write_one(out, name, write) for name, write in writers.items() if name not in spawned)
+        yield from done
 
 
-def _write_forked(out: Path, name: str) -> tuple[str, float]:
-    return _write_one(out, name, _FORKED[name])
+def _write_job(job: tuple[Path, str, Callable[[Path], None]]) -> tuple[str, float]:
+    return _write_one(*job)
 
 
 def _write_one(out: Path, name: str, write: Callable[[Path], None]) -> tuple[str, float]:

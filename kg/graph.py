@@ -12,6 +12,7 @@ RDF article by article (``kg.rdf.article_quads``).
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Iterable, Iterator
 
 import networkx as nx
@@ -120,8 +121,9 @@ def article_relations(extraction: Extraction, identities: Identities | None = No
 
 
 def edge_key(relation: str, literals: dict[str, str]) -> str:
-    """The key of a relation edge: its type and literals, so a new title is a new edge."""
-    return "|".join([relation, *(f"{k}={v}" for k, v in sorted(literals.items()))])
+    """The key of a relation edge: its type and literals, so a new title is a new edge (interned: many
+    edges share one, such as ``POST|title=书记``)."""
+    return sys.intern("|".join([relation, *(f"{k}={v}" for k, v in sorted(literals.items()))]))
 
 
 def _division(entity: Entity) -> dict[str, str]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import filecmp
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import kg.export
+import kg.gephi
+import kg.rdf
+import kg.tables
 from kg.build import build
 from kg.cli import main
 from kg.errors import KgError
@@ -68,7 +73,7 @@ def test_export_needs_a_build(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.export.FORK_FROM_NODES", 0)  # the seeds' graph is small: fork anyway
+    monkeypatch.setattr("kg.export.PARALLEL_FROM_NODES", 0)  # the seeds' graph is small: fork anyway
     build(SEEDS, tmp_path / "one", ner=False, jobs=1)
     build(SEEDS, tmp_path / "two", ner=False, jobs=2)
     assert names(tmp_path / "one") == names(tmp_path / "two")
@@ -76,42 +81,59 @@ def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path, monkeypatc
     assert differ == []
 
 
+# Stand-ins for the writers, which a spawned process imports by name (a test's own function could not be sent).
+def record_rdf(*args: object, **kwargs: object) -> None:
+    _mark("write_rdf")
+    kg.rdf.write_rdf(*args, **kwargs)
+
+
+def record_gexf(*args: object, **kwargs: object) -> None:
+    _mark("write_gexf")
+    kg.gephi.write_gexf(*args, **kwargs)
+
+
+def record_sqlite(*args: object, **kwargs: object) -> None:
+    _mark("write_sqlite")
+    kg.tables.write_sqlite(*args, **kwargs)
+
+
+def _mark(writer: str) -> None:
+    """Leave a file named after the writer and the process it runs in, in the folder ``KG_TEST_MARKS`` names."""
+    (Path(os.environ["KG_TEST_MARKS"]) / f"{writer}.{os.getpid()}").touch()
+
+
+def no_space(*args: object, **kwargs: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
 @pytest.mark.slow
-def test_with_two_jobs_a_forked_process_writes_the_rdf_and_this_one_the_files_that_walk_the_graph(
+def test_with_two_jobs_another_process_writes_the_rdf_and_this_one_the_files_that_walk_the_graph(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    import kg.export
-
-    writers: dict[str, set[int]] = {}
-    for name in ("write_rdf", "write_gexf", "write_sqlite"):
-        def recording(*args: object, _write=getattr(kg.export, name), _name: str = name, **kwargs: object) -> None:
-            (tmp_path / f"{_name}.{os.getpid()}").touch()  # a forked writer's memory is not this process's
-            _write(*args, **kwargs)
-        monkeypatch.setattr(f"kg.export.{name}", recording)
-    monkeypatch.setattr("kg.export.FORK_FROM_NODES", 0)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv("KG_TEST_MARKS", str(marks))
+    for name, stand_in in (("write_rdf", record_rdf), ("write_gexf", record_gexf), ("write_sqlite", record_sqlite)):
+        monkeypatch.setattr(f"kg.export.{name}", stand_in)
+    monkeypatch.setattr("kg.export.PARALLEL_FROM_NODES", 0)
     build(SEEDS[:2], tmp_path / "out", ner=False, jobs=2, formats=["ttl", "nq", "gexf", "sqlite"])
-    for marker in tmp_path.glob("write_*"):
-        writers.setdefault(marker.stem, set()).add(int(marker.suffix[1:]))
+    writers: dict[str, set[int]] = {}
+    for mark in marks.iterdir():
+        writers.setdefault(mark.stem, set()).add(int(mark.suffix[1:]))
     assert writers["write_gexf"] == writers["write_sqlite"] == {os.getpid()}
-    assert len(writers["write_rdf"]) == 1 and os.getpid() not in writers["write_rdf"]
+    assert len(writers["write_rdf"]) == 1 and os.getpid() not in writers["write_rdf"]  # one process for both RDF files
     assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.nq", "graph.gexf", "graph.sqlite",
                                        ".kg-outputs.json"}  # the rows' and the default graph's files are gone
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("writer", ["write_rdf", "write_gexf"])  # in a forked worker, in the main process
+@pytest.mark.parametrize("writer", ["write_rdf", "write_gexf"])  # in another process, in this one
 def test_a_failing_writer_fails_the_build_and_leaves_the_old_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   writer: str) -> None:
     out = tmp_path / "out"
     build(SEEDS[:1], out, ner=False)
     before = (out / "graph.ttl").read_bytes()
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(f"kg.export.{writer}", broken)
-    monkeypatch.setattr("kg.export.FORK_FROM_NODES", 0)
+    monkeypatch.setattr(f"kg.export.{writer}", no_space)
+    monkeypatch.setattr("kg.export.PARALLEL_FROM_NODES", 0)
     with pytest.raises(OSError, match="No space left"):
         build(SEEDS[:2], out, ner=False, jobs=2)
     assert (out / "graph.ttl").read_bytes() == before and (out / "graph.gexf").exists()
