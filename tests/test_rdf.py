@@ -159,3 +159,19 @@ def test_a_division_code_and_level_reach_the_rdf(turtle: rdflib.Graph) -> None:
     rows = turtle.query(PREFIXES + """
         SELECT ?code ?level WHERE { ?place skos:prefLabel "天元区"@zh ; govkg:divisionCode ?code ; govkg:level ?level }""")
     assert {(str(code), str(level)) for code, level in rows} == {("430211", "county")}
+
+
+def test_the_default_graph_sorted_in_runs_on_disk_is_the_one_sorted_at_once(seed_runs: dict, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyoxigraph as ox
+
+    from kg import rdf
+    from kg.assembly import assemble
+
+    extractions = [run.extraction for run in seed_runs.values()]
+    corpus = assemble(lambda: extractions)
+    at_once = ox.serialize(rdf.entity_quads(corpus.graph, corpus.spells, corpus.identities), format=ox.RdfFormat.N_QUADS)
+    monkeypatch.setattr(rdf, "SORT_RUN", 50)  # the seeds' default graph in some twenty runs
+    rdf.write_default_graph(corpus.graph, corpus.spells, corpus.identities, tmp_path / "default.nq")
+    assert (tmp_path / "default.nq").read_bytes() == at_once
+    assert len(at_once.splitlines()) > 20 * 50 and [p.name for p in tmp_path.iterdir()] == ["default.nq"]  # runs removed
