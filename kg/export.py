@@ -28,7 +28,8 @@ from .identity import Decision, Group, Identities, person_id
 from .networks import write_people_gexf
 from .outdir import OutputFolder
 from .records import Extraction
-from .rdf import article_nquads, graph_iri, write_default_graph, write_rdf
+from .rdf import article_nquads, graph_iri
+from .rdf_files import write_default_graph, write_rdf
 from .tables import TABLES, RowStore, StoredRows, tables, write_csv, write_sqlite
 from .view import render_html
 

@@ -27,14 +27,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import itertools
-import operator
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
@@ -92,29 +87,16 @@ def _hashed(kind: str, *parts: str) -> URIRef:
 Triple = tuple  # (subject, predicate, object) in rdflib terms
 
 
-#: How many triples of the default graph are sorted in memory at a time; a larger graph is sorted in
-#: runs of this many, each written to a temporary file, then merged (``write_default_graph``).
-SORT_RUN = 250_000
-
-
-def entity_quads(graph: nx.MultiDiGraph, spells: Iterable[Spell] = (), identities: Identities | None = None, *,
-                 runs: Path | None = None) -> Iterator[ox.Quad]:
+def entity_quads(graph: nx.MultiDiGraph, spells: Iterable[Spell] = (), identities: Identities | None = None
+                 ) -> Iterator[ox.Quad]:
     """The default graph: every entity and article with its type, labels and codes, the divisions
-    bodies and places lie in, and the spells of posts, sorted; each quad is made as it is taken.
-
-    With ``runs`` (a folder for temporary files) the triples are sorted ``SORT_RUN`` at a time and the
-    sorted runs merged, so that they are never all in memory (half a gigabyte at 100,000 articles)."""
-    sets = _default_triples(graph, spells, identities or Identities(), SORT_RUN if runs is not None else None)
-    first, second = next(sets), next(sets, None)
-    if second is None:
-        return _quads(first, None)
-    assert runs is not None
-    sorted_runs = (_sorted_run(triples, runs / f"{n}.nq") for n, triples in enumerate(itertools.chain((first, second), sets)))
-    return _merged(list(sorted_runs))
+    bodies and places lie in, and the spells of posts, sorted (in memory; ``kg.rdf_files`` sorts a large
+    one on disk); each quad is made as it is taken."""
+    return sorted_quads(next(default_triples(graph, spells, identities or Identities())), None)
 
 
-def _default_triples(graph: nx.MultiDiGraph, spells: Iterable[Spell], identities: Identities, limit: int | None
-                     ) -> Iterator[set[Triple]]:
+def default_triples(graph: nx.MultiDiGraph, spells: Iterable[Spell], identities: Identities, limit: int | None = None
+                    ) -> Iterator[set[Triple]]:
     """The default graph's triples, in sets of about ``limit`` (one set if None); a triple may be in several."""
     triples: set[Triple] = set()
     for _ in _default_parts(graph, spells, identities, triples):
@@ -141,28 +123,6 @@ def _default_parts(graph: nx.MultiDiGraph, spells: Iterable[Spell], identities: 
         triples.update((iri(person), GOVKG.identityNote, Literal(note)) for note in notes)
         triples.update((iri(person), GOVKG.jurisdiction, Literal(key)) for key in identities.keys.get(person, ()))
         yield
-
-
-def _sorted_run(triples: set[Triple], path: Path) -> Path:
-    ox.serialize(_quads(triples, None), str(path), format=ox.RdfFormat.N_QUADS)
-    return path
-
-
-def _merged(runs: list[Path]) -> Iterator[ox.Quad]:
-    """The quads of sorted N-Quads files in one order (``_quads``'), each once."""
-    streams = [ox.parse(path=str(run), format=ox.RdfFormat.N_QUADS) for run in runs]
-    last = None
-    for key, quad in heapq.merge(*(((_quad_key(q), q) for q in stream) for stream in streams), key=operator.itemgetter(0)):
-        if key != last:
-            yield quad
-        last = key
-
-
-def write_default_graph(graph: nx.MultiDiGraph, spells: Iterable[Spell], identities: Identities, path: str | Path) -> None:
-    """The default graph (``entity_quads``) as N-Quads in ``path``, for ``write_rdf`` to read back: the
-    quads are never all in memory, in this process or in the ones that write the RDF files."""
-    with tempfile.TemporaryDirectory(prefix=".default-graph.", dir=Path(path).parent) as runs:
-        ox.serialize(entity_quads(graph, spells, identities, runs=Path(runs)), str(path), format=ox.RdfFormat.N_QUADS)
 
 
 def _jurisdiction(rdf: set[Triple], graph: nx.MultiDiGraph, node: str, data: dict) -> None:
@@ -227,7 +187,7 @@ def article_quads(extraction: Extraction, identities: Identities | None = None) 
     for source, target, relation, literals, evidence in article_relations(extraction, identities):
         if evidence is not None:
             _statement(triples, source, target, relation, literals, evidence)
-    return list(_quads(triples, graph_iri(doc)))
+    return list(sorted_quads(triples, graph_iri(doc)))
 
 
 def article_nquads(extraction: Extraction, identities: Identities | None = None) -> str:
@@ -235,7 +195,7 @@ def article_nquads(extraction: Extraction, identities: Identities | None = None)
     return ox.serialize(article_quads(extraction, identities), format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
-def _quads(triples: set[Triple], name: URIRef | None) -> Iterator[ox.Quad]:
+def sorted_quads(triples: set[Triple], name: URIRef | None) -> Iterator[ox.Quad]:
     """The triples as quads of the graph ``name`` (the default graph if None), in a fixed order: by subject,
     predicate and object as text, made as they are taken; ``triples`` is emptied. Each subject's and
     predicate's text is made once (subjects and predicates are IRIs)."""
@@ -256,21 +216,14 @@ def _text(term: URIRef, texts: dict[URIRef, str]) -> str:
 
 def _term_key(term: object) -> str:
     if isinstance(term, Literal):
-        return _literal_key(str(term), term.language, term.datatype)
+        return literal_key(str(term), term.language, term.datatype)
     return str(term)
-
-
-def _quad_key(quad: ox.Quad) -> tuple[str, str, str]:
-    """A pyoxigraph quad's place in the order of ``_quads`` (what ``_term_key`` gives its rdflib terms)."""
-    term = quad.object
-    key = _literal_key(term.value, term.language, term.datatype.value) if isinstance(term, ox.Literal) else term.value
-    return quad.subject.value, quad.predicate.value, key
 
 
 _XSD_STRING = str(XSD.string)
 
 
-def _literal_key(value: str, language: str | None, datatype: str | None) -> str:
+def literal_key(value: str, language: str | None, datatype: str | None) -> str:
     """A literal's sort text: its value, language and datatype (none for a plain string, typed xsd:string or not)."""
     kind = "" if language or datatype is None or datatype == _XSD_STRING else datatype
     return f"{value}\x1f{language or ''}\x1f{kind}"
@@ -305,51 +258,6 @@ def to_graph(extractions: Iterable[Extraction]) -> Graph:
                             (q for e in extractions for q in article_quads(e, corpus.identities)))
     text = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
     return _bound(Graph()).parse(data=text.decode("utf-8"), format="nt")
-
-
-# serialisation with pyoxigraph -------------------------------------------
-OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
-              "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
-DATASET_FORMATS = ("trig", "nquads")
-#: the buffer in which the named graphs' N-Quads are copied into graph.nq
-COPY_BYTES = 1 << 20
-
-
-#: subjects that belong to one article, so their triples cannot come twice
-ARTICLE_OWN = (str(DATA["article/"]), str(DATA["evidence/"]))
-
-
-def write_rdf(default: str | Path, named: str | Path, path: str | Path, format: str) -> None:
-    """Stream the default graph, then the articles' named graphs, read back from the N-Quads files
-    ``default`` (``write_default_graph``) and ``named``, into ``path``; a triple format gets their union.
-    N-Quads takes both files' lines as they are (pyoxigraph wrote them, one quad a line), without parsing
-    them again."""
-    if format == "nquads":
-        with open(path, "wb") as target:
-            for part in (default, named):
-                with open(part, "rb") as source:
-                    shutil.copyfileobj(source, target, COPY_BYTES)
-        return
-    quads = itertools.chain(*(ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS) for part in (default, named)))
-    items = quads if format in DATASET_FORMATS else union(quads)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix != "id"}
-    ox.serialize(items, str(path), format=OX_FORMATS[format], prefixes=prefixes)
-
-
-def union(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
-    """The triples of ``quads``, each once. Only triples that several articles can report (memberships,
-    awards, statements, roles) are remembered, by a 64-bit hash, so memory grows with the graph, not with
-    the evidence (two such triples sharing a hash, odds of about one in a million at 100,000 articles,
-    would lose one of them)."""
-    seen: set[int] = set()
-    for quad in quads:
-        triple = quad.triple
-        if not quad.subject.value.startswith(ARTICLE_OWN):
-            key = hash(triple)
-            if key in seen:
-                continue
-            seen.add(key)
-        yield triple
 
 
 def _entity(rdf: set[Triple], subject: URIRef, data: dict) -> None:

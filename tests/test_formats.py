@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import kg.export
 import kg.gephi
-import kg.rdf
+import kg.rdf_files
 import kg.tables
 from kg.build import build
 from kg.cli import main
@@ -84,7 +84,7 @@ def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path, monkeypatc
 # Stand-ins for the writers, which a spawned process imports by name (a test's own function could not be sent).
 def record_rdf(*args: object, **kwargs: object) -> None:
     _mark("write_rdf")
-    kg.rdf.write_rdf(*args, **kwargs)
+    kg.rdf_files.write_rdf(*args, **kwargs)
 
 
 def record_gexf(*args: object, **kwargs: object) -> None:

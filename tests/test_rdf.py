@@ -165,13 +165,13 @@ def test_the_default_graph_sorted_in_runs_on_disk_is_the_one_sorted_at_once(seed
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import pyoxigraph as ox
 
-    from kg import rdf
+    from kg import rdf, rdf_files
     from kg.assembly import assemble
 
     extractions = [run.extraction for run in seed_runs.values()]
     corpus = assemble(lambda: extractions)
     at_once = ox.serialize(rdf.entity_quads(corpus.graph, corpus.spells, corpus.identities), format=ox.RdfFormat.N_QUADS)
-    monkeypatch.setattr(rdf, "SORT_RUN", 50)  # the seeds' default graph in some twenty runs
-    rdf.write_default_graph(corpus.graph, corpus.spells, corpus.identities, tmp_path / "default.nq")
+    monkeypatch.setattr(rdf_files, "SORT_RUN", 50)  # the seeds' default graph in some twenty runs
+    rdf_files.write_default_graph(corpus.graph, corpus.spells, corpus.identities, tmp_path / "default.nq")
     assert (tmp_path / "default.nq").read_bytes() == at_once
     assert len(at_once.splitlines()) > 20 * 50 and [p.name for p in tmp_path.iterdir()] == ["default.nq"]  # runs removed

@@ -1,0 +1,105 @@
+"""The build's RDF files, written with pyoxigraph from two N-Quads files: the default graph's and the
+articles' named graphs' (``kg.export`` streams the latter as the articles are extracted).
+
+The default graph is sorted in runs of ``SORT_RUN`` triples, each written to
+a temporary file and merged as it is written (``write_default_graph``), so
+its quads are never all in memory; each encoding then streams both files
+(``write_rdf``), needing nothing else, so it can be written in a process of
+its own.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import operator
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from .careers import Spell
+from .identity import Identities
+from .rdf import DATA, PREFIXES, Triple, default_triples, literal_key, sorted_quads
+
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
+              "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
+DATASET_FORMATS = ("trig", "nquads")
+#: the buffer in which the N-Quads files are copied into graph.nq
+COPY_BYTES = 1 << 20
+#: subjects that belong to one article, so their triples cannot come twice
+ARTICLE_OWN = (str(DATA["article/"]), str(DATA["evidence/"]))
+#: How many triples of the default graph are sorted in memory at a time (some 500 MB at 100,000
+#: articles if all were).
+SORT_RUN = 250_000
+
+
+def write_default_graph(graph: nx.MultiDiGraph, spells: Iterable[Spell], identities: Identities, path: str | Path) -> None:
+    """The default graph (``kg.rdf.entity_quads``: the same bytes) as N-Quads in ``path``, sorted in runs
+    of ``SORT_RUN`` triples on disk beside it and merged."""
+    with tempfile.TemporaryDirectory(prefix=".default-graph.", dir=Path(path).parent) as folder:
+        sets = default_triples(graph, spells, identities, SORT_RUN)
+        runs = [_sorted_run(triples, Path(folder) / f"{number}.nq") for number, triples in enumerate(sets)]
+        if len(runs) == 1:
+            os.replace(runs[0], path)
+        else:
+            ox.serialize(_merged(runs), str(path), format=ox.RdfFormat.N_QUADS)
+
+
+def _sorted_run(triples: set[Triple], path: Path) -> Path:
+    ox.serialize(sorted_quads(triples, None), str(path), format=ox.RdfFormat.N_QUADS)
+    return path
+
+
+def _merged(runs: list[Path]) -> Iterator[ox.Quad]:
+    """The quads of sorted N-Quads files in one order (``kg.rdf.sorted_quads``'), each once."""
+    streams = [ox.parse(path=str(run), format=ox.RdfFormat.N_QUADS) for run in runs]
+    last = None
+    for key, quad in heapq.merge(*(((_quad_key(q), q) for q in stream) for stream in streams), key=operator.itemgetter(0)):
+        if key != last:
+            yield quad
+        last = key
+
+
+def _quad_key(quad: ox.Quad) -> tuple[str, str, str]:
+    """A pyoxigraph quad's place in the order of ``kg.rdf.sorted_quads`` (which sorts rdflib terms)."""
+    term = quad.object
+    key = literal_key(term.value, term.language, term.datatype.value) if isinstance(term, ox.Literal) else term.value
+    return quad.subject.value, quad.predicate.value, key
+
+
+def write_rdf(default: str | Path, named: str | Path, path: str | Path, format: str) -> None:
+    """Stream the default graph, then the articles' named graphs, read back from the N-Quads files
+    ``default`` (``write_default_graph``) and ``named``, into ``path``; a triple format gets their union.
+    N-Quads takes both files' lines as they are (pyoxigraph wrote them, one quad a line), without parsing
+    them again."""
+    if format == "nquads":
+        with open(path, "wb") as target:
+            for part in (default, named):
+                with open(part, "rb") as source:
+                    shutil.copyfileobj(source, target, COPY_BYTES)
+        return
+    quads = itertools.chain(*(ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS) for part in (default, named)))
+    items = quads if format in DATASET_FORMATS else union(quads)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix != "id"}
+    ox.serialize(items, str(path), format=OX_FORMATS[format], prefixes=prefixes)
+
+
+def union(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """The triples of ``quads``, each once. Only triples that several articles can report (memberships,
+    awards, statements, roles) are remembered, by a 64-bit hash, so memory grows with the graph, not with
+    the evidence (two such triples sharing a hash, odds of about one in a million at 100,000 articles,
+    would lose one of them)."""
+    seen: set[int] = set()
+    for quad in quads:
+        triple = quad.triple
+        if not quad.subject.value.startswith(ARTICLE_OWN):
+            key = hash(triple)
+            if key in seen:
+                continue
+            seen.add(key)
+        yield triple
