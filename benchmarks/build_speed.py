@@ -232,7 +232,7 @@ def run_child(arguments: list[str], limit: float, max_rss_mb: float) -> Run:
                                    text=True, start_new_session=True, cwd=ROOT)
         peak, error = 0.0, ""
         while process.poll() is None:
-            peak = max(peak, group_rss_mb(process.pid))
+            peak = max(peak, group_memory_mb(process.pid))
             if time.perf_counter() - clock > limit:
                 error = f"killed after {limit:.0f} s"
             elif peak > max_rss_mb:
@@ -254,7 +254,7 @@ def run_child(arguments: list[str], limit: float, max_rss_mb: float) -> Run:
     return Run(json.loads(out.strip().splitlines()[-1]), wall, load, peak)
 
 
-def group_rss_mb(group: int) -> float:
+def group_memory_mb(group: int) -> float:
     """The memory the processes in process group ``group`` hold together (Linux ``/proc``): the sum of
     their proportional set sizes, so a page a forked writer shares with the main process counts once
     (a sum of RSS would count it in each), else of their RSS where the kernel gives no PSS."""

@@ -11,9 +11,9 @@ and the evaluation all go through this module.
 from __future__ import annotations
 
 import json
-from sys import intern
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from sys import intern
 
 from .errors import KgError
 from .records import ENTITY_TYPES, OPTIONAL_FIELDS, RELATION_FIELDS, Article, Entity, Evidence, Extraction, Mention, Relation
@@ -34,9 +34,7 @@ def relation_json(relation: Relation) -> dict:
     out: dict = {"type": relation.type}
     out.update({field: value for field, value in relation.args if value or field not in OPTIONAL_FIELDS})
     if relation.evidence is not None:
-        evidence = relation.evidence
-        out["evidence"] = {"doc": evidence.doc, "start": evidence.start, "end": evidence.end,
-                           "sentence": evidence.sentence, "rule": evidence.rule}
+        out["evidence"] = {key: getattr(relation.evidence, key) for key in EVIDENCE_KEYS}
     return out
 
 

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,8 +203,8 @@ class RowStore:
 @dataclass(frozen=True)
 class StoredRows:
     """A table's rows in a SQLite file, read afresh and sorted (as Python sorts tuples: SQLite orders text
-    by its UTF-8 bytes, which is the order of code points) on each iteration; ``distinct``: each row once.
-    A forked writer reads them through a connection of its own."""
+    by its UTF-8 bytes, which is the order of code points) on each iteration, through a read-only
+    connection of its own; ``distinct``: each row once."""
 
     path: Path
     table: str
@@ -213,28 +213,23 @@ class StoredRows:
 
     def __iter__(self) -> Iterator[tuple[str | int, ...]]:
         order = ", ".join(str(i) for i in range(1, len(self.columns) + 1))
-        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+        with self._reading() as db:
             yield from db.execute(f"SELECT {'DISTINCT' if self.distinct else ''} * FROM {self.table} ORDER BY {order}")
 
     def integer(self, index: int) -> bool:
         """Whether the column at ``index`` holds whole numbers only (and there is a row)."""
         column = self.columns[index]
-        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+        with self._reading() as db:
             rows, other = db.execute(f"SELECT count(*), count(*) FILTER (WHERE typeof({column}) != 'integer') "
                                      f"FROM {self.table}").fetchone()
         return rows > 0 and other == 0
 
+    def _reading(self) -> closing[sqlite3.Connection]:
+        return closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True))
+
 
 def _marks(columns: tuple[str, ...]) -> str:
     return ", ".join("?" for _ in columns)
-
-
-def read_rows(extractions: Iterable[Extraction], identities: Identities, folder: Path) -> tuple[StoredRows, StoredRows]:
-    """The rows of the mentions and evidence tables, in one pass over the records, stored in ``folder``."""
-    store = RowStore(folder)
-    for extraction in extractions:
-        store.add(extraction, identities)
-    return store.close()
 
 
 def write_csv(table: Table, path: Path) -> None:

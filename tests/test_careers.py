@@ -201,11 +201,14 @@ def test_who_is_who_reads_the_same_groups_from_a_record_as_from_the_whole_extrac
 
 def test_the_tables_rows_are_kept_on_disk_and_read_back_sorted_as_python_sorts_them(seed_runs, tmp_path) -> None:
     from kg.identity import groups_of
-    from kg.tables import read_rows
+    from kg.tables import RowStore
 
     extractions = [run.extraction for run in seed_runs.values()]
     identities = resolve_identities([g for e in extractions for g in groups_of(e)])
-    mentions, evidence = read_rows(extractions + extractions[:1], identities, tmp_path)  # one article twice
+    store = RowStore(tmp_path)
+    for extraction in extractions + extractions[:1]:  # one article twice
+        store.add(extraction, identities)
+    mentions, evidence = store.close()
     assert mentions.path.parent == tmp_path and mentions.path.stat().st_size > 0
     listed = list(mentions)
     assert listed == sorted(listed) and len(listed) == len(set(listed)) + sum(
