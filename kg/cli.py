@@ -19,6 +19,7 @@ from .corpus.files import DEFAULT_MAX_BYTES
 from .errors import KgError
 from .manifest import APPENDABLE, FORMATS, parse_formats
 from .parallel import EXECUTORS, default_jobs
+from .quick_exit import QuickExitGroup
 from .stores import STORES
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from .records import Problem
 
 
-@click.group()
+@click.group(cls=QuickExitGroup)
 @click.version_option(package_name="govkg")
 def main() -> None:
     """govkg: a knowledge graph of officials, organisations, places, programmes
