@@ -1,8 +1,10 @@
-"""A self-contained interactive HTML view of the graph (pyvis data, vis-network inlined).
+"""A self-contained interactive HTML view of the graph (vis-network data, the script inlined).
 
-pyvis's ``Node`` and ``Edge`` make the node and edge data (not its ``Network``,
-whose ``add_node`` and ``add_edge`` look every id up in a list: quadratic in
-the graph's size); the page template is ours and inlines
+The node and edge data are vis-network's options, made as pyvis's ``Node`` and
+``Edge`` make them (not with its ``Network``, whose ``add_node`` and ``add_edge``
+look every id up in a list: quadratic in the graph's size; nor with the classes
+themselves, since importing pyvis imports IPython, a tenth of a one-article
+build's start-up). The page template is ours and inlines
 the vis-network script that the pyvis package ships, so opening the file
 makes no network request. Tooltip and panel text travels as JSON data and
 the page puts it into the document with ``textContent`` only, so a name such
@@ -20,13 +22,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 import networkx as nx
-import pyvis
 from jinja2 import Environment
-from pyvis.edge import Edge
-from pyvis.node import Node
 
 from . import record_io
 from .errors import KgError
@@ -67,8 +67,8 @@ LAYOUT_SEED = 7
 
 
 def vis_network_js() -> str:
-    """The vis-network script shipped inside the pyvis package."""
-    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    """The vis-network script shipped inside the pyvis package (found, not imported)."""
+    lib = Path(find_spec("pyvis").origin).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
     return lib.read_text(encoding="utf-8")
 
 
@@ -166,7 +166,7 @@ def _weight(edge: dict) -> int:
 
 def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str | None = None, spells: list[Spell] | None = None,
               positions: dict[str, tuple[int, int]] | None = None, colours: dict[str, str] | None = None) -> dict:
-    """Everything the page needs: vis nodes and edges (pyvis's), tooltip text, legend, options, and the
+    """Everything the page needs: vis nodes and edges, tooltip text, legend, options, and the
     dates of nodes and edges and the persons' careers (``kg.view_time``; ``spells`` default to ``graph.graph["spells"]``).
     ``positions`` (frozen) and ``colours`` by node, where given, replace the layout and the type's colour."""
     frozen = graph.number_of_nodes() > FREEZE_ABOVE if frozen is None else frozen
@@ -196,8 +196,8 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
     for node, data in sorted(graph.nodes(data=True)):
         kind = data["type"]
         extra = {"x": positions[node][0], "y": positions[node][1]} if node in positions else {}
-        vis_nodes.append(Node(node, SHAPES[kind], node_label(kind, data["label"]) or node, color=colours.get(node, COLOURS[kind]),
-                              size=node_size(degree[node]), **extra).options)
+        vis_nodes.append({"color": colours.get(node, COLOURS[kind]), "size": node_size(degree[node]), **extra,
+                          "id": node, "label": node_label(kind, data["label"]) or node, "shape": SHAPES[kind]})
         evidence, more = _evidence(incident[node], incident_count[node], titles)
         info[node] = {
             "type": kind, "name": data["label"], "aliases": list(data["aliases"]), "posts": sorted(set(posts[node])),
@@ -219,7 +219,9 @@ def page_data(graph: nx.MultiDiGraph, *, frozen: bool | None = None, focus: str 
             if rank else {"enabled": False}
         drawn_label = {} if frozen else {"label": _edge_label(data)}  # a large page draws only the highlighted ones
         tie = {"arrows": {"to": {"enabled": False}}, "dashes": True} if data["relation"] in TIE_LABELS else {}
-        vis_edges.append(Edge(source, target, directed=True, id=edge_id, smooth=smooth, **drawn_label, **tie).options)
+        edge = {"id": edge_id, "smooth": smooth, **drawn_label, **tie, "from": source, "to": target}
+        edge.setdefault("arrows", "to")  # a directed edge, unless it is a tie
+        vis_edges.append(edge)
         evidence, more = _evidence(data["evidence"], _weight(data), titles)
         edge_info[edge_id] = {"relation": data["relation"], "label": _edge_label(data), "from": graph.nodes[source]["label"],
                               "to": graph.nodes[target]["label"], "evidence": evidence, "more": more,
