@@ -1,8 +1,11 @@
-"""jieba's dictionary is read from the cache jieba keeps, whole, and jieba builds it when that fails."""
+"""jieba's dictionary is read from the cache jieba keeps, whole, and jieba builds it when that fails; its
+parts of speech come from a cache of govkg's, made again when that fails or the dictionary changes."""
 
 from __future__ import annotations
 
 import marshal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,3 +44,53 @@ def test_a_damaged_cache_is_built_again_by_jieba(tmp_path: Path, cache: bytes) -
     tokenizer = segmenter.ready(tokenizer_in(tmp_path))
     assert tokenizer.initialized and tokenizer.FREQ.get("市长", 0) > 0
     assert marshal.loads((tmp_path / "jieba.cache").read_bytes())[1] == tokenizer.total
+
+
+# -- the parts of speech ----------------------------------------------------------------
+
+
+def a_pos_tokenizer() -> object:
+    import jieba.posseg as posseg
+    return posseg.POSTokenizer(jieba.dt)  # parses the dictionary's text, as jieba does on import
+
+
+def stamped(table: dict[str, str], stamp: tuple | None = None) -> bytes:
+    dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    stat = dictionary.stat()
+    return marshal.dumps((stamp or (str(dictionary), stat.st_size, stat.st_mtime_ns), table))
+
+
+def test_the_parts_of_speech_are_those_jieba_parses_from_its_dictionary(nlp: object) -> None:
+    tags = segmenter.word_tags()
+    assert (tags["市长"], tags["习近平"], tags["检察机关"]) == ("n", "nrfg", "n")
+    assert tags == a_pos_tokenizer().word_tag_tab
+
+
+def test_the_tagger_cuts_and_tags_as_jieba_posseg_does(nlp: object) -> None:
+    sentence = "市委书记王国强到白鹤社区调研乡村振兴工作"
+    assert segmenter.tagger().lcut(sentence) == a_pos_tokenizer().lcut(sentence)
+
+
+@pytest.mark.slow
+def test_the_parts_of_speech_come_from_a_cache_made_from_the_same_dictionary_file(tmp_path: Path) -> None:
+    cache = tmp_path / segmenter.TAGS_CACHE
+    cache.write_bytes(stamped({"市长": "zz"}))
+    assert segmenter.word_tags_cached(a_pos_tokenizer(), cache) == {"市长": "zz"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("content", [b"", b"\x00\x01 not marshal", marshal.dumps(["a list"]),
+                                     stamped({"市长": "zz"}, ("another dict.txt", 1, 1))])
+def test_a_damaged_or_stale_cache_of_parts_of_speech_is_parsed_again_and_rewritten(tmp_path: Path, content: bytes) -> None:
+    cache = tmp_path / segmenter.TAGS_CACHE
+    cache.write_bytes(content)
+    tags = segmenter.word_tags_cached(a_pos_tokenizer(), cache)
+    assert tags["市长"] == "n" and len(tags) > 300_000
+    assert marshal.loads(cache.read_bytes()) == marshal.loads(stamped(tags))
+
+
+@pytest.mark.slow
+def test_importing_the_segmenter_does_not_import_pkg_resources() -> None:
+    code = "import sys, kg.segmenter; kg.segmenter.tagger(); print('pkg_resources' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -1,4 +1,5 @@
-"""Start-up: a command imports only what it runs, and a build whose articles are all cached loads no pipeline."""
+"""Start-up: a command imports only what it runs, a build whose articles are all cached loads no pipeline,
+and the command leaves without tearing its objects down one by one."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "001_6590fda864a470cb.txt"
 #: The modules of the pipeline and the model: spaCy, jieba (the rules' and the model's words), the extraction.
 PIPELINE = ("spacy", "jieba", "thinc", "kg.extract", "kg.pipeline", "kg.ner")
-#: ... and rdflib's SPARQL engine, which only kg query and kg serve need.
-WATCHED = (*PIPELINE, "rdflib.plugins.sparql")
+#: ... and rdflib's SPARQL engine, which only kg query and kg serve need; IPython, which pyvis imports.
+WATCHED = (*PIPELINE, "rdflib.plugins.sparql", "IPython", "pkg_resources")
 #: Each test starts a fresh interpreter or builds the gazetteer's matcher twice: over 0.25 s.
 pytestmark = pytest.mark.slow
 
@@ -55,6 +56,42 @@ def test_a_build_whose_every_article_is_cached_loads_no_pipeline(tmp_path: Path)
 def test_a_build_with_an_article_to_extract_loads_the_pipeline(tmp_path: Path) -> None:
     """The check above can fail: the same build without the cache entry imports the pipeline."""
     assert {"spacy", "jieba", "kg.extract"} <= imported_by("build", str(SEED), "--out", str(tmp_path), "--quiet", "--no-ner")
+
+
+def test_a_build_writes_its_page_without_importing_ipython_or_pkg_resources(tmp_path: Path) -> None:
+    imported = imported_by("build", str(SEED), "--out", str(tmp_path), "--quiet", "--no-ner")
+    assert (tmp_path / "graph.html").stat().st_size > 400_000  # the vis-network script, inlined
+    assert not imported & {"IPython", "pkg_resources"}
+
+
+# -- leaving the process ------------------------------------------------------------------
+
+
+def run_python(code: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_the_command_prints_everything_before_it_leaves() -> None:
+    done = run_python("from kg.cli import main; main()", "--version")  # stdout is a pipe: buffered until flushed
+    assert (done.returncode, "version" in done.stdout) == (0, True), done.stderr
+
+
+def test_the_command_leaves_with_its_status_and_message(tmp_path: Path) -> None:
+    done = run_python("from kg.cli import main; main()", "build", str(tmp_path / "missing"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1 and "missing: no such file or folder" in done.stderr
+
+
+@pytest.mark.parametrize(("code", "status", "printed"), [(None, 0, ""), (3, 3, ""), ("no articles", 1, "no articles")])
+def test_leaving_runs_the_exit_handlers_and_ends_with_the_status_sys_exit_gives(code: object, status: int, printed: str) -> None:
+    done = run_python(f"import atexit\nfrom kg.quick_exit import leave\natexit.register(print, 'handler ran')\nleave({code!r})")
+    assert (done.returncode, done.stdout, done.stderr.strip()) == (status, "handler ran\n", printed)
+
+
+def test_leaving_waits_for_a_live_thread_as_the_usual_exit_does() -> None:
+    code = ("import threading, time\nfrom kg.quick_exit import leave\n"
+            "threading.Thread(target=lambda: (time.sleep(0.3), print('thread finished'))).start()\nleave(0)")
+    done = run_python(code)
+    assert (done.returncode, done.stdout) == (0, "thread finished\n")
 
 
 def test_the_gazetteer_patterns_match_what_a_doc_per_name_matches() -> None:

@@ -39,8 +39,8 @@ class RuleComponent:
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None) -> None:
-        """Read and compile the component's lexicons; make jieba's dictionary ready."""
-        segmenter.ready()
+        """Read and compile the component's lexicons; make jieba's dictionary and parts of speech ready."""
+        segmenter.tagger()  # the prefix dictionary and the parts of speech
         self._lexicon = lexicon(self.resources)
         self.load(self._lexicon)
 

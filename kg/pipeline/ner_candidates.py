@@ -23,10 +23,10 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-import jieba.posseg as posseg
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg import segmenter
 from kg.lexicon import HAN, Lexicon, alternation
 from kg.ner.model import Ent, doc_ents, given_name_chars, load_model
 
@@ -88,7 +88,7 @@ class SpanShape:
 
     def common_word(self, text: str, proper: tuple[str, ...] | None = None) -> bool:
         """Whether jieba's dictionary has ``text`` as a word whose tag is not a proper name's (检察机关/n, 完善/v)."""
-        tag = posseg.dt.word_tag_tab.get(text)
+        tag = segmenter.word_tags().get(text)
         return tag is not None and not tag.startswith(proper or self.proper_tags)
 
     def _headed(self, text: str, label: str) -> bool:

@@ -13,13 +13,12 @@ import bisect
 import re
 from collections.abc import Iterable
 
-import jieba
-
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from kg import segmenter
 from kg.lexicon import Lexicon, alternation
 from kg.resources import ResourceError
 
@@ -162,8 +161,7 @@ def _glued_head(text: str, start: int, head_start: int) -> bool:
     """Whether a head's first character closes a common word with the character before it,
     after a word of its own (城乡, 城镇: 统筹城乡 is no 乡 named 统筹城; 潞城镇 is a town), by
     jieba's dictionary frequency."""
-    jieba.dt.check_initialized()
-    return head_start - start >= 3 and (jieba.get_FREQ(text[head_start - 1:head_start + 1]) or 0) >= GLUED_WORD_FREQ
+    return head_start - start >= 3 and segmenter.frequency(text[head_start - 1:head_start + 1]) >= GLUED_WORD_FREQ
 
 
 def _word_shorts(lexicon: Lexicon, name: str) -> frozenset[str]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-import jieba
-import jieba.posseg as posseg
-
+from kg import segmenter
 from kg.lexicon import HAN, Lexicon
 
 NAME_CHARS = re.compile(f"[{HAN}0-9A-Za-z]")
@@ -49,7 +47,7 @@ def words_of(run: str) -> tuple[tuple[str, str], ...]:
 
 @functools.lru_cache(maxsize=65536)
 def _cut(run: str) -> tuple[tuple[str, str], ...]:
-    return tuple((pair.word, pair.flag) for pair in posseg.lcut(run))
+    return tuple((pair.word, pair.flag) for pair in segmenter.tagger().lcut(run))
 
 
 def level_prefix(text: str, at: int, lexicon: Lexicon) -> str:
@@ -90,7 +88,7 @@ def person_name_at(text: str, start: int, lexicon: Lexicon) -> int:
         return start
     if end < len(text) and text[end] in lexicon.chars("anonymous"):
         return start
-    if given == 2 and posseg.dt.word_tag_tab.get(text[end - 2 : end], "")[:1] in lexicon.words("function_pos") + ("d",):
+    if given == 2 and segmenter.word_tags().get(text[end - 2 : end], "")[:1] in lexicon.words("function_pos") + ("d",):
         return start  # 席|再次: an adverb or a function word is no given name
     if given == 2 and _starts_a_word(text, end - 1, lexicon) and not _known_name(text[start:end]):
         return end - 1
@@ -139,8 +137,8 @@ def _common_word_at(text: str, at: int) -> bool:
 
 
 def _common(word: str) -> bool:
-    tag = posseg.dt.word_tag_tab.get(word, "")
-    return bool(tag) and not tag.startswith("nr") and jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQ
+    tag = segmenter.word_tags().get(word, "")
+    return bool(tag) and not tag.startswith("nr") and segmenter.frequency(word) >= COMMON_WORD_FREQ
 
 
 def _jieba_name_end(text: str, start: int, surname_end: int) -> int:
@@ -156,12 +154,12 @@ def _predicate_at(text: str, at: int, lexicon: Lexicon) -> bool:
     (总书记|强调, 越南|总理)."""
     word = next_word(text, at)
     return bool(word) and len(word[0]) >= 2 and (word[1][:1] in lexicon.words("predicate_pos")
-                                                 or posseg.dt.word_tag_tab.get(word[0]) in ("ns", "nt"))
+                                                 or segmenter.word_tags().get(word[0]) in ("ns", "nt"))
 
 
 def _known_name(name: str) -> bool:
     """Whether jieba's dictionary (not its guesses) has ``name`` as a person's name (习近平/nrfg)."""
-    return posseg.dt.word_tag_tab.get(name, "").startswith("nr")
+    return segmenter.word_tags().get(name, "").startswith("nr")
 
 
 def _starts_a_word(text: str, at: int, lexicon: Lexicon) -> bool:
@@ -170,7 +168,7 @@ def _starts_a_word(text: str, at: int, lexicon: Lexicon) -> bool:
     dictionary does count: 林武|陪同)."""
     word = next_word(text, at)
     return (bool(word) and len(word[0]) >= 2 and not word[1].startswith(lexicon.words("proper_tags"))
-            and (word[0][1] not in lexicon.name_stopchars or posseg.dt.word_tag_tab.get(word[0]) == "v"))
+            and (word[0][1] not in lexicon.name_stopchars or segmenter.word_tags().get(word[0]) == "v"))
 
 
 def _ends_a_word(text: str, at: int, lexicon: Lexicon) -> bool:
