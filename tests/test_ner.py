@@ -202,7 +202,7 @@ def test_combination_policy(nlp: Language, text: str, candidates: list, chosen: 
 def gated_doc(nlp: Language) -> tuple[Doc, int]:
     """Two sentences: the first's names are all rule candidates, the second's 钟平熊 is not; and where it starts."""
     text = "沔渡派出所所长钟平熊。2021年至今,钟平熊一共化解辖区矛盾纠纷。"
-    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+    doc = nlp.get_pipe("kg_sentences")(nlp.make_doc(text))
     add_candidate(doc, 0, 5, "ORG", "沔渡派出所", "org.chain")
     add_candidate(doc, 7, 10, "PER", "钟平熊", "per.title")
     return doc, text.index("。") + 1
@@ -215,7 +215,7 @@ def test_the_gate_tags_only_sentences_where_a_model_span_could_survive(nlp: Lang
 
 def test_the_gate_joins_adjacent_sentences_and_is_off_by_default(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
     component = nlp.get_pipe("kg_ner")
-    doc = nlp.get_pipe("sentencizer")(nlp.make_doc("钟平熊一共化解辖区矛盾纠纷。张艳春说。"))
+    doc = nlp.get_pipe("kg_sentences")(nlp.make_doc("钟平熊一共化解辖区矛盾纠纷。张艳春说。"))
     assert component.gate is False and component._regions(doc) == [(0, len(doc.text))]
     monkeypatch.setattr(component, "gated", ModelGate(component.shape))
     assert component._regions(doc) == [(0, len(doc.text))]

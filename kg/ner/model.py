@@ -21,6 +21,7 @@ from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
 
 from kg import segmenter
+from kg.tokenizers import with_jieba_words
 from kg.errors import KgError
 from kg.normalize import normalize
 
@@ -48,7 +49,7 @@ def load_model(path: str | Path | None = None) -> Language:
         raise ModelError(f"{folder}: no NER model here (train one with `kg train-ner`)")
     segmenter.ready()  # the model's tokenizer cuts jieba words
     try:
-        return numpy_blas(spacy.load(folder))
+        return numpy_blas(with_jieba_words(spacy.load(folder)))
     except (OSError, ValueError) as error:
         raise ModelError(f"{folder}: cannot load the NER model ({error})") from error
 

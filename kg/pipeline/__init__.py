@@ -9,13 +9,16 @@ import functools
 import spacy
 from spacy.language import Language
 
-from . import appointments, discipline, entities, honours, ner_candidates, orgs, persons, places, programmes, relations  # noqa: F401  (registers factories)
+from kg import tokenizers  # noqa: F401  (registers kg.char_tokenizer)
+
+from . import (appointments, discipline, entities, honours, ner_candidates, orgs, persons, places,  # noqa: F401  (registers factories)
+               programmes, relations, sentences)
 
 COMPONENTS = ("kg_places", "kg_orgs", "kg_persons", "kg_appointments", "kg_programmes", "kg_honours", "kg_entities", "kg_relations", "kg_discipline")
 #: The model component, placed just before ``kg_entities`` (the rule components never see its spans).
 MODEL_COMPONENT = "kg_ner"
 #: Character segmentation: every character is a token, so rule spans always align.
-CONFIG = {"nlp": {"tokenizer": {"segmenter": "char"}}}
+CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "kg.char_tokenizer"}}}
 
 
 def make_nlp(*, ner: bool = True) -> Language:
@@ -29,7 +32,7 @@ def make_nlp(*, ner: bool = True) -> Language:
 def _assemble(ner: bool) -> Language:
     """The pipeline with its components added, not yet initialised."""
     nlp = spacy.blank("zh", config=CONFIG)
-    nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "!", "?", ";", "\n"]})
+    nlp.add_pipe("kg_sentences")
     for name in COMPONENTS:
         if ner and name == "kg_entities":
             nlp.add_pipe(MODEL_COMPONENT)

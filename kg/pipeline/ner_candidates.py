@@ -168,7 +168,7 @@ def _joined(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    """The doc's sentences as character ranges (the whole text without a sentencizer)."""
+    """The doc's sentences as character ranges (the whole text when none are set)."""
     if not doc.has_annotation("SENT_START"):
         return [(0, len(text_of(doc)))]
     return [(sent.start_char, sent.end_char) for sent in doc.sents]

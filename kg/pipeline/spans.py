@@ -16,9 +16,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from kg.tokenizers import TEXT
+
 CANDIDATES = "kg_candidates"
 ENTITIES = "kg"
 SUBJECTS = "kg_subjects"
+#: The ``doc.user_data`` key of the token indices that start the doc's sentences.
+SENTENCE_STARTS = "kg_sentence_starts"
 OPEN, CLOSE = "⟨", "⟩"
 #: The rule id of a span the NER model proposed starts with this (``ner.PER``).
 MODEL_RULE_PREFIX = "ner."
@@ -104,10 +108,11 @@ def _order(span: Span) -> tuple[int, int]:
 
 
 def text_of(doc: Doc) -> str:
-    """The doc's text, computed once: spaCy rebuilds ``doc.text`` from its tokens on every access."""
-    text = doc.user_data.get("kg_text")
+    """The doc's text, as its tokenizer kept it (``kg.tokenizers``) or else computed once: spaCy rebuilds
+    ``doc.text`` from its tokens on every access."""
+    text = doc.user_data.get(TEXT)
     if text is None:
-        text = doc.user_data["kg_text"] = doc.text
+        text = doc.user_data[TEXT] = doc.text
     return text
 
 
@@ -156,9 +161,9 @@ def sentence_of(span: Span) -> Span:
     doc = span.doc
     if not doc.has_annotation("SENT_START"):
         return doc[:]
-    starts = doc.user_data.get("kg_sentence_starts")
+    starts = doc.user_data.get(SENTENCE_STARTS)  # kept by kg_sentences
     if starts is None:
-        starts = doc.user_data["kg_sentence_starts"] = [token.i for token in doc if token.is_sent_start]
+        starts = doc.user_data[SENTENCE_STARTS] = [token.i for token in doc if token.is_sent_start]
     first = starts[bisect.bisect_right(starts, span.start) - 1] if starts and starts[0] <= span.start else 0
     after = bisect.bisect_right(starts, span.start)
     return doc[first : starts[after] if after < len(starts) else len(doc)]
