@@ -7,8 +7,8 @@ vocabulary and the graph. For a one-article build that took about 0.4 s of the
 command (``kg …``, ``python -m kg.cli …``) leave with ``os._exit`` once the
 command has finished: the ``atexit`` handlers run first (multiprocessing's,
 ``weakref.finalize``'s, logging's), stdout and stderr are flushed, and the
-operating system takes the memory back at once. While another thread is alive
-the process ends the usual way, so that no thread is cut short.
+operating system takes the memory back at once. While a thread that is not a
+daemon is alive the process ends the usual way, which waits for it.
 
 Only the console entry point leaves this way: ``click.testing.CliRunner`` and
 other callers of ``main(...)`` get the usual ``SystemExit``.
@@ -37,8 +37,8 @@ class QuickExitGroup(click.Group):
 
 def leave(code: object = 0) -> NoReturn:
     """End the process with ``code`` (as ``sys.exit`` reads it) without freeing its objects one by one."""
-    if threading.active_count() > 1:
-        sys.exit(code)
+    if any(not thread.daemon for thread in threading.enumerate() if thread is not threading.main_thread()):
+        sys.exit(code)  # the usual exit waits for the thread
     status = exit_status(code)
     atexit._run_exitfuncs()  # what interpreter shutdown would run, in the same order
     for stream in (sys.stdout, sys.stderr):

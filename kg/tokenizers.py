@@ -11,8 +11,10 @@ and spaces, in linear time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
+import rjieba
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,6 +23,8 @@ from spacy.vocab import Vocab
 
 from . import segmenter
 
+#: A character that makes a word of jieba-rs one that jieba may cut otherwise: neither Han nor ASCII letter or digit.
+MIXED_WORD = re.compile("[^\u4E00-\u9FD5a-zA-Z0-9]")
 #: The ``doc.user_data`` key of the text a doc was made from (spaCy rebuilds ``doc.text`` from its tokens on
 #: every access).
 TEXT = "kg_text"
@@ -67,8 +71,16 @@ class WordTokenizer(DummyTokenizer):
 
 
 def jieba_words(text: str) -> list[str]:
-    """jieba's words of ``text``, as spaCy's ``jieba`` segmenter cuts it."""
-    return [word for word in segmenter.ready().cut(text, cut_all=False) if word]
+    """jieba's words of ``text``, as spaCy's ``jieba`` segmenter cuts it, cut by jieba-rs (``rjieba``, some 25
+    times faster than jieba's Python). jieba-rs keeps ASCII letters and digits joined by punctuation as one
+    word (S-300, XBB.1.5) where jieba cuts them (S, -, 300): such words are cut again by jieba."""
+    words: list[str] = []
+    for word in rjieba.cut(text):
+        if len(word) > 1 and MIXED_WORD.search(word):
+            words += [piece for piece in segmenter.ready().cut(word, cut_all=False) if piece]
+        elif word:
+            words.append(word)
+    return words
 
 
 @spacy.registry.tokenizers("kg.char_tokenizer")

@@ -3,6 +3,7 @@ sentences are those of spaCy's sentencizer."""
 
 from __future__ import annotations
 
+import jieba
 import pytest
 import spacy
 from hypothesis import given, settings
@@ -56,6 +57,15 @@ def test_the_rule_pipeline_has_a_token_per_character_and_keeps_the_text(nlp: Lan
     doc, expected = nlp.make_doc(text), spacy_chars.make_doc(text)
     assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in expected]
     assert doc.user_data[TEXT] == text == doc.text
+
+
+@pytest.mark.parametrize("text", [
+    "湖南省株洲市委书记曹慧泉到白鹤社区调研",
+    "S-300防空导弹和XBB.1.5变异株",  # jieba-rs keeps S-300 and XBB.1.5 whole; jieba cuts them
+    "5G+工业互联网 试点,占比97.1%。",
+])
+def test_the_models_words_are_those_jieba_cuts(text: str) -> None:
+    assert jieba_words(text) == [word for word in jieba.cut(text, cut_all=False) if word]
 
 
 def test_the_models_tokens_are_jiebas_words(nlp: Language) -> None:
