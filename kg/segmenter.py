@@ -15,6 +15,13 @@ test run) pays jieba's start once. Three of its costs are cut here:
   dictionary file changes.
 - jieba imports ``pkg_resources`` (0.1 s) only to open its data files; imported
   here with that module blocked, it opens them by their path, its own fallback.
+
+And one cost of every article: ``jieba.posseg`` guesses the words and parts of
+speech of a run its dictionary does not cut (丁薛祥, 日在, 等地) with a hidden
+Markov model in Python, ``viterbi``: half the rule components' time on real
+news, for 2 % of the characters. The same runs recur (54 % of the 18,652 runs
+of 3,000 real items had been seen before), so ``tagger`` makes posseg remember
+each run's result (``remembered``).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import io
 import marshal
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +65,10 @@ jieba.setLogLevel(60)  # no "Building prefix dict" on stderr
 DEFAULT_CACHE = "jieba.cache"
 #: govkg's cache of the default dictionary's parts of speech, beside jieba's.
 TAGS_CACHE = "govkg-jieba-tags.cache"
+#: How many runs' guessed words and parts of speech ``tagger`` remembers (a few hundred bytes each).
+REMEMBERED_RUNS = 1 << 16
+#: What ``jieba.posseg.viterbi`` gives: the log probability and a (position, part of speech) state per character.
+Tagging = tuple[float, list[tuple[str, str]]]
 
 
 def ready(tokenizer: jieba.Tokenizer | None = None) -> jieba.Tokenizer:
@@ -81,7 +92,26 @@ def tagger() -> POSTokenizer:
         del jieba.dt.get_dict_file
     if not posseg.dt.word_tag_tab:  # put off above, not read already by an earlier import
         posseg.dt.word_tag_tab = word_tags_cached(posseg.dt, _cache_folder(jieba.dt) / TAGS_CACHE)
+    if not hasattr(posseg.viterbi, "__wrapped__"):
+        posseg.viterbi = remembered(posseg.viterbi, posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
     return posseg.dt
+
+
+def remembered(viterbi: Callable[..., Tagging], *tables: object) -> Callable[..., Tagging]:
+    """``viterbi(text, *tables)`` remembering the result of each of the last ``REMEMBERED_RUNS`` texts read with
+    ``tables`` (its caller only reads the result); with other tables, ``viterbi`` itself."""
+    @functools.lru_cache(maxsize=REMEMBERED_RUNS)
+    def of_text(text: str) -> Tagging:
+        return viterbi(text, *tables)
+
+    def remembering(text: str, *given: object) -> Tagging:
+        if len(given) == len(tables) and all(mine is theirs for mine, theirs in zip(given, tables)):
+            return of_text(text)
+        return viterbi(text, *given)
+
+    remembering.__wrapped__ = viterbi  # type: ignore[attr-defined]
+    remembering.cache_info = of_text.cache_info  # type: ignore[attr-defined]
+    return remembering
 
 
 def word_tags() -> dict[str, str]:

@@ -94,3 +94,27 @@ def test_importing_the_segmenter_does_not_import_pkg_resources() -> None:
     code = "import sys, kg.segmenter; kg.segmenter.tagger(); print('pkg_resources' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_guessed_words_of_a_run_are_remembered_as_jieba_guesses_them(nlp: object) -> None:
+    import jieba.posseg as posseg
+
+    viterbi, tables = posseg.viterbi, (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
+    for run in ["丁薛祥", "日在", "钟平熊", "等地考察"]:
+        first, again = viterbi(run, *tables), viterbi(run, *tables)
+        assert first == again == viterbi.__wrapped__(run, *tables)
+        assert again is first  # remembered, not guessed twice
+    assert segmenter.tagger().lcut("丁薛祥在株洲等地考察") == a_pos_tokenizer().lcut("丁薛祥在株洲等地考察")
+
+
+def test_a_viterbi_asked_with_other_tables_is_not_answered_from_memory() -> None:
+    calls: list[str] = []
+
+    def viterbi(text: str, *tables: object) -> tuple:
+        calls.append(text)
+        return (0.0, [tables])
+
+    remembering = segmenter.remembered(viterbi, "mine")
+    assert remembering("日在", "mine") is remembering("日在", "mine")
+    assert remembering("日在", "other") == (0.0, [("other",)])
+    assert calls == ["日在", "日在"]
