@@ -11,8 +11,11 @@ from pathlib import Path
 
 import jieba
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg import segmenter
+from kg.posseg_viterbi import Viterbi
 
 
 def tokenizer_in(folder: Path) -> jieba.Tokenizer:
@@ -96,25 +99,39 @@ def test_importing_the_segmenter_does_not_import_pkg_resources() -> None:
     assert done.stdout.strip() == "False"
 
 
-def test_the_guessed_words_of_a_run_are_remembered_as_jieba_guesses_them(nlp: object) -> None:
+def test_the_guessed_words_of_a_run_are_jiebas_and_remembered(nlp: object) -> None:
     import jieba.posseg as posseg
 
     viterbi, tables = posseg.viterbi, (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
-    for run in ["丁薛祥", "日在", "钟平熊", "等地考察"]:
+    for run in ["丁薛祥", "日在", "钟平熊", "等地考察", "近平", "蒋超良同志"]:
         first, again = viterbi(run, *tables), viterbi(run, *tables)
         assert first == again == viterbi.__wrapped__(run, *tables)
-        assert again is first  # remembered, not guessed twice
+        assert again is first  # remembered, not searched twice
     assert segmenter.tagger().lcut("丁薛祥在株洲等地考察") == a_pos_tokenizer().lcut("丁薛祥在株洲等地考察")
 
 
-def test_a_viterbi_asked_with_other_tables_is_not_answered_from_memory() -> None:
+@pytest.mark.slow
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="丁薛祥日在等地考察钟平熊近蒋超良同志株洲市委书记的了", min_size=1, max_size=16))
+def test_the_numpy_search_finds_what_jiebas_finds(run: str) -> None:
+    import jieba.posseg as posseg
+    from jieba.posseg.viterbi import viterbi
+
+    tables = (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
+    assert Viterbi(*tables)(run) == viterbi(run, *tables)
+
+
+def test_a_search_with_other_tables_is_jiebas_own() -> None:
+    import jieba.posseg as posseg
+
     calls: list[str] = []
+    tables = (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
 
-    def viterbi(text: str, *tables: object) -> tuple:
+    def viterbi(text: str, *given: object) -> tuple:
         calls.append(text)
-        return (0.0, [tables])
+        return (0.0, [])
 
-    remembering = segmenter.remembered(viterbi, "mine")
-    assert remembering("日在", "mine") is remembering("日在", "mine")
-    assert remembering("日在", "other") == (0.0, [("other",)])
-    assert calls == ["日在", "日在"]
+    searching = segmenter.faster(viterbi, *tables)
+    assert searching("日在", *tables) is searching("日在", *tables)
+    assert searching("日在", dict(tables[0]), *tables[1:]) == (0.0, [])
+    assert calls == ["日在"]
