@@ -6,7 +6,8 @@ in the rest of the text with ``text[position:].index(word)``, which copies the
 rest of the text for every word: quadratic in the text's length, and on real
 news a fifth of the rule pipeline's time. ``words_and_spaces`` is spaCy's
 ``get_words_and_spaces`` with ``text.index(word, position)``: the same tokens
-and spaces, in linear time.
+and spaces, in linear time; ``characters_and_spaces`` gives what it gives for
+a token per character, a run of white space at a time.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from . import segmenter
 
 #: A character that makes a word of jieba-rs one that jieba may cut otherwise: neither Han nor ASCII letter or digit.
 MIXED_WORD = re.compile("[^\u4E00-\u9FD5a-zA-Z0-9]")
+#: A run of white space (what ``str.isspace`` calls white space), kept by ``re.split``.
+WHITE_SPACE = re.compile(r"(\s+)")
 #: The ``doc.user_data`` key of the text a doc was made from (spaCy rebuilds ``doc.text`` from its tokens on
 #: every access).
 TEXT = "kg_text"
@@ -55,16 +58,33 @@ def words_and_spaces(words: Iterable[str], text: str) -> tuple[list[str], list[b
     return tokens, spaces
 
 
-class WordTokenizer(DummyTokenizer):
-    """A tokenizer that cuts the text with ``cut`` and keeps its whitespace as spaCy's Chinese tokenizer does;
-    the doc keeps the text under ``TEXT``."""
+def characters_and_spaces(text: str) -> tuple[list[str], list[bool]]:
+    """``words_and_spaces(list(text), text)``, a run of white space at a time instead of a character at a time."""
+    tokens: list[str] = []
+    spaces: list[bool] = []
+    parts = WHITE_SPACE.split(text)  # characters, white space, characters, ..., characters
+    for characters, white in zip(parts[::2], [*parts[1::2], ""]):
+        tokens += characters
+        spaces += [False] * len(characters)
+        if white[:1] == " " and characters:  # one space after a character is its trailing space
+            spaces[-1] = True
+            white = white[1:]
+        if white:
+            tokens.append(white)
+            spaces.append(False)
+    return tokens, spaces
 
-    def __init__(self, vocab: Vocab, cut: Callable[[str], Iterable[str]]) -> None:
+
+class WordTokenizer(DummyTokenizer):
+    """A tokenizer whose tokens and trailing spaces ``spaced(text)`` gives, as spaCy's Chinese tokenizer gives
+    them; the doc keeps the text under ``TEXT``."""
+
+    def __init__(self, vocab: Vocab, *, spaced: Callable[[str], tuple[list[str], list[bool]]]) -> None:
         self.vocab = vocab
-        self.cut = cut
+        self.spaced = spaced
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = words_and_spaces(self.cut(text), text)
+        words, spaces = self.spaced(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data[TEXT] = text
         return doc
@@ -86,10 +106,10 @@ def jieba_words(text: str) -> list[str]:
 @spacy.registry.tokenizers("kg.char_tokenizer")
 def create_char_tokenizer() -> Callable[[Language], WordTokenizer]:
     """One token per character (spaCy's ``char`` segmenter for Chinese), so that every rule span aligns."""
-    return lambda nlp: WordTokenizer(nlp.vocab, list)
+    return lambda nlp: WordTokenizer(nlp.vocab, spaced=characters_and_spaces)
 
 
 def with_jieba_words(nlp: Language) -> Language:
     """``nlp`` tokenizing with jieba's words as spaCy's ``jieba`` segmenter does (the NER model's tokens)."""
-    nlp.tokenizer = WordTokenizer(nlp.vocab, jieba_words)
+    nlp.tokenizer = WordTokenizer(nlp.vocab, spaced=lambda text: words_and_spaces(jieba_words(text), text))
     return nlp

@@ -13,7 +13,7 @@ from spacy.util import get_words_and_spaces
 
 from kg.pipeline.sentences import PUNCT_CHARS
 from kg.pipeline.spans import SENTENCE_STARTS, sentence_of, text_of
-from kg.tokenizers import TEXT, jieba_words, words_and_spaces
+from kg.tokenizers import TEXT, characters_and_spaces, jieba_words, words_and_spaces
 
 TEXTS = [
     "市委书记王国强到白鹤社区调研乡村振兴工作。",
@@ -35,13 +35,14 @@ def spacy_chars() -> Language:
 @pytest.mark.parametrize("text", TEXTS)
 def test_characters_and_spaces_are_those_of_spacys_function(text: str) -> None:
     assert words_and_spaces(list(text), text) == get_words_and_spaces(list(text), text)
+    assert characters_and_spaces(text) == get_words_and_spaces(list(text), text)
 
 
 @pytest.mark.slow
 @settings(deadline=None)  # the first example loads jieba's dictionary
 @given(st.text(alphabet="王国强市 \n\u3000。,”!", max_size=40))
 def test_any_text_is_cut_and_spaced_as_spacy_cuts_and_spaces_it(text: str) -> None:
-    assert words_and_spaces(list(text), text) == get_words_and_spaces(list(text), text)
+    assert words_and_spaces(list(text), text) == get_words_and_spaces(list(text), text) == characters_and_spaces(text)
     words = jieba_words(text)
     assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
 
