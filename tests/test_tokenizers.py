@@ -13,7 +13,7 @@ from spacy.util import get_words_and_spaces
 
 from kg.pipeline.sentences import PUNCT_CHARS
 from kg.pipeline.spans import SENTENCE_STARTS, sentence_of, text_of
-from kg.tokenizers import TEXT, characters_and_spaces, jieba_words, words_and_spaces
+from kg.tokenizers import TEXT, JiebaWords, characters_and_spaces, jieba_words, words_and_spaces
 
 TEXTS = [
     "市委书记王国强到白鹤社区调研乡村振兴工作。",
@@ -66,7 +66,9 @@ def test_the_rule_pipeline_has_a_token_per_character_and_keeps_the_text(nlp: Lan
     "5G+工业互联网 试点,占比97.1%。",
 ])
 def test_the_models_words_are_those_jieba_cuts(text: str) -> None:
-    assert jieba_words(text) == [word for word in jieba.cut(text, cut_all=False) if word]
+    by_python, by_rust = JiebaWords(python_first=len(text)), JiebaWords(python_first=0)
+    assert by_python(text) == by_rust(text) == [word for word in jieba.cut(text, cut_all=False) if word]
+    assert by_python.cut_in_python == len(text) and by_rust.cut_in_python == 0
 
 
 def test_the_models_tokens_are_jiebas_words(nlp: Language) -> None:
