@@ -58,22 +58,26 @@ class Viterbi:
         scores = self.start[current] + self.emission(text[0])[current]
         back: list[tuple[np.ndarray, np.ndarray]] = []  # per step: its states, the state before each
         for char in text[1:]:
-            keep = self.has_next[current]
-            before, before_scores = current[keep], scores[keep]
-            expected = self.follows[before].any(axis=0)
-            candidates = self.char_states.get(char, self.everything)
-            candidates = candidates[expected[candidates]]
-            if not len(candidates):
-                candidates = np.flatnonzero(expected) if expected.any() else self.everything
-            step = (before_scores[:, None] + self.trans[np.ix_(before, candidates)]) + self.emission(char)[candidates]
-            best = len(before) - 1 - np.argmax(step[::-1], axis=0)  # the last of equal maxima: the greater state
-            scores = step[best, np.arange(len(candidates))]
-            back.append((candidates, before[best]))
-            current = candidates
-        last = len(current) - 1 - int(np.argmax(scores[::-1]))
+            current, scores, previous = self._step(current, scores, char)
+            back.append((current, previous))
+        last = len(current) - 1 - int(np.argmax(scores[::-1]))  # the last of equal maxima: the greater state
         state = int(current[last])
         route = [state]
         for states, previous in reversed(back):
             state = int(previous[int(np.searchsorted(states, state))])
             route.append(state)
         return float(scores[last]), [self.names[i] for i in reversed(route)]
+
+    def _step(self, current: np.ndarray, scores: np.ndarray, char: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The states ``char`` may take after the ``current`` ones (sorted), their best scores, and the state
+        before each on its best path."""
+        keep = self.has_next[current]
+        before, before_scores = current[keep], scores[keep]
+        expected = self.follows[before].any(axis=0)
+        candidates = self.char_states.get(char, self.everything)
+        candidates = candidates[expected[candidates]]
+        if not len(candidates):
+            candidates = np.flatnonzero(expected) if expected.any() else self.everything
+        step = (before_scores[:, None] + self.trans[np.ix_(before, candidates)]) + self.emission(char)[candidates]
+        best = len(before) - 1 - np.argmax(step[::-1], axis=0)  # the last of equal maxima: the greater state
+        return candidates, step[best, np.arange(len(candidates))], before[best]
