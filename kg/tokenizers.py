@@ -106,16 +106,21 @@ class JiebaWords:
     def __call__(self, text: str) -> list[str]:
         if self.cut_in_python < self.python_first:
             self.cut_in_python += len(text)
-            return [word for word in segmenter.ready().cut(text, cut_all=False) if word]
+            return _python_words(text)
         import rjieba
 
         words: list[str] = []
         for word in rjieba.cut(text):
             if len(word) > 1 and MIXED_WORD.search(word):
-                words += [piece for piece in segmenter.ready().cut(word, cut_all=False) if piece]
+                words += _python_words(word)
             elif word:
                 words.append(word)
         return words
+
+
+def _python_words(text: str) -> list[str]:
+    """jieba's words of ``text``, cut by jieba's Python."""
+    return [word for word in segmenter.ready().cut(text, cut_all=False) if word]
 
 
 #: The NER model's words (one per process).

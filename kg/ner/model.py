@@ -21,9 +21,9 @@ from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
 
 from kg import segmenter
-from kg.tokenizers import with_jieba_words
 from kg.errors import KgError
 from kg.normalize import normalize
+from kg.tokenizers import with_jieba_words
 
 from .data import LABELS
 

@@ -28,7 +28,6 @@ class SentenceSetter:
 
     def __init__(self, nlp: Language, name: str, *, punct_chars: list[str]) -> None:
         self.name = name
-        self.punct_chars = punct_chars
         self.final = frozenset(nlp.vocab.strings.add(char) for char in punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
