@@ -75,10 +75,10 @@ def _jieba_tagger():
 def _model_tagger():
     from kg.ner.model import load_model, tag as tag_texts
 
-    nlp = load_model()
+    model = load_model()
 
     def tag(texts: list[str]) -> list[list]:
-        return [[list(e) for e in ents] for ents in tag_texts(texts, nlp=nlp)]
+        return [[list(e) for e in ents] for ents in tag_texts(texts, model=model)]
 
     return tag
 
@@ -114,7 +114,7 @@ def _peak_rss_mb() -> float:
 def run_worker(system: str, texts: list[str], repeats: int, folder: Path) -> dict:
     path = folder / "texts.jsonl"
     path.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}  # one thread, as in a build
     done = subprocess.run([sys.executable, __file__, "--worker", system, "--texts", str(path), "--repeats", str(repeats)],
                           capture_output=True, text=True, env=env, check=True, cwd=ROOT)
     return json.loads(done.stdout)
@@ -180,13 +180,12 @@ def pipeline_on_dev(dev: list[dict]) -> dict[str, dict]:
 
 def measure(data: Path, gold_dir: Path, repeats: int) -> dict:
     from kg.evaluate import load_gold
-    from kg.ner.data import convert, read_dev
+    from kg.ner.data import convert, read_split
     from kg.ner.model import model_path, score
-    from kg.ner.train import blank
 
     with tempfile.TemporaryDirectory() as folder:
-        report = convert(data, Path(folder) / "corpus", blank())
-        dev = read_dev(Path(folder) / "corpus" / "dev.jsonl")
+        report = convert(data, Path(folder) / "corpus")
+        dev = read_split(Path(folder) / "corpus" / "dev.jsonl")
         seeds = seed_texts()
         texts = [r["text"] for r in dev] + list(seeds.values())
         runs = {system: run_worker(system, texts, repeats, Path(folder)) for system in SYSTEMS}

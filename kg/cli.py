@@ -319,26 +319,24 @@ def view(graph: Path, focus: str | None, depth: int, out: Path, identities: Path
 
 @main.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1), help="Texts per batch.")
-@click.option("--n-process", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
 @click.option("--model", "model", default=None, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A trained model folder (default: the shipped kg/models/ner).")
-def ner(file, batch_size: int, n_process: int, model: Path | None) -> None:
+def ner(file, model: Path | None) -> None:
     """Tag persons, organisations and places with the trained model alone.
 
     FILE holds one text per line ('-' reads standard input); each line out is
     {"text": …, "ents": [[start, end, label], …]} with end-exclusive character offsets.
 
-    Example: kg ner sentences.txt --batch-size 256 > entities.jsonl
+    Example: kg ner sentences.txt > entities.jsonl
     """
     from .ner.model import load_model, ner_json, tag
 
     texts = [line.rstrip("\r\n") for line in file]
     try:
-        nlp = load_model(model)
+        tagger = load_model(model)
     except KgError as error:
         raise click.ClickException(str(error)) from error
-    for text, ents in zip(texts, tag(texts, nlp=nlp, batch_size=batch_size, n_process=n_process)):
+    for text, ents in zip(texts, tag(texts, model=tagger)):
         click.echo(json.dumps(ner_json(text, ents), ensure_ascii=False))
 
 
@@ -346,27 +344,27 @@ def ner(file, batch_size: int, n_process: int, model: Path | None) -> None:
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out", default="training/ner", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the converted corpus, the checkpoints and dev-scores.json.")
-@click.option("--ship", is_flag=True, help="Copy the best model into the package (kg/models/ner).")
-@click.option("--epochs", default=None, type=click.IntRange(1), help="Override the config's max_epochs.")
-def train_ner(data_dir: Path, out: Path, ship: bool, epochs: int | None) -> None:
-    """Train the NER model from CLUENER2020 and People's Daily 1998 (CPU, seeds fixed).
+@click.option("--ship", is_flag=True, help="Copy the model into the package (kg/models/ner).")
+@click.option("--iterations", default=None, type=click.IntRange(1), help="L-BFGS iterations (default: 100).")
+def train_ner(data_dir: Path, out: Path, ship: bool, iterations: int | None) -> None:
+    """Train the NER model, a CRF over jieba words, from CLUENER2020 and People's Daily 1998.
 
     DATA_DIR holds cluener2020/train.json and renmin1998/train.bmes; the dev
-    split is carved out of them. The config is kg/ner/config.cfg.
+    split is carved out of them. The same data and settings give the same model.
 
     Example: kg train-ner ../shared/data/ner --out training/ner --ship
     """
-    from .ner.train import train
+    from .ner.train import Settings, train
 
-    overrides = {"training.max_epochs": epochs} if epochs else {}
+    settings = Settings(max_iterations=iterations) if iterations else Settings()
     try:
-        report = train(data_dir, out, overrides=overrides, ship=ship, log=sys.stderr)
+        report = train(data_dir, out, settings=settings, ship=ship)
     except KgError as error:
         raise click.ClickException(str(error)) from error
     for source, scores in report.scores.items():
         cells = "  ".join(f"{label} {s['f1']:.3f}" for label, s in scores.items())
         click.echo(f"dev F1 ({source}): {cells}")
-    click.echo(f"best model: {report.model} ({report.seconds / 60:.1f} min)")
+    click.echo(f"model: {report.model} ({report.seconds / 60:.1f} min)")
     if report.shipped:
         click.echo(f"shipped to {report.shipped}")
 

@@ -1,19 +1,17 @@
-"""The pipelines' tokenizers: spaCy's Chinese ones, with the words' spaces found in linear time.
+"""The rule pipeline's tokenizer (a token per character) and the NER model's words (jieba's).
 
-spaCy's ``ChineseTokenizer`` cuts the text into words (one per character for
-the rule pipeline, jieba's words for the NER model) and then finds each word
-in the rest of the text with ``text[position:].index(word)``, which copies the
-rest of the text for every word: quadratic in the text's length, and on real
-news a fifth of the rule pipeline's time. ``words_and_spaces`` is spaCy's
-``get_words_and_spaces`` with ``text.index(word, position)``: the same tokens
-and spaces, in linear time; ``characters_and_spaces`` gives what it gives for
-a token per character, a run of white space at a time.
+spaCy's ``ChineseTokenizer`` cuts the text into characters and then finds
+each in the rest of the text with ``text[position:].index(word)``, which
+copies the rest of the text for every character: quadratic in the text's
+length, and on real news a fifth of the rule pipeline's time.
+``characters_and_spaces`` gives the same tokens and spaces in linear time.
+``jieba_words`` cuts text into the words the NER model reads.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import spacy
 from spacy.language import Language
@@ -32,33 +30,10 @@ WHITE_SPACE = re.compile(r"(\s+)")
 TEXT = "kg_text"
 
 
-def words_and_spaces(words: Iterable[str], text: str) -> tuple[list[str], list[bool]]:
-    """The tokens of ``text`` cut at ``words`` (whitespace between them a token of its own, one space after a
-    word that word's trailing space), as ``spacy.util.get_words_and_spaces`` gives them."""
-    words = [word for word in words if not word.isspace()]
-    if "".join("".join(words).split()) != "".join(text.split()):
-        raise ValueError(f"the words do not spell the text: {text[:60]!r}")
-    tokens: list[str] = []
-    spaces: list[bool] = []
-    position = 0
-    for word in words:
-        start = text.index(word, position)
-        if start > position:
-            tokens.append(text[position:start])
-            spaces.append(False)
-        tokens.append(word)
-        position = start + len(word)
-        trailing = position < len(text) and text[position] == " "
-        spaces.append(trailing)
-        position += trailing
-    if position < len(text):
-        tokens.append(text[position:])
-        spaces.append(False)
-    return tokens, spaces
-
-
 def characters_and_spaces(text: str) -> tuple[list[str], list[bool]]:
-    """``words_and_spaces(list(text), text)``, a run of white space at a time instead of a character at a time."""
+    """The tokens of ``text``, one per character, and their trailing spaces, as spaCy's
+    ``get_words_and_spaces(list(text), text)`` gives them (a run of white space a token of its own, one space
+    after a character that character's trailing space), a run of white space at a time."""
     tokens: list[str] = []
     spaces: list[bool] = []
     parts = WHITE_SPACE.split(text)  # characters, white space, characters, ..., characters
@@ -132,8 +107,3 @@ def create_char_tokenizer() -> Callable[[Language], WordTokenizer]:
     """One token per character (spaCy's ``char`` segmenter for Chinese), so that every rule span aligns."""
     return lambda nlp: WordTokenizer(nlp.vocab, spaced=characters_and_spaces)
 
-
-def with_jieba_words(nlp: Language) -> Language:
-    """``nlp`` tokenizing with jieba's words as spaCy's ``jieba`` segmenter does (the NER model's tokens)."""
-    nlp.tokenizer = WordTokenizer(nlp.vocab, spaced=lambda text: words_and_spaces(jieba_words(text), text))
-    return nlp

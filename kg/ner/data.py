@@ -1,4 +1,4 @@
-"""Training data for the NER model: CLUENER2020 and People's Daily 1998 as spaCy ``DocBin``s.
+"""Training data for the NER model: CLUENER2020 and People's Daily 1998 as sentences with entity spans.
 
 Both sources are mapped to govkg's labels (``PER``, ``ORG``, ``PLACE``), the
 People's Daily converter artefacts are repaired or their fragments dropped, the
@@ -17,10 +17,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from spacy.language import Language
-from spacy.tokens import Doc, DocBin
-from spacy.util import filter_spans
 
 from kg.errors import KgError
 from kg.normalize import normalize
@@ -210,27 +206,7 @@ def _without_overlaps(ents: list[tuple[int, int, str]], missing: list[tuple[int,
     return sorted(kept), sorted(set(unknown))
 
 
-# -- to spaCy -------------------------------------------------------------------------
-
-
-def make_doc(nlp: Language, sentence: Sentence) -> Doc:
-    """A ``Doc`` of the sentence with its entities set; unknown spans are left missing.
-
-    With word tokens (``segmenter = "jieba"``) an entity that cuts a token
-    cannot be represented: the tokens it touches are left missing too.
-    """
-    doc = nlp.make_doc(sentence.text)
-    ents, unknown = [], [(s, e) for s, e in sentence.missing]
-    for start, end, label in sentence.ents:
-        span = doc.char_span(start, end, label=label)
-        if span is None:
-            unknown.append((start, end))
-        else:
-            ents.append(span)
-    missing = [doc.char_span(s, e, alignment_mode="expand") for s, e in unknown]
-    missing = filter_spans([m for m in missing if not any(m.start < e.end and e.start < m.end for e in ents)])
-    doc.set_ents(ents, missing=missing, default="outside")
-    return doc
+# -- the split ------------------------------------------------------------------------
 
 
 def is_dev(text: str, percent: int = DEV_PERCENT) -> bool:
@@ -265,40 +241,34 @@ def sentences(data_dir: str | Path, report: ConversionReport | None = None) -> I
             yield sentence
 
 
-def convert(data_dir: str | Path, out_dir: str | Path, nlp: Language, *, dev_percent: int = DEV_PERCENT) -> ConversionReport:
-    """Write ``train.spacy`` and ``dev.spacy`` (and ``dev.jsonl``, the dev texts and gold spans) into ``out_dir``."""
+def convert(data_dir: str | Path, out_dir: str | Path, *, dev_percent: int = DEV_PERCENT) -> ConversionReport:
+    """Write ``train.jsonl`` and ``dev.jsonl`` (the texts, their entities and unknown spans) into ``out_dir``."""
     report = ConversionReport()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    bins = {"train": DocBin(store_user_data=False), "dev": DocBin(store_user_data=False)}
-    dev_lines = []
+    lines: dict[str, list[str]] = {"train": [], "dev": []}
     for sentence in sentences(data_dir, report):
         part = "dev" if is_dev(sentence.text, dev_percent) else "train"
-        bins[part].add(make_doc(nlp, sentence))
+        lines[part].append(sentence_json(sentence))
         report.counts[f"{sentence.source} {part}"] += 1
         for start, end, label in sentence.ents:
             report.labels[f"{sentence.source} {part} {label}"] += 1
             name = sentence.text[start:end]
             if part == "train" and label == "PER" and 2 <= len(name) <= 4 and name[0] in lexicon().surnames:
                 report.given_chars.update(name[1:])
-        if part == "dev":
-            dev_lines.append(dev_json(sentence))
-    for part, docbin in bins.items():
-        path = out_dir / f"{part}.spacy"
-        docbin.to_disk(path)
+    for part, rows in lines.items():
+        path = out_dir / f"{part}.jsonl"
+        path.write_text("".join(line + "\n" for line in rows), encoding="utf-8")
         report.outputs.append(path)
-    path = out_dir / "dev.jsonl"
-    path.write_text("".join(line + "\n" for line in dev_lines), encoding="utf-8")
-    report.outputs.append(path)
     return report
 
 
-def dev_json(sentence: Sentence) -> str:
-    """One line of ``dev.jsonl``: the ``kg ner`` output format plus the source and unknown spans."""
+def sentence_json(sentence: Sentence) -> str:
+    """One line of ``train.jsonl`` or ``dev.jsonl``: the ``kg ner`` output format plus the source and unknown spans."""
     return json.dumps({"text": sentence.text, "ents": [list(e) for e in sentence.ents],
                        "missing": [list(m) for m in sentence.missing], "source": sentence.source}, ensure_ascii=False)
 
 
-def read_dev(path: str | Path) -> list[dict]:
-    """The records of a ``dev.jsonl`` written by ``convert``."""
+def read_split(path: str | Path) -> list[dict]:
+    """The records of a ``train.jsonl`` or ``dev.jsonl`` written by ``convert``."""
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,9 +1,10 @@
 """The shipped NER model: where it lives, loading it, tagging texts with it, scoring it.
 
-The model is a spaCy pipeline folder inside the package (``kg/models/ner``),
-loaded with ``spacy.load`` from the file system: nothing is downloaded.
-Texts are folded with ``kg.normalize.normalize`` (length-preserving) before
-tagging, so the offsets returned point into the text as given.
+The model is a CRF over jieba words (``kg.ner.crf``) in a folder inside the
+package (``kg/models/ner``), read from the file system: nothing is
+downloaded. Texts are folded with ``kg.normalize.normalize``
+(length-preserving) before tagging, so the offsets returned point into the
+text as given.
 """
 
 from __future__ import annotations
@@ -14,22 +15,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-from thinc.api import NumpyOps
-from threadpoolctl import threadpool_limits
-
-from kg import segmenter
 from kg.errors import KgError
 from kg.normalize import normalize
-from kg.tokenizers import with_jieba_words
 
+from .crf import WEIGHTS, CrfModel, Ent, WordFeatures
 from .data import LABELS
 
-Ent = tuple[int, int, str]
 #: Beside the model: the given-name characters seen in the training PERs.
 GIVEN_CHARS = "given_chars.txt"
+#: Beside the model: the surnames its features know (the lexicon's when it was trained).
+SURNAMES = "surnames.txt"
 
 
 class ModelError(KgError):
@@ -42,35 +37,15 @@ def model_path() -> Path:
 
 
 @functools.cache
-def load_model(path: str | Path | None = None) -> Language:
-    """The NER pipeline at ``path`` (the shipped model by default), loaded once per process."""
+def load_model(path: str | Path | None = None) -> CrfModel:
+    """The NER model at ``path`` (the shipped model by default), loaded once per process."""
     folder = Path(path) if path is not None else model_path()
-    if not (folder / "config.cfg").is_file():
+    if not (folder / WEIGHTS).is_file():
         raise ModelError(f"{folder}: no NER model here (train one with `kg train-ner`)")
-    segmenter.ready()  # the model's tokenizer cuts jieba words
     try:
-        return numpy_blas(with_jieba_words(spacy.load(folder)))
-    except (OSError, ValueError) as error:
+        return CrfModel.load(folder, WordFeatures(_listed(folder / SURNAMES)))
+    except (OSError, ValueError, KeyError) as error:
         raise ModelError(f"{folder}: cannot load the NER model ({error})") from error
-
-
-def numpy_blas(nlp: Language) -> Language:
-    """Make the pipeline's models multiply matrices with numpy's BLAS, on one thread, instead of blis.
-
-    thinc's CPU ops default to blis, about 3x slower than numpy's OpenBLAS on
-    recent CPUs for the tok2vec's products; the entities are the same (the
-    floats differ by ~1e-5). OpenBLAS would start a thread per core, which
-    oversubscribes the cores when ``--jobs`` runs a worker per core, so this
-    process's BLAS is held to one thread.
-    """
-    threadpool_limits(1, user_api="blas")
-    ops = NumpyOps(use_blis=False)
-    for _, component in nlp.pipeline:
-        model = getattr(component, "model", None)
-        if hasattr(model, "walk"):
-            for node in model.walk():
-                node.ops = ops
-    return nlp
 
 
 @functools.cache
@@ -78,22 +53,20 @@ def given_name_chars(path: str | Path | None = None) -> frozenset[str]:
     """Characters seen in a given name of a training PER (``given_chars.txt`` beside the model)."""
     folder = Path(path) if path is not None else model_path()
     try:
-        lines = (folder / GIVEN_CHARS).read_text(encoding="utf-8").splitlines()
+        return frozenset(_listed(folder / GIVEN_CHARS))
     except OSError as error:
         raise ModelError(f"{folder}: no {GIVEN_CHARS} beside the NER model ({error})") from error
-    return frozenset(line.split("\t")[0] for line in lines if line and not line.startswith("#"))
 
 
-def doc_ents(doc: Doc) -> list[Ent]:
-    """A tagged doc's entities as ``(start, end, label)`` character offsets, end-exclusive."""
-    return [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+def _listed(path: Path) -> list[str]:
+    """The first field of each line of a list file beside the model (``#`` lines are comments)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line and not line.startswith("#")]
 
 
-def tag(texts: Iterable[str], *, nlp: Language | None = None, batch_size: int = 256, n_process: int = 1) -> Iterator[list[Ent]]:
+def tag(texts: Iterable[str], *, model: CrfModel | None = None) -> Iterator[list[Ent]]:
     """The entities of each text, in order (offsets into the text as given)."""
-    model = nlp if nlp is not None else load_model()
-    for doc in model.pipe((normalize(t) for t in texts), batch_size=batch_size, n_process=n_process):
-        yield doc_ents(doc)
+    return (model if model is not None else load_model()).tag(normalize(text) for text in texts)
 
 
 def ner_json(text: str, ents: Sequence[Ent]) -> dict:

@@ -1,40 +1,40 @@
-"""Train the NER model in one call: convert the data, train with spaCy, ship the result.
+"""Train the NER model in one call: convert the data, train the CRF, ship the result.
 
-``kg train-ner ../shared/data/ner --out training/ner --ship`` runs all three with the
-committed config (``kg/ner/config.cfg``): CPU only, seeds fixed, a fixed
-number of epochs (no wall-clock stop, so a run is reproducible); the model
-scoring best on the carved dev split is kept. Shipping copies the pipeline
-folder into the package (``kg/models/ner``), replacing the old one in one
-rename.
+``kg train-ner ../shared/data/ner --out training/ner --ship`` converts the
+data (``kg.ner.data``), trains the CRF with python-crfsuite (L-BFGS for a
+fixed number of iterations, so a run is reproducible), writes the model
+folder (``out/model``: weights, the surnames its features know, the
+given-name characters of the training PERs, ``meta.json``), scores it on the
+carved dev split and, with ``--ship``, copies it into the package
+(``kg/models/ner``) in one rename.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TextIO
 
-import spacy
-from spacy.language import Language
+import pycrfsuite
 
 from kg import __version__
+from kg.lexicon import lexicon
+from kg.tokenizers import jieba_words
 
-from .data import ConversionReport, convert, read_dev
-from .model import GIVEN_CHARS, given_name_chars, load_model, model_path, score, tag
+from .crf import TAGS, CrfModel, WordFeatures, word_tags
+from .data import ConversionReport, convert, read_split
+from .model import GIVEN_CHARS, SURNAMES, given_name_chars, load_model, model_path, score, tag
 
-CONFIG_PATH = Path(__file__).with_name("config.cfg")
 #: What the pipeline needs from a trained model folder.
-SHIPPED = ("config.cfg", "meta.json", "tokenizer", "vocab", "ner", GIVEN_CHARS)
-#: Written into the shipped model's meta.json.
+SHIPPED = ("weights.npz", SURNAMES, GIVEN_CHARS, "meta.json")
+#: Written into the model's meta.json.
 META = {
     "name": "govkg_ner",
-    "description": "govkg's PER/ORG/PLACE tagger: jieba words, a CNN tok2vec and a transition-based NER "
-                   "(kg/ner/config.cfg), trained on CLUENER2020 and People's Daily 1998 (kg/ner/README.md).",
+    "description": "govkg's PER/ORG/PLACE tagger: a linear-chain CRF over jieba words (kg/ner/crf.py), trained with "
+                   "python-crfsuite on CLUENER2020 and People's Daily 1998 (kg/ner/README.md).",
     "license": "code MIT; the training corpora state no licence (kg/ner/README.md)",
     "sources": [
         {"name": "CLUENER2020 train split", "url": "https://github.com/CLUEbenchmark/CLUENER2020", "license": "none stated"},
@@ -44,47 +44,64 @@ META = {
 }
 
 
+@dataclass(frozen=True)
+class Settings:
+    """crfsuite's training settings: L-BFGS with L1 (``c1``) and L2 (``c2``) penalties."""
+
+    c1: float = 0.1
+    c2: float = 0.01
+    max_iterations: int = 100
+
+    def params(self) -> dict:
+        return {**asdict(self), "feature.possible_transitions": True}
+
+
 @dataclass
 class TrainReport:
-    """What ``train`` converted, where the best model is, where it was shipped, its dev scores."""
+    """What ``train`` converted and skipped, where the model is, where it was shipped, its dev scores."""
 
     conversion: ConversionReport
     model: Path
     shipped: Path | None
     scores: dict
     seconds: float
+    skipped: dict = field(default_factory=dict)  #: training sentences left out, by reason
 
 
-def blank(config: str | Path = CONFIG_PATH) -> Language:
-    """The untrained pipeline of a config (its tokenizer cuts the training texts)."""
-    return spacy.util.load_model_from_config(spacy.util.load_config(config), auto_fill=True, validate=True)
-
-
-def train(data_dir: str | Path, out_dir: str | Path, *, config: str | Path = CONFIG_PATH, overrides: dict | None = None,
-          ship: bool = False, log: TextIO | None = None) -> TrainReport:
-    """Convert ``data_dir`` into ``out_dir/corpus``, train into ``out_dir/model-best`` and
-    ``out_dir/model-last``, score the best model on the dev split, and with ``ship``
-    copy it into the package. ``overrides`` are config settings (``{"training.max_epochs": 1}``);
-    spaCy's training table goes to ``log``."""
-    from spacy.training.initialize import init_nlp
-    from spacy.training.loop import train as train_loop
-
+def train(data_dir: str | Path, out_dir: str | Path, *, settings: Settings = Settings(), ship: bool = False) -> TrainReport:
+    """Convert ``data_dir`` into ``out_dir/corpus``, train the model into ``out_dir/model``, score it on the
+    dev split and with ``ship`` copy it into the package."""
     started = time.monotonic()
     out_dir = Path(out_dir)
-    corpus = out_dir / "corpus"
-    conversion = convert(data_dir, corpus, blank(config))
-    settings = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"), **(overrides or {})}
-    loaded = spacy.util.load_config(config, overrides=settings, interpolate=False)
-    stream = log if log is not None else io.StringIO()
-    nlp = init_nlp(loaded, use_gpu=-1)
-    train_loop(nlp, out_dir, use_gpu=-1, stdout=stream, stderr=stream)
-    for folder in ("model-best", "model-last"):
-        write_given_chars(conversion, out_dir / folder)
-    best = out_dir / "model-best"
-    scores = score_dev(best, corpus / "dev.jsonl")
+    corpus, folder = out_dir / "corpus", out_dir / "model"
+    conversion = convert(data_dir, corpus)
+    features = WordFeatures(lexicon().surnames)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    skipped = {"unknown spans": 0, "an entity cuts a word": 0}
+    for record in read_split(corpus / "train.jsonl"):
+        words = jieba_words(record["text"])
+        tags = word_tags(words, [tuple(e) for e in record["ents"]])
+        if record["missing"] or tags is None:
+            skipped["unknown spans" if record["missing"] else "an entity cuts a word"] += 1
+            continue
+        trainer.append(features.of_sentence(words), tags)
+    trainer.set_params(settings.params())
+    folder.mkdir(parents=True, exist_ok=True)
+    crfsuite_file = out_dir / "model.crfsuite"
+    trainer.train(str(crfsuite_file))
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(crfsuite_file))
+    CrfModel.from_crfsuite(tagger.info(), features).save(folder)
+    tagger.close()
+    (folder / SURNAMES).write_text("# The surnames of the lexicon when the model was trained.\n"
+                                   + "".join(f"{name}\n" for name in sorted(features.surnames)), encoding="utf-8")
+    write_given_chars(conversion, folder)
+    meta = {**META, "version": __version__, "tags": list(TAGS), "settings": asdict(settings), "skipped": skipped}
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    scores = score_dev(folder, corpus / "dev.jsonl")
     (out_dir / "dev-scores.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
-    shipped = ship_model(best) if ship else None
-    return TrainReport(conversion, best, shipped, scores, time.monotonic() - started)
+    shipped = ship_model(folder) if ship else None
+    return TrainReport(conversion, folder, shipped, scores, time.monotonic() - started, skipped)
 
 
 def write_given_chars(conversion: ConversionReport, model_dir: Path) -> Path:
@@ -96,11 +113,11 @@ def write_given_chars(conversion: ConversionReport, model_dir: Path) -> Path:
     return path
 
 
-def score_dev(model: str | Path | Language, dev_jsonl: str | Path) -> dict:
+def score_dev(model: str | Path | CrfModel, dev_jsonl: str | Path) -> dict:
     """Exact-span P/R/F1 per label of a model on a ``dev.jsonl``, overall and per source."""
-    nlp = model if isinstance(model, Language) else spacy.load(model)
-    records = read_dev(dev_jsonl)
-    predicted = list(tag((r["text"] for r in records), nlp=nlp))
+    tagger = model if isinstance(model, CrfModel) else load_model(model)
+    records = read_split(dev_jsonl)
+    predicted = list(tag((r["text"] for r in records), model=tagger))
     out = {"all": score([r["ents"] for r in records], predicted, [r["missing"] for r in records])}
     for source in sorted({r["source"] for r in records}):
         chosen = [i for i, r in enumerate(records) if r["source"] == source]
@@ -110,7 +127,7 @@ def score_dev(model: str | Path | Language, dev_jsonl: str | Path) -> dict:
 
 
 def ship_model(model_dir: str | Path, dest: str | Path | None = None) -> Path:
-    """Copy a trained pipeline folder into ``dest`` (the package's ``kg/models/ner``), atomically."""
+    """Copy a trained model folder into ``dest`` (the package's ``kg/models/ner``), atomically."""
     model_dir = Path(model_dir)
     dest = Path(dest) if dest is not None else model_path()
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -118,14 +135,7 @@ def ship_model(model_dir: str | Path, dest: str | Path | None = None) -> Path:
     staging.chmod(0o755)
     try:
         for name in SHIPPED:
-            source = model_dir / name
-            if source.is_dir():
-                shutil.copytree(source, staging / name)
-            else:
-                shutil.copy2(source, staging / name)
-        meta = json.loads((staging / "meta.json").read_text(encoding="utf-8"))
-        meta.update(META, version=__version__)
-        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            shutil.copy2(model_dir / name, staging / name)
         old = dest.with_name(dest.name + ".old")
         if dest.exists():
             dest.rename(old)

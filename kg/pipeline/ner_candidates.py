@@ -1,8 +1,8 @@
 """``kg_ner``: the trained model's entities as candidates beside the rules'.
 
-The model is a separate spaCy pipeline (``kg/models/ner``, see ``kg.ner``)
-that cuts text into jieba words, where the rule pipeline cuts it into
-characters; so this component runs the model on ``doc.text`` and offers each
+The model (``kg/models/ner``, see ``kg.ner``) is a CRF over jieba words,
+where the rule pipeline cuts text into characters; so this component runs
+the model on the doc's text and offers each
 entity it finds, by character offsets, to ``doc.spans["kg_candidates"]`` with
 rule id ``ner.PER``, ``ner.ORG`` or ``ner.PLACE`` and ``meta["source"] ==
 "model"``, when it has the shape of a name of its type (``SpanShape``).
@@ -10,7 +10,7 @@ rule id ``ner.PER``, ``ner.ORG`` or ``ner.PLACE`` and ``meta["source"] ==
 (``kg/pipeline/entities.py``). The model is loaded in ``initialize`` (from the
 package, no network).
 
-With ``gate`` on (off by default: it does not pay, see ``docs/ner.md``), the
+With ``gate`` on (off by default: it did not pay, see ``docs/ner.md``), the
 model tags only the sentences where one of its spans could survive
 (``ModelGate``): a sentence whose every name-shaped stretch is touched by a
 rule candidate is skipped, since ``kg_entities`` drops a model span that
@@ -28,7 +28,8 @@ from spacy.tokens import Doc, Span
 
 from kg import segmenter
 from kg.lexicon import HAN, Lexicon, alternation
-from kg.ner.model import Ent, doc_ents, given_name_chars, load_model
+from kg.ner.crf import CrfModel, Ent
+from kg.ner.model import given_name_chars, load_model
 
 from .component import RuleComponent
 from .spans import MODEL_RULE_PREFIX, add_candidate, candidates, text_of, unique_spans
@@ -192,11 +193,11 @@ class ModelCandidates(RuleComponent):
     """Offers the NER model's entities as candidate spans."""
 
     model_path: str | None  #: the model's folder (None: the shipped one)
-    batch_size: int  #: texts the model tags at once
+    batch_size: int  #: docs whose regions are worked out before the model tags them
     gate: bool  #: tag only the sentences where a model span could survive (``ModelGate``)
     org_heads: str  #: the files of head words a model ORG or PLACE must end in
     place_heads: str
-    model: Language | None = None
+    model: CrfModel | None = None
 
     def load(self, lexicon: Lexicon) -> None:
         """Load the model at ``model_path`` (default: the shipped one) and the shape check."""
@@ -205,7 +206,7 @@ class ModelCandidates(RuleComponent):
                                place_heads=self.place_heads)
         self.gated = ModelGate(self.shape) if self.gate else None
 
-    def _loaded(self) -> Language:
+    def _loaded(self) -> CrfModel:
         if self.model is None:
             raise ValueError(f"{self.name}: the NER model is not loaded; call nlp.initialize() first")
         return self.model
@@ -219,11 +220,11 @@ class ModelCandidates(RuleComponent):
         while batch := list(islice(stream, size)):
             regions = [self._regions(doc) for doc in batch]
             texts = (text_of(doc)[start:end] for doc, parts in zip(batch, regions) for start, end in parts)
-            tagged = self._loaded().pipe(texts, batch_size=size)
+            tagged = self._loaded().tag(texts)
             for doc, parts in zip(batch, regions):
                 ents: list[Ent] = []
                 for start, _ in parts:  # one tagged text per region, offsets moved back into the doc
-                    ents += [(start + s, start + e, label) for s, e, label in doc_ents(next(tagged))]
+                    ents += [(start + s, start + e, label) for s, e, label in next(tagged)]
                 yield offer(doc, ents, self.shape)
 
     def _regions(self, doc: Doc) -> list[tuple[int, int]]:
