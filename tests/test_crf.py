@@ -30,6 +30,10 @@ UNSEEN = [
 ]
 
 
+BARRED = [(["A|B", "|", "张三", "在", "C|D|E"], ["B-ORG", "L-ORG", "U-PER", "O", "U-PLACE"]),
+           (["|", "A|B", "说", "|"], ["O", "U-PER", "O", "O"])]
+
+
 @pytest.fixture(scope="module")
 def features() -> WordFeatures:
     return WordFeatures(lexicon().surnames)
@@ -48,6 +52,9 @@ def trained(ner_data: Path, features: WordFeatures, tmp_path_factory: pytest.Tem
         sentences.append(words)
         if tags is not None and not record["missing"]:
             trainer.append(features.of_sentence(words), tags)
+    for words, tags in BARRED:  # words with the bar that pair attributes put between two words
+        trainer.append(features.of_sentence(words), tags)
+        sentences.append(words)
     trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": 40, "feature.possible_transitions": True})
     trainer.train(str(folder / "model.crfsuite"))
     tagger = pycrfsuite.Tagger()
@@ -79,8 +86,8 @@ def test_an_ill_formed_run_of_tags_marks_no_entity() -> None:
 def test_a_word_gives_its_attributes_to_each_offset(features: WordFeatures) -> None:
     given_by = dict(zip(OFFSETS, features.of_word("曹慧泉")))
     assert "0w=曹慧泉" in given_by[0] and "0sur=3" in given_by[0] and "0c=慧" in given_by[0]
-    assert given_by[-1] == tuple(f"-1{name}" for name in ("w=曹慧泉", "t=?", "sh=H", "l=泉", "sur"))
-    assert given_by[2] == ("2w=曹慧泉",)
+    assert given_by[-1] == [f"-1{name}" for name in ("w=曹慧泉", "t=?", "sh=H", "l=泉", "sur")]
+    assert given_by[2] == ["2w=曹慧泉"]
     sentence = features.of_sentence(["书记", "曹慧泉"])
     assert "1w=曹慧泉" in sentence[0] and "-1w=书记" in sentence[1] and "-2w=<s>" in sentence[0]
     assert "pw=书记|曹慧泉" in sentence[1] and "wn=曹慧泉|</s>" in sentence[1]
@@ -93,11 +100,20 @@ def test_the_numpy_tagger_gives_crfsuites_tags(trained: tuple) -> None:
         assert model.tags(words) == tagger.tag(model.features.of_sentence(words)), words
 
 
+def test_words_with_a_bar_find_their_pair_attributes(trained: tuple) -> None:
+    tagger, model, _ = trained
+    assert {"A|B", "|", "张三", "C|D|E", "B", "E", "D|E"} <= model.pairs_ending
+    for words in [w for w, _ in BARRED] + [["|", "|", "A|B", "C|D|E", "|"]]:
+        assert model.tags(words) == tagger.tag(model.features.of_sentence(words))
+
+
 def test_sentences_of_different_lengths_are_searched_together(trained: tuple) -> None:
     _, model, sentences = trained
     scores = model.scores(sentences)
     assert [list(path) for path in model.best_tags(scores)] == [list(model.best_tags([s])[0]) for s in scores]
     assert model.best_tags([]) == [] and model.scores([]) == []
+    with_empty = model.best_tags(model.scores([sentences[0], [], sentences[1]]))
+    assert [len(path) for path in with_empty] == [len(sentences[0]), 0, len(sentences[1])]
 
 
 @given(st.text(alphabet="株洲市委书记曹慧泉在北京会见了美国大使，。！\n 2021年A", max_size=60))

@@ -38,12 +38,14 @@ TAGS = (OUTSIDE, *(f"{prefix}-{label}" for label in LABELS for prefix in "BILU")
 OFFSETS = (-2, -1, 0, 1, 2)
 START, END = "<s>", "</s>"
 BIAS = "bias"
+#: The attributes of a word pair: ``pw=`` the word before and the word, ``wn=`` the word and the word after.
+PAIR_BEFORE, PAIR_AFTER, PAIR_BAR = "pw=", "wn=", "|"
 #: The pieces a text is tagged in: up to a line break or sentence end (the training texts are sentences).
 PIECE = re.compile(r"[^\n。！？]+[。！？]*|\n+")
 #: Words whose scores are remembered, per process (520 bytes each).
 REMEMBERED_WORDS = 1 << 16
-#: Texts whose sentences are scored together, and sentences searched together.
-TEXTS_AT_ONCE, SENTENCES_AT_ONCE, LENGTH_SPREAD = 64, 256, 1.25
+#: Texts whose sentences are scored and searched together.
+TEXTS_AT_ONCE = 64
 WEIGHTS = "weights.npz"
 #: The time stamped on each array in ``WEIGHTS``, so that one model is always the same bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -68,27 +70,24 @@ class WordFeatures:
     def __init__(self, surnames: Iterable[str]) -> None:
         self.surnames = frozenset(surnames)
 
-    def of_word(self, word: str) -> tuple[tuple[str, ...], ...]:
-        """The attributes ``word`` gives the word at each offset from it (``OFFSETS`` order)."""
+    def of_word(self, word: str) -> tuple[list[str], ...]:
+        """The attributes ``word`` gives the word at each offset from it (``OFFSETS`` order): at -1 it is the word
+        before the one labelled, at 0 that word, at 1 the word after."""
         if word in (START, END):
-            return tuple((f"{offset}w={word}",) for offset in OFFSETS)
-        tag = segmenter.word_tags().get(word, "?")
-        shape = _shape(word[0])
-        surname = word[0] in self.surnames
-        near = (f"w={word}", f"t={tag}", f"sh={shape}")
+            return tuple([f"{offset}w={word}"] for offset in OFFSETS)
+        first, last = word[0], word[-1]
+        w, t, sh = "w=" + word, "t=" + segmenter.word_tags().get(word, "?"), "sh=" + _shape(first)
         frequency = segmenter.frequency(word)
-        own = [f"w={word}", f"f={word[0]}", f"l={word[-1]}", f"f2={word[:2]}", f"l2={word[-2:]}",
-               f"len={min(len(word), 5)}", f"sh={shape}", f"t={tag}",
+        own = [w, "f=" + first, "l=" + last, "f2=" + word[:2], "l2=" + word[-2:], f"len={min(len(word), 5)}", sh, t,
                f"fq={min(len(str(frequency)), 6) if frequency else 0}"]
-        if surname:
+        before = [w, t, sh, "l=" + last]
+        if first in self.surnames:
             own.append(f"sur={min(len(word), 4)}")
+            before.append("sur")
         if len(word) <= 4:
-            own += [f"c={char}" for char in word[1:-1]]
-        before = [*near, f"l={word[-1]}", *(("sur",) if surname else ())]  # the word is before the one labelled
-        after = [*near, f"f={word[0]}"]
-        # The word labelled is `offset` words away: attributes of this word at -offset from it.
-        by_offset = {-2: [f"w={word}"], -1: before, 0: own, 1: after, 2: [f"w={word}"]}
-        return tuple(tuple(f"{offset}{name}" for name in by_offset[offset]) for offset in OFFSETS)
+            own += ["c=" + char for char in word[1:-1]]
+        return (["-2" + w], ["-1" + name for name in before], ["0" + name for name in own],
+                ["1" + w, "1" + t, "1" + sh, "1f=" + first], ["2" + w])
 
     def of_sentence(self, words: Sequence[str]) -> list[list[str]]:
         """Each word's attributes, as crfsuite takes them (training, and the reference tagger in tests)."""
@@ -100,7 +99,22 @@ class WordFeatures:
 
 
 def _pairs(before: str, word: str, after: str) -> tuple[str, str]:
-    return f"pw={before}|{word}", f"wn={word}|{after}"
+    return PAIR_BEFORE + before + PAIR_BAR + word, PAIR_AFTER + word + PAIR_BAR + after
+
+
+def _paired_words(attributes: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words that may end a pair attribute with the word before and start one with the word after (a word
+    with a bar in it is taken at every bar, so none is missed)."""
+    ending: set[str] = set()
+    starting: set[str] = set()
+    for name in attributes:
+        body = name[len(PAIR_BEFORE):]
+        cuts = range(1, body.count(PAIR_BAR) + 1)
+        if name.startswith(PAIR_BEFORE):
+            ending.update(body.split(PAIR_BAR, cut)[-1] for cut in cuts)
+        elif name.startswith(PAIR_AFTER):
+            starting.update(body.rsplit(PAIR_BAR, cut)[0] for cut in cuts)
+    return frozenset(ending), frozenset(starting)
 
 
 def word_spans(words: Sequence[str]) -> list[tuple[int, int]]:
@@ -165,6 +179,7 @@ class CrfModel:
         self.features = features
         self.bias = self.weights[self.rows.get(BIAS, -1)]
         self.words = WordScores(self._word_scores, (len(OFFSETS), len(TAGS)))
+        self.pairs_ending, self.pairs_starting = _paired_words(attributes)
 
     @classmethod
     def load(cls, folder: str | Path, features: WordFeatures) -> CrfModel:
@@ -230,10 +245,19 @@ class CrfModel:
         starts = np.cumsum([0, *(n + 4 for n in lengths)])[:-1]
         at = np.concatenate([np.arange(n) + start + 2 for n, start in zip(lengths, starts)]).astype(np.intp)
         total = self.bias + sum(given[at + offset, k] for k, offset in enumerate(OFFSETS))
-        unseen, rows = len(self.weights) - 1, self.rows
-        pairs = [rows.get(name, unseen) for i in at.tolist() for name in _pairs(padded[i - 1], padded[i], padded[i + 1])]
-        total = total + self.weights[pairs].reshape(len(at), 2, -1).sum(axis=1)
+        total = total + self.weights[self._pair_rows(padded, at.tolist())].reshape(len(at), 2, -1).sum(axis=1)
         return np.split(total, np.cumsum(lengths)[:-1])
+
+    def _pair_rows(self, padded: list[str], at: list[int]) -> list[int]:
+        """The rows of the pair attributes of the words at ``at``, the word before and after each; a word that
+        is in no pair attribute is not looked up (three words in four)."""
+        unseen, rows, ending, starting = len(self.weights) - 1, self.rows, self.pairs_ending, self.pairs_starting
+        found = []
+        for i in at:
+            word = padded[i]
+            found.append(rows.get(PAIR_BEFORE + padded[i - 1] + PAIR_BAR + word, unseen) if word in ending else unseen)
+            found.append(rows.get(PAIR_AFTER + word + PAIR_BAR + padded[i + 1], unseen) if word in starting else unseen)
+        return found
 
     def _word_scores(self, words: Sequence[str]) -> np.ndarray:
         """What each word adds to the word at each offset from it: ``(len(words), len(OFFSETS), len(TAGS))``."""
@@ -244,57 +268,37 @@ class CrfModel:
         return np.add.reduceat(self.weights[rows], starts, axis=0).reshape(len(words), len(OFFSETS), -1)
 
     def best_tags(self, scores: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """The Viterbi path (tag indices) of each sentence's scores; sentences of similar length are searched
-        together.
+        """The Viterbi path (tag indices) of each sentence's scores, searched for all sentences at once.
 
-        Ties go to the lower tag index, as in crfsuite (its search keeps the first maximum)."""
-        paths: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(scores)
-        for group in _similar_lengths([len(s) for s in scores]):
-            for i, path in zip(group, self._search([scores[i] for i in group])):
-                paths[i] = path
-        return paths
-
-    def _search(self, scores: list[np.ndarray]) -> list[np.ndarray]:
-        lengths = np.array([len(s) for s in scores])
-        count, longest = len(scores), int(lengths.max())
-        if not longest:
-            return [np.zeros(0, dtype=np.intp) for _ in scores]
-        emitted = np.zeros((count, longest, len(TAGS)))
-        for i, sentence in enumerate(scores):
-            emitted[i, : len(sentence)] = sentence
-        back = np.zeros((count, longest, len(TAGS)), dtype=np.intp)
-        best = emitted[:, 0].copy()
-        final = best.copy()
+        The sentences are taken longest first, so those still going at each step are the first ones: a step
+        works on them alone, with no padding. Ties go to the lower tag index, as in crfsuite (its search keeps
+        the first maximum)."""
+        found: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(scores)
+        lengths = np.array([len(s) for s in scores], dtype=np.intp)
+        order = np.argsort(-lengths, kind="stable")[: np.count_nonzero(lengths)]
+        if not len(order):
+            return found
+        ordered = lengths[order]
+        starts = np.concatenate([[0], np.cumsum(ordered)[:-1]])
+        emitted = np.concatenate([scores[i] for i in order])
+        going = np.searchsorted(-ordered, -np.arange(ordered[0]), side="left")  # sentences longer than each step
         into = self.transitions.T.copy()  # (to, from): each step reduces over the last, contiguous axis
-        candidates = np.empty((count, len(TAGS), len(TAGS)))
-        for t in range(1, longest):
-            np.add(best[:, None, :], into, out=candidates)  # (sentences, to, from)
-            candidates.argmax(axis=2, out=back[:, t])
-            candidates.max(axis=2, out=best)
-            best += emitted[:, t]
-            ending = lengths - 1 == t
-            if ending.any():
-                final[ending] = best[ending]
-        paths = np.zeros((count, longest), dtype=np.intp)
-        tag = final.argmax(axis=1)
-        for t in range(longest - 1, -1, -1):  # back from each sentence's end, all sentences at once
-            active = np.flatnonzero(lengths > t)
-            paths[active, t] = tag[active]
-            tag[active] = back[active, t, tag[active]]
-        return [paths[i, :length] for i, length in enumerate(lengths.tolist())]
-
-
-def _similar_lengths(lengths: Sequence[int]) -> Iterator[list[int]]:
-    """Indices of sentences in groups of up to ``SENTENCES_AT_ONCE``, the longest of a group at most
-    ``LENGTH_SPREAD`` times its shortest plus 4 (the search pads each to the longest)."""
-    group: list[int] = []
-    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
-        if group and (len(group) == SENTENCES_AT_ONCE or lengths[i] > LENGTH_SPREAD * lengths[group[0]] + 4):
-            yield group
-            group = []
-        group.append(i)
-    if group:
-        yield group
+        back = np.zeros((len(order), ordered[0], len(TAGS)), dtype=np.int8)
+        best = emitted[starts]
+        for t in range(1, ordered[0]):
+            k = going[t]
+            candidates = best[:k, None, :] + into  # (sentences, to, from)
+            back[:k, t] = candidates.argmax(axis=2)
+            best[:k] = candidates.max(axis=2) + emitted[starts[:k] + t]
+        paths = np.zeros((len(order), ordered[0]), dtype=np.intp)
+        tag = best.argmax(axis=1)
+        for t in range(ordered[0] - 1, -1, -1):  # back from each sentence's end
+            k = going[t]
+            paths[:k, t] = tag[:k]
+            tag[:k] = back[np.arange(k), t, tag[:k]]
+        for rank, i in enumerate(order.tolist()):
+            found[i] = paths[rank, : ordered[rank]]
+        return found
 
 
 class WordScores:
