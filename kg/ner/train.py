@@ -15,6 +15,7 @@ import json
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,12 +25,12 @@ from kg import __version__
 from kg.lexicon import lexicon
 from kg.tokenizers import jieba_words
 
-from .crf import TAGS, CrfModel, WordFeatures, word_tags
+from .crf import TAGS, WEIGHTS, CrfModel, WordFeatures, word_tags
 from .data import ConversionReport, convert, read_split
 from .model import GIVEN_CHARS, SURNAMES, given_name_chars, load_model, model_path, score, tag
 
 #: What the pipeline needs from a trained model folder.
-SHIPPED = ("weights.npz", SURNAMES, GIVEN_CHARS, "meta.json")
+SHIPPED = (WEIGHTS, SURNAMES, GIVEN_CHARS, "meta.json")
 #: Written into the model's meta.json.
 META = {
     "name": "govkg_ner",
@@ -76,23 +77,9 @@ def train(data_dir: str | Path, out_dir: str | Path, *, settings: Settings = Set
     corpus, folder = out_dir / "corpus", out_dir / "model"
     conversion = convert(data_dir, corpus)
     features = WordFeatures(lexicon().surnames)
-    trainer = pycrfsuite.Trainer(verbose=False)
-    skipped = {"unknown spans": 0, "an entity cuts a word": 0}
-    for record in read_split(corpus / "train.jsonl"):
-        words = jieba_words(record["text"])
-        tags = word_tags(words, [tuple(e) for e in record["ents"]])
-        if record["missing"] or tags is None:
-            skipped["unknown spans" if record["missing"] else "an entity cuts a word"] += 1
-            continue
-        trainer.append(features.of_sentence(words), tags)
-    trainer.set_params(settings.params())
+    model, skipped = fit(read_split(corpus / "train.jsonl"), features, settings, out_dir / "model.crfsuite")
     folder.mkdir(parents=True, exist_ok=True)
-    crfsuite_file = out_dir / "model.crfsuite"
-    trainer.train(str(crfsuite_file))
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(crfsuite_file))
-    CrfModel.from_crfsuite(tagger.info(), features).save(folder)
-    tagger.close()
+    model.save(folder)
     (folder / SURNAMES).write_text("# The surnames of the lexicon when the model was trained.\n"
                                    + "".join(f"{name}\n" for name in sorted(features.surnames)), encoding="utf-8")
     write_given_chars(conversion, folder)
@@ -102,6 +89,29 @@ def train(data_dir: str | Path, out_dir: str | Path, *, settings: Settings = Set
     (out_dir / "dev-scores.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
     shipped = ship_model(folder) if ship else None
     return TrainReport(conversion, folder, shipped, scores, time.monotonic() - started, skipped)
+
+
+def fit(records: Iterable[dict], features: WordFeatures, settings: Settings, crfsuite_file: Path) -> tuple[CrfModel, dict]:
+    """The CRF trained by crfsuite (its own model file at ``crfsuite_file``) on the records of a ``train.jsonl``,
+    and how many records were left out, by reason: a record with a span of unknown label, or whose entity
+    cuts a word, cannot give every word its tag."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    skipped = {"unknown spans": 0, "an entity cuts a word": 0}
+    for record in records:
+        words = jieba_words(record["text"])
+        tags = word_tags(words, [tuple(e) for e in record["ents"]])
+        if record["missing"] or tags is None:
+            skipped["unknown spans" if record["missing"] else "an entity cuts a word"] += 1
+            continue
+        trainer.append(features.of_sentence(words), tags)
+    trainer.set_params(settings.params())
+    trainer.train(str(crfsuite_file))
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(crfsuite_file))
+    try:
+        return CrfModel.from_crfsuite(tagger.info(), features), skipped
+    finally:
+        tagger.close()
 
 
 def write_given_chars(conversion: ConversionReport, model_dir: Path) -> Path:
