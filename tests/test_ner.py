@@ -191,6 +191,10 @@ def choose(nlp: Language, text: str, candidates: list[tuple[str, str, str]]) -> 
     # a quoted term is a programme, honour or slogan; a name glued to another name is part of it
     ("构建“齐心治”大格局", [("PER", "齐心治", "ner.PER")], []),
     ("白鹤社区张艳春国学工作室", [("PER", "张艳春", "ner.PER"), ("ORG", "国学工作室", "ner.ORG")], []),
+    # a name inside a doctrine's name is no person; the same name acting in the text is
+    ("深入学习贯彻习近平新时代中国特色社会主义思想", [("PER", "习近平", "ner.PER")], []),
+    ("坚持以习近平法治思想为指导", [("PER", "习近平", "ner.PER")], []),
+    ("习近平主持召开会议", [("PER", "习近平", "ner.PER")], [("PER", "习近平", "ner.PER")]),
     # ORG: an organisation head after a modifier that is not a common word
     ("梓园社区等11个无物业管理小区", [("ORG", "梓园社区", "ner.ORG")], [("ORG", "梓园社区", "ner.ORG")]),
     ("推进智慧法院、智慧检务", [("ORG", "智慧法院", "ner.ORG")], []),

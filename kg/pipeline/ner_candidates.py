@@ -49,9 +49,10 @@ class SpanShape:
     PER: 2-4 characters, a surname from the lexicon, given-name characters seen
     in the training names, not anonymised (游某), no placeholder end (路人甲), not a
     surname and a form of address (张女士), not glued to another candidate
-    (张艳春|国学工作室). ORG: ends in an organisation head word after a modifier
-    that jieba's dictionary does not know, or knows as a place or organisation
-    name (梓园社区, not 法治政府 or 智慧法院). PLACE: not in the division lexicon
+    (张艳春|国学工作室) or to the rest of a doctrine's name (习近平|新时代…思想).
+    ORG: ends in an organisation head word after a modifier that jieba's
+    dictionary does not know, or knows as a place or organisation name
+    (梓园社区, not 法治政府 or 智慧法院). PLACE: not in the division lexicon
     (the rules'), ends in a level character or place head with such a modifier.
     """
 
@@ -60,6 +61,7 @@ class SpanShape:
         self.given_chars = given_chars
         self.proper_tags = lexicon.words("proper_tags")
         self.modifier_tags = lexicon.words("modifier_tags")
+        self.compound_heads = lexicon.words("name_compound_head")
         place_words = [*lexicon.place_heads(place_heads), *lexicon.words("place_end")]
         self.head_at_end = {
             "ORG": re.compile(f"(?:{alternation(list(lexicon.org_heads(org_heads)))})$"),
@@ -85,7 +87,8 @@ class SpanShape:
         return text not in self.lexicon.place_names and self._headed(text, "PLACE")
 
     def _person(self, span: Span, others: list[Span]) -> bool:
-        return self.person_text(span.text) and not any(_glued(span, other) for other in others)
+        return self.person_text(span.text) and not any(_glued(span, other) for other in others) \
+            and not text_of(span.doc).startswith(self.compound_heads, span.end_char)
 
     def common_word(self, text: str, proper: tuple[str, ...] | None = None) -> bool:
         """Whether jieba's dictionary has ``text`` as a word whose tag is not a proper name's (检察机关/n, 完善/v)."""
