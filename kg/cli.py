@@ -343,7 +343,7 @@ def ner(file, model: Path | None) -> None:
 @main.command(name="train-ner")
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out", default="training/ner", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the converted corpus, the checkpoints and dev-scores.json.")
+              help="Folder for the converted corpus, the model and dev-scores.json.")
 @click.option("--ship", is_flag=True, help="Copy the model into the package (kg/models/ner).")
 @click.option("--iterations", default=None, type=click.IntRange(1), help="L-BFGS iterations (default: 100).")
 def train_ner(data_dir: Path, out: Path, ship: bool, iterations: int | None) -> None:
