@@ -94,12 +94,16 @@ class WordFeatures:
         padded = [START, START, *words, END, END]
         given = [self.of_word(word) for word in padded]
         return [[BIAS, *(name for k, offset in enumerate(OFFSETS) for name in given[i + 2 + offset][k]),
-                 *_pairs(padded[i + 1], word, padded[i + 3])]
+                 _pair_before(padded[i + 1], word), _pair_after(word, padded[i + 3])]
                 for i, word in enumerate(words)]
 
 
-def _pairs(before: str, word: str, after: str) -> tuple[str, str]:
-    return PAIR_BEFORE + before + PAIR_BAR + word, PAIR_AFTER + word + PAIR_BAR + after
+def _pair_before(before: str, word: str) -> str:
+    return PAIR_BEFORE + before + PAIR_BAR + word
+
+
+def _pair_after(word: str, after: str) -> str:
+    return PAIR_AFTER + word + PAIR_BAR + after
 
 
 def _paired_words(attributes: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -108,12 +112,12 @@ def _paired_words(attributes: Iterable[str]) -> tuple[frozenset[str], frozenset[
     ending: set[str] = set()
     starting: set[str] = set()
     for name in attributes:
-        body = name[len(PAIR_BEFORE):]
-        cuts = range(1, body.count(PAIR_BAR) + 1)
         if name.startswith(PAIR_BEFORE):
-            ending.update(body.split(PAIR_BAR, cut)[-1] for cut in cuts)
+            body = name.removeprefix(PAIR_BEFORE)
+            ending.update(body.split(PAIR_BAR, cut)[-1] for cut in range(1, body.count(PAIR_BAR) + 1))
         elif name.startswith(PAIR_AFTER):
-            starting.update(body.rsplit(PAIR_BAR, cut)[0] for cut in cuts)
+            body = name.removeprefix(PAIR_AFTER)
+            starting.update(body.rsplit(PAIR_BAR, cut)[0] for cut in range(1, body.count(PAIR_BAR) + 1))
     return frozenset(ending), frozenset(starting)
 
 
@@ -255,8 +259,8 @@ class CrfModel:
         found = []
         for i in at:
             word = padded[i]
-            found.append(rows.get(PAIR_BEFORE + padded[i - 1] + PAIR_BAR + word, unseen) if word in ending else unseen)
-            found.append(rows.get(PAIR_AFTER + word + PAIR_BAR + padded[i + 1], unseen) if word in starting else unseen)
+            found.append(rows.get(_pair_before(padded[i - 1], word), unseen) if word in ending else unseen)
+            found.append(rows.get(_pair_after(word, padded[i + 1]), unseen) if word in starting else unseen)
         return found
 
     def _word_scores(self, words: Sequence[str]) -> np.ndarray:
