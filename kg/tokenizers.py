@@ -49,16 +49,15 @@ def characters_and_spaces(text: str) -> tuple[list[str], list[bool]]:
     return tokens, spaces
 
 
-class WordTokenizer(DummyTokenizer):
-    """A tokenizer whose tokens and trailing spaces ``spaced(text)`` gives, as spaCy's Chinese tokenizer gives
-    them; the doc keeps the text under ``TEXT``."""
+class CharTokenizer(DummyTokenizer):
+    """A token per character and the trailing spaces, as spaCy's Chinese ``char`` segmenter gives them
+    (``characters_and_spaces``); the doc keeps the text under ``TEXT``."""
 
-    def __init__(self, vocab: Vocab, *, spaced: Callable[[str], tuple[list[str], list[bool]]]) -> None:
+    def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self.spaced = spaced
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = self.spaced(text)
+        words, spaces = characters_and_spaces(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data[TEXT] = text
         return doc
@@ -103,7 +102,7 @@ jieba_words = JiebaWords()
 
 
 @spacy.registry.tokenizers("kg.char_tokenizer")
-def create_char_tokenizer() -> Callable[[Language], WordTokenizer]:
+def create_char_tokenizer() -> Callable[[Language], CharTokenizer]:
     """One token per character (spaCy's ``char`` segmenter for Chinese), so that every rule span aligns."""
-    return lambda nlp: WordTokenizer(nlp.vocab, spaced=characters_and_spaces)
+    return lambda nlp: CharTokenizer(nlp.vocab)
 

@@ -41,7 +41,7 @@ BIAS = "bias"
 #: The attributes of a word pair: ``pw=`` the word before and the word, ``wn=`` the word and the word after.
 PAIR_BEFORE, PAIR_AFTER, PAIR_BAR = "pw=", "wn=", "|"
 #: The pieces a text is tagged in: up to a line break or sentence end (the training texts are sentences).
-PIECE = re.compile(r"[^\n。！？]+[。！？]*|\n+")
+PIECE = re.compile(r"[^\n。！？]+[。！？]*")
 #: Words whose scores are remembered, per process (520 bytes each).
 REMEMBERED_WORDS = 1 << 16
 #: Texts whose sentences are scored and searched together.
@@ -228,8 +228,7 @@ class CrfModel:
         at a time."""
         stream = iter(texts)
         while chunk := list(islice(stream, TEXTS_AT_ONCE)):
-            pieces = [[(match.start(), jieba_words(match.group())) for match in PIECE.finditer(text)
-                       if not match.group().startswith("\n")] for text in chunk]
+            pieces = [[(match.start(), jieba_words(match.group())) for match in PIECE.finditer(text)] for text in chunk]
             paths = iter(self.best_tags(self.scores([words for parts in pieces for _, words in parts])))
             for parts in pieces:
                 yield [(offset + start, offset + end, label)

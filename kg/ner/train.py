@@ -85,7 +85,7 @@ def train(data_dir: str | Path, out_dir: str | Path, *, settings: Settings = Set
     write_given_chars(conversion, folder)
     meta = {**META, "version": __version__, "tags": list(TAGS), "settings": asdict(settings), "skipped": skipped}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    scores = score_dev(folder, corpus / "dev.jsonl")
+    scores = score_dev(model, corpus / "dev.jsonl")
     (out_dir / "dev-scores.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
     shipped = ship_model(folder) if ship else None
     return TrainReport(conversion, folder, shipped, scores, time.monotonic() - started, skipped)
