@@ -38,6 +38,9 @@ NodeRow = tuple[str, str, dict[str, str | int]]
 EdgeRow = tuple[str, str, str, dict[str, str | int]]
 #: characters XML 1.0 cannot hold, even escaped
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: what an attribute value, or text, needs escaped or replaced; most values (names, dates, ids) hold none of it
+_ATTR_SPECIAL = re.compile("[&<>\"'\t\n\r]|[^\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TEXT_SPECIAL = re.compile("[&<>]|[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def node_rows(graph: nx.MultiDiGraph) -> Iterator[NodeRow]:
@@ -86,11 +89,13 @@ def flat_attributes(data: dict, schema: dict[str, str]) -> dict[str, str | int]:
 
 
 def _attr(value: object) -> str:
-    return quoteattr(_NOT_XML.sub("\ufffd", str(value)))
+    text = str(value)
+    return quoteattr(_NOT_XML.sub("\ufffd", text)) if _ATTR_SPECIAL.search(text) else f'"{text}"'
 
 
 def _text(value: object) -> str:
-    return escape(_NOT_XML.sub("\ufffd", str(value)))
+    text = str(value)
+    return escape(_NOT_XML.sub("\ufffd", text)) if _TEXT_SPECIAL.search(text) else text
 
 
 def write_gexf(graph: nx.MultiDiGraph, path: str | Path, date: str) -> None:

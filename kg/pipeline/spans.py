@@ -23,6 +23,8 @@ ENTITIES = "kg"
 SUBJECTS = "kg_subjects"
 #: The ``doc.user_data`` key of the token indices that start the doc's sentences.
 SENTENCE_STARTS = "kg_sentence_starts"
+#: The ``doc.user_data`` key of the candidate spans' facts (``doc._.kg_info``).
+SPAN_INFO = "kg_span_info"
 OPEN, CLOSE = "⟨", "⟩"
 #: The rule id of a span the NER model proposed starts with this (``ner.PER``).
 MODEL_RULE_PREFIX = "ner."
@@ -45,21 +47,25 @@ def register_extensions() -> None:
     Span facts live in ``doc._.kg_info`` keyed by (start, end, label): spaCy's
     own span-extension storage ignores the label, and a place and the
     organisation named by the same characters (炎陵县 / 炎陵县委) must not
-    share facts.
+    share facts. That dict is kept in ``doc.user_data[SPAN_INFO]``, where the
+    span getters read it directly: through ``span.doc._`` each of the some
+    800,000 reads of a 5,000-article build cost twice as long.
     """
     for name in ("kg_key", "kg_rule", "kg_meta"):
         if not Span.has_extension(name):
             Span.set_extension(name, getter=_getter(name[3:]))
-    for name in ("kg_relations", "kg_info"):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
+    if not Doc.has_extension("kg_relations"):
+        Doc.set_extension("kg_relations", default=None)
+    if not Doc.has_extension("kg_info"):
+        Doc.set_extension("kg_info", getter=lambda doc: doc.user_data.get(SPAN_INFO),
+                          setter=lambda doc, info: doc.user_data.__setitem__(SPAN_INFO, info))
 
 
 def _getter(field: str):
     empty = {"key": "", "rule": "", "meta": {}}[field]
 
     def get(span: Span) -> object:
-        info = span.doc._.kg_info or {}
+        info = span.doc.user_data.get(SPAN_INFO) or {}
         return info.get((span.start_char, span.end_char, span.label_), {}).get(field, empty)
 
     return get
