@@ -40,7 +40,9 @@ EdgeRow = tuple[str, str, str, dict[str, str | int]]
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: what an attribute value, or text, needs escaped or replaced; most values (names, dates, ids) hold none of it
 _ATTR_SPECIAL = re.compile("[&<>\"'\t\n\r]|[^\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TEXT_SPECIAL = re.compile("[&<>]|[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TEXT_SPECIAL = re.compile("[&<>\r]|[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: a carriage return in text is written as a reference, else a reader takes it for a line end
+_TEXT_ENTITIES = {"\r": "&#13;"}
 
 
 def node_rows(graph: nx.MultiDiGraph) -> Iterator[NodeRow]:
@@ -95,7 +97,7 @@ def _attr(value: object) -> str:
 
 def _text(value: object) -> str:
     text = str(value)
-    return escape(_NOT_XML.sub("\ufffd", text)) if _TEXT_SPECIAL.search(text) else text
+    return escape(_NOT_XML.sub("\ufffd", text), _TEXT_ENTITIES) if _TEXT_SPECIAL.search(text) else text
 
 
 def write_gexf(graph: nx.MultiDiGraph, path: str | Path, date: str) -> None:
