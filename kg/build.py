@@ -126,8 +126,7 @@ class _Lookup:
             yield item
             return
         self.on_cached(item.doc)
-        yield Outcome(None, entry.nquads, cached=True, line=entry.line,
-                      groups=tuple(groups_of(record_io.persons_and_posts(entry.record))))
+        yield Outcome(entry.line, entry.nquads, tuple(groups_of(record_io.persons_and_posts(entry.record))), cached=True)
 
     def _read_again(self, known: Known) -> Iterator[Article | Outcome]:
         again = [a for a in read_articles([known.source], max_bytes=self.max_bytes)
@@ -141,8 +140,8 @@ class _Lookup:
     def store(self, outcome: Outcome) -> None:
         """Put a fresh extraction in the cache, under the key of the article it came from."""
         key = self.keys.popleft()
-        if self.cache is not None and outcome.extraction is not None:
-            self.cache.put(outcome.extraction, outcome.nquads, key, line=outcome.record_line)
+        if self.cache is not None:
+            self.cache.put_line(outcome.line, outcome.nquads, key)
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable[[Problem], None] = lambda p: None,
@@ -197,9 +196,9 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     groups: list[Group] = []  # who is who is read as the records come, not in a pass of its own
     try:
         for outcome in outcomes:
-            lines.write(outcome.record_line)
+            lines.write(outcome.line)
             named.append(outcome.nquads)
-            groups += outcome.person_groups()
+            groups += outcome.groups
             report.articles += 1
             on_article(report)
     except BaseException:

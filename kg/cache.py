@@ -298,12 +298,16 @@ class Cache:
             return None
         return Entry(line, record, nquads) if isinstance(record, dict) else None
 
-    def put(self, extraction: Extraction, nquads: str, key: str | None = None, *, line: str | None = None) -> None:
-        """Store an extraction (``line``: its record line, when already made) and its named graph under ``key``
-        (by default its article's key: pass the key of the full article when the extraction carries a slim one)."""
-        path = self.entry_path(key or article_key(extraction.article))
+    def put(self, extraction: Extraction, nquads: str, key: str | None = None) -> None:
+        """Store an extraction and its named graph under ``key`` (by default its article's key: pass the key
+        of the full article when the extraction carries a slim one)."""
+        self.put_line(dumps(extraction), nquads, key or article_key(extraction.article))
+
+    def put_line(self, line: str, nquads: str, key: str) -> None:
+        """Store an extraction's record line and its named graph under the article's ``key``."""
+        path = self.entry_path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        entry = f"{line or dumps(extraction)}\n{nquads}"
+        entry = f"{line}\n{nquads}"
         _write_atomic(path, gzip.compress(entry.encode("utf-8"), compresslevel=COMPRESSION))
         if not self._remembered:  # the cache's folder exists now: remember its version there
             pipeline_version(self.ner, memo=self.root / VERSIONS)

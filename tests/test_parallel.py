@@ -82,10 +82,9 @@ def test_a_batch_of_articles_reads_as_each_article_alone() -> None:
 
 
 def test_cached_outcomes_flow_out_without_waiting_for_the_articles_behind_them() -> None:
-    from kg.parallel import BATCH, Outcome, run
-    from kg.records import Article, Extraction
+    from kg.parallel import BATCH, run
 
-    known = [Outcome(Extraction(Article(f"{i}.txt", "", f"{i}.txt")), "", cached=True) for i in range(1000)]
+    known = [outcome(f"{i}.txt", cached=True) for i in range(1000)]
     consumed: list[int] = []
 
     def items():
@@ -95,7 +94,7 @@ def test_cached_outcomes_flow_out_without_waiting_for_the_articles_behind_them()
 
     stream = run(items(), jobs=2)
     assert next(stream) is known[0] and len(consumed) <= BATCH + 1  # not the whole cache read into memory first
-    assert [o.extraction.article.doc for o in stream] == [f"{i}.txt" for i in range(1, 1000)]
+    assert [o.doc for o in stream] == [f"{i}.txt" for i in range(1, 1000)]
 
 
 class FakeExecutors:
@@ -132,10 +131,11 @@ class FakeExecutors:
 
 
 def outcome(doc: str, cached: bool = False):
+    from kg import record_io
     from kg.parallel import Outcome
     from kg.records import Article, Extraction
 
-    return Outcome(Extraction(Article(doc, "", doc)), "", cached=cached)
+    return Outcome(record_io.dumps(Extraction(Article(doc, "", doc))), "", cached=cached)
 
 
 def stream(pattern: str) -> list:
@@ -150,7 +150,7 @@ def test_one_batch_of_articles_runs_in_this_process_without_a_pool(monkeypatch: 
     from kg.parallel import run
 
     fake = FakeExecutors(monkeypatch)
-    docs = [o.extraction.article.doc for o in run(stream(pattern), jobs=4)]
+    docs = [o.doc for o in run(stream(pattern), jobs=4)]
     assert docs == [str(i) for i in range(len(pattern))]
     assert fake.pools == 0 and fake.here == [[str(i) for i, kind in enumerate(pattern) if kind == "a"]]
 
@@ -160,7 +160,7 @@ def test_a_second_batch_of_articles_starts_the_pool_for_all_of_them(monkeypatch:
 
     fake = FakeExecutors(monkeypatch)
     pattern = "c" + "a" * (BATCH + 1) + "c"
-    docs = [o.extraction.article.doc for o in run(stream(pattern), jobs=2)]
+    docs = [o.doc for o in run(stream(pattern), jobs=2)]
     assert docs == [str(i) for i in range(len(pattern))]
     assert fake.pools == 1 and fake.here == [] and fake.pooled == [[str(i) for i in range(1, BATCH + 1)], [str(BATCH + 1)]]
 
@@ -171,6 +171,6 @@ def test_batches_a_window_apart_among_cached_articles_each_run_in_this_process(m
     fake = FakeExecutors(monkeypatch)
     window = 2 * IN_FLIGHT * BATCH
     pattern = ("a" + "c" * window) * 3
-    docs = [o.extraction.article.doc for o in run(stream(pattern), jobs=2)]
+    docs = [o.doc for o in run(stream(pattern), jobs=2)]
     assert docs == [str(i) for i in range(len(pattern))]
     assert fake.pools == 0 and fake.here == [[str(i * (window + 1))] for i in range(3)]
