@@ -34,7 +34,8 @@ first N items of that file are copied there (real text), then:
    into a sub-folder of the corpus and a second build writes into the same
    output folder. Its wall time and stages say what adding a week's articles
    costs (``--unchanged``: once more with nothing new, the fixed cost of
-   graph and exports).
+   graph and exports; ``--update-formats appendable``: the second build writes
+   only the files a fast update writes, as ``kg build --formats appendable``).
 
 The goal of the issue: on a 2-core machine the whole build at least as fast
 per core as jieba's tagging alone (ratio ≥ 1), and near-linear in the
@@ -89,6 +90,8 @@ STAGES = ("read", "nlp", "resolve", "rdf (per article)", "extract (wall)", "grap
 #: A configuration of the build: its jobs, whether the NER model runs (``kg build`` / ``--no-ner``) and, if
 #: it does, whether ``kg_ner``'s gate is off (the default build) or on.
 RULES, GATED = "rules", "gated"
+#: a child build's flag naming the files it writes (``formats=appendable``)
+FORMATS_FLAG = "formats="
 
 
 def config(jobs: int, ner: bool = True, gate: bool = False) -> str:
@@ -123,20 +126,23 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 # -- children ------------------------------------------------------------------
 
 
-def child_build(folder: str, out: str, jobs: int, *, cache: bool, ner: bool, gate: bool = False) -> dict:
+def child_build(folder: str, out: str, jobs: int, *, cache: bool, ner: bool, gate: bool = False,
+                formats: str = "all") -> dict:
     """Run one build in this process and describe it (called in a fresh subprocess); ``kg_ner``'s gate is
-    set to ``gate`` through its factory's default config (the workers are forked after)."""
+    set to ``gate`` through its factory's default config (the workers are forked after); ``formats`` as
+    ``kg build --formats`` takes them."""
     started = time.perf_counter()
     import kg
     from kg.build import build
     from kg.cache import pipeline_version
+    from kg.manifest import parse_formats
 
     if ner:
         set_gate(gate)
 
     imported = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_SELF)
-    report = build([folder], out, cache=cache, jobs=jobs, ner=ner)
+    report = build([folder], out, cache=cache, jobs=jobs, ner=ner, formats=parse_formats(formats))
     finished = time.perf_counter()
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -315,6 +321,7 @@ class Incremental:
     first: Run | None = None
     second: Run | None = None
     unchanged: Run | None = None
+    formats: str = "all"  #: what the builds after the first wrote (``kg build --formats``)
 
 
 def log(message: str) -> None:
@@ -400,7 +407,7 @@ def fingerprint(folder: Path) -> str:
 def measure_incremental(n: int, args: argparse.Namespace, work: Path, base: Path, first: Run | None) -> Incremental:
     """Add ``args.add`` articles to the corpus of N and build again into ``base``, whose cache holds the N."""
     jobs = max(args.big_jobs or args.jobs) if n >= BIG else max(args.jobs)
-    inc = Incremental(n, args.add, jobs)
+    inc = Incremental(n, args.add, jobs, formats=args.update_formats)
     folder = work / f"corpus-{n}"
     if not folder.exists():
         copy_items(Path(args.corpus), n, folder) if args.corpus else corpus.write(n, folder, args.seed)
@@ -412,11 +419,11 @@ def measure_incremental(n: int, args: argparse.Namespace, work: Path, base: Path
         return inc
     added = folder / "added"
     copy_items(Path(args.corpus), args.add, added, start=n) if args.corpus else corpus.write(args.add, added, args.seed, start=n)
-    inc.second = run_child(["build", str(folder), str(base), str(jobs), "cache"], args.max_seconds, args.max_rss_mb)
+    update = ["build", str(folder), str(base), str(jobs), "cache", f"{FORMATS_FLAG}{args.update_formats}"]
+    inc.second = run_child(update, args.max_seconds, args.max_rss_mb)
     log(f"incremental N={n:,}: +{args.add} articles {_build_seconds(inc.second)}")
     if args.unchanged:
-        inc.unchanged = run_child(["build", str(folder), str(base), str(jobs), "cache"], args.max_seconds,
-                                  args.max_rss_mb)
+        inc.unchanged = run_child(update, args.max_seconds, args.max_rss_mb)
         log(f"incremental N={n:,}: nothing new {_build_seconds(inc.unchanged)}")
     shutil.rmtree(added, ignore_errors=True)
     return inc
@@ -566,6 +573,8 @@ def _exports(result: dict) -> float:
 
 def incremental_section(inc: Incremental) -> list[str]:
     lines = [f"## Incremental: {inc.added} articles added to {inc.n:,}", ""]
+    if inc.formats != "all":
+        lines += [f"The builds after the first write only `--formats {inc.formats}`.", ""]
     runs = [("first build, cache on", inc.first), (f"after adding {inc.added}", inc.second)]
     runs += [("again, nothing new", inc.unchanged)] if inc.unchanged else []
     done = [(label, run) for label, run in runs if run and run.result]
@@ -750,8 +759,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["_child"]:
         kind, *rest = argv[1:]
         if kind == "build":
+            formats = next((flag.removeprefix(FORMATS_FLAG) for flag in rest[3:] if flag.startswith(FORMATS_FLAG)), "all")
             result = child_build(rest[0], rest[1], int(rest[2]), cache="cache" in rest[3:], ner=RULES not in rest[3:],
-                                 gate=GATED in rest[3:])
+                                 gate=GATED in rest[3:], formats=formats)
         else:
             result = child_jieba(rest[0], int(rest[1]) if rest[1:] else None)
         print(json.dumps(result))
@@ -777,6 +787,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--add", type=int, default=100, help="articles added in the incremental case")
     parser.add_argument("--incremental-size", type=int, help="N of the incremental case (default: the largest)")
     parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--update-formats", default="all", help="what the incremental case's second build writes, as "
+                        "kg build --formats takes it ('appendable': a fast update; default: all)")
     parser.add_argument("--unchanged", action="store_true", help="in the incremental case, also build once more "
                         "with nothing new (the fixed cost of graph and exports)")
     parser.add_argument("--seed", type=int, default=0)
@@ -861,7 +873,7 @@ def _size(data: dict) -> Size:
 
 def _incremental(data: dict) -> Incremental:
     return Incremental(data["n"], data["added"], data["jobs"], _run(data["first"]), _run(data["second"]),
-                       _run(data["unchanged"]))
+                       _run(data["unchanged"]), data.get("formats", "all"))
 
 
 if __name__ == "__main__":
