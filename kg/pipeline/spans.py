@@ -133,9 +133,8 @@ def add_candidate(doc: Doc, start: int, end: int, label: str, key: str, rule: st
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
     if span is None or not key or _has_space(text_of(doc), span.start_char, span.end_char):
         return None
-    if doc._.kg_info is None:
-        doc._.kg_info = {}
-    doc._.kg_info[(span.start_char, span.end_char, label)] = {"key": key, "rule": rule, "meta": dict(meta)}
+    facts = doc.user_data.setdefault(SPAN_INFO, {})  # ``doc._.kg_info``, read by the span getters
+    facts[(span.start_char, span.end_char, label)] = {"key": key, "rule": rule, "meta": dict(meta)}
     if CANDIDATES not in doc.spans:
         doc.spans[CANDIDATES] = []
     doc.spans[CANDIDATES].append(span)
