@@ -7,21 +7,28 @@ the previous file whole.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import shutil
+import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar
 
 import networkx as nx
 
 from . import manifest, record_io
 from .manifest import FORMATS
 from .assembly import Corpus, assemble
-from .errors import KgError
+from .errors import KgError, printable
 from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
 from .identity import Decision, Group, Identities, person_id
@@ -30,16 +37,22 @@ from .outdir import OutputFolder
 from .records import Extraction
 from .rdf import article_nquads, graph_iri
 from .rdf_files import write_default_graph, write_rdf
-from .tables import TABLES, RowStore, StoredRows, tables, write_csv, write_sqlite
+from .tables import TABLES, RowStore, StoredRows, Table, tables, write_csv, write_sqlite
 from .view import render_html
+
+T = TypeVar("T")
 
 #: RDF files and the pyoxigraph format each is written in.
 RDF_FORMATS = {"graph.trig": "trig", "graph.nq": "nquads", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
 #: Below this many nodes every file is written in this process: starting another (its imports) would cost more than it saves.
 PARALLEL_FROM_NODES = 2_000
-#: Writers by how long they take on a large corpus, longest first, so parallel workers finish together.
-_LONGEST_FIRST = ("graph.html", "graph.jsonld", "graph.trig", "graph.ttl", "graph.nq", "graph.nt", "graph.gexf",
-                  "graph.graphml", "people.gexf", "graph.sqlite")
+#: Graphs below this many nodes have their RDF files written by a forked process (``_run``); a build of 100,000
+#: articles (over 100,000 nodes, its articles alone) spawns one, as it did when its memory was measured.
+FORK_BELOW_NODES = 100_000
+#: The stage each file's writing is timed under: this and the file's name.
+WRITE = "write "
+#: The stage the default graph's making is timed under.
+DEFAULT_GRAPH = "rdf (default graph)"
 
 
 def _newest_date(graph: nx.MultiDiGraph) -> str:
@@ -63,7 +76,7 @@ def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[D
 def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, out: Path,
                   seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1,
                   rows: RowStore | None = None) -> list[Path]:
-    """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths.
+    """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths, sorted.
 
     ``read`` gives the extractions (afresh on each call) and ``named`` holds
     the articles' named graphs streamed as N-Quads (a temporary file, removed
@@ -71,22 +84,26 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
     from ``corpus``, so the evidence is never all in memory. The named graphs
     of articles that name a person the corpus tells apart from others of the
     name are made again with the person's own id. With ``jobs`` above 1 the
-    RDF files are written by other processes while this one writes the others (``_run``). ``rows``: the
+    RDF files are written by another process while this one writes the others (``_run``). ``rows``: the
     tables' rows ``assemble_for`` gathered (needed for the tables; removed at the end).
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
     jobs = jobs if corpus.graph.number_of_nodes() >= PARALLEL_FROM_NODES else 1
+    rdf = _RdfFiles(corpus, read, named, [name for name in RDF_FORMATS if name in chosen])
+    others = _GraphFiles(corpus, chosen, rows.close() if rows is not None else None)
+    written: list[str] = []
     try:
-        writers = _writers(corpus, read, named, chosen, seconds, rows.close() if rows is not None else None)
-        for name, elapsed in _run(writers, out, jobs):
-            seconds[f"write {name}"] += elapsed
+        for stage, elapsed in _run(rdf, others, out, jobs):
+            seconds[stage] += elapsed
+            if stage.startswith(WRITE):
+                written.append(stage.removeprefix(WRITE))
     finally:
         named.discard()
         _default_graph_path(named).unlink(missing_ok=True)
         if rows is not None:
             rows.discard()
-    return [out / name for name in writers]
+    return [out / name for name in sorted(written)]
 
 
 def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) -> list[str]:
@@ -113,54 +130,150 @@ def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) ->
     return [FORMATS[k] for k in wanted]
 
 
-def _writers(corpus: Corpus, read: record_io.Records, named: StagedLines, chosen: set[str],
-             seconds: Counter, rows: tuple[StoredRows, StoredRows] | None) -> dict[str, Callable[[Path], None]]:
-    """The function that writes each chosen file to a path it is given, in ``_LONGEST_FIRST`` order."""
-    graph, identities, careers, ties = corpus.graph, corpus.identities, corpus.spells, corpus.ties
-    writers: dict[str, Callable[[Path], None]] = {}
-    if chosen & set(RDF_FORMATS):
+@dataclass
+class _RdfFiles:
+    """The chosen RDF files, written from two N-Quads files: the default graph's, made from the corpus
+    (``prepare``), and the articles' named graphs, streamed by the build."""
+
+    corpus: Corpus
+    read: record_io.Records
+    named: StagedLines
+    names: list[str]
+
+    def prepare(self) -> tuple[Path, Path]:
+        """Write the default graph's file and make the named graphs' one whole; their paths."""
+        default = _default_graph_path(self.named)
+        write_default_graph(self.corpus.graph, self.corpus.spells, self.corpus.identities, default)
+        return default, _renamed(self.named.close(), self.read, self.corpus.identities)
+
+    def writers(self, default: Path, named: Path) -> dict[str, Callable[[Path], None]]:
+        return {name: functools.partial(write_rdf, default, named, format=RDF_FORMATS[name]) for name in self.names}
+
+    def write(self, out: Path) -> Iterator[tuple[str, float]]:
+        """Make the default graph, then write each file into ``out``; yields (stage, seconds) as each is done."""
         clock = time.perf_counter()
-        default = _default_graph_path(named)
-        write_default_graph(graph, careers, identities, default)
-        named_path = _renamed(named, read, identities)
-        seconds["rdf (default graph)"] += time.perf_counter() - clock
-        writers |= {name: functools.partial(write_rdf, default, named_path, format=fmt) for name, fmt in RDF_FORMATS.items()}
-    writers |= {
-        "graph.gexf": lambda tmp: write_gexf(graph, tmp, _newest_date(graph)),
-        "graph.graphml": lambda tmp: write_graphml(graph, tmp),
-        "people.gexf": lambda tmp: write_people_gexf(graph, ties, careers, tmp, _newest_date(graph)),
-        "graph.html": lambda tmp: tmp.write_text(render_html(graph, spells=careers, ties=ties), encoding="utf-8"),
-    }
-    if chosen & {"graph.sqlite", TABLES}:
-        if rows is None:
-            raise ValueError("the tables need the rows assemble_for gathered")
-        clock = time.perf_counter()
-        researchers = tables(graph, careers, rows, identities)
-        seconds["tables"] += time.perf_counter() - clock
-        writers["graph.sqlite"] = lambda tmp: write_sqlite(researchers, tmp)
-        writers |= {f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers}
-    order = {name: i for i, name in enumerate(_LONGEST_FIRST)}
-    return {name: writers[name] for name in sorted(writers, key=lambda n: order.get(n, len(order)))
-            if name in chosen or name.partition("/")[0] in chosen}
+        paths = self.prepare()
+        yield DEFAULT_GRAPH, time.perf_counter() - clock
+        yield from (_write_one(out, name, write) for name, write in self.writers(*paths).items())
 
 
-def _run(writers: dict[str, Callable[[Path], None]], out: Path, jobs: int) -> Iterator[tuple[str, float]]:
-    """Write each file atomically into ``out``; yields (name, seconds) as each is done.
+@dataclass
+class _GraphFiles:
+    """The chosen files that walk the graph: the page, the Gephi files, the tables and ``graph.sqlite``."""
 
-    With ``jobs`` above 1, ``jobs - 1`` fresh processes write the RDF files, which need nothing but
-    the N-Quads files (``write_rdf``), while this process writes the others, which walk the graph.
-    They are spawned, not forked: a forked child shares this process's pages only until it writes to
-    them, and it writes to most, since every object it touches has its reference count changed and
-    every object it makes fills a free slot of a shared page (a forked RDF writer of the 100,000-article
-    build copied 2.6 GB of them)."""
-    spawned = [name for name in writers if name in RDF_FORMATS]
-    if jobs <= 1 or not spawned:
+    corpus: Corpus
+    chosen: set[str]
+    rows: tuple[StoredRows, StoredRows] | None
+
+    def write(self, out: Path) -> Iterator[tuple[str, float]]:
+        """Write each file into ``out`` (the tables' rows first made, if any is chosen); yields (stage, seconds)."""
+        writers = {name: write for name, write in self._writers().items() if name in self.chosen}
+        if self.chosen & {"graph.sqlite", TABLES}:
+            clock = time.perf_counter()
+            researchers = self._tables()
+            yield "tables", time.perf_counter() - clock
+            if "graph.sqlite" in self.chosen:
+                writers["graph.sqlite"] = lambda tmp: write_sqlite(researchers, tmp)
+            if TABLES in self.chosen:
+                writers |= {f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers}
         yield from (_write_one(out, name, write) for name, write in writers.items())
+
+    def _writers(self) -> dict[str, Callable[[Path], None]]:
+        graph, careers, ties = self.corpus.graph, self.corpus.spells, self.corpus.ties
+        return {
+            "graph.gexf": lambda tmp: write_gexf(graph, tmp, _newest_date(graph)),
+            "graph.graphml": lambda tmp: write_graphml(graph, tmp),
+            "people.gexf": lambda tmp: write_people_gexf(graph, ties, careers, tmp, _newest_date(graph)),
+            "graph.html": lambda tmp: tmp.write_text(render_html(graph, spells=careers, ties=ties), encoding="utf-8"),
+        }
+
+    def _tables(self) -> list[Table]:
+        if self.rows is None:
+            raise ValueError("the tables need the rows assemble_for gathered")
+        return tables(self.corpus.graph, self.corpus.spells, self.rows, self.corpus.identities)
+
+
+def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int) -> Iterator[tuple[str, float]]:
+    """Write every file atomically into ``out``; yields (stage, seconds) as each is done.
+
+    With ``jobs`` above 1 another process writes the RDF files while this one writes the others. It is
+    forked (``_forked``) where the graph is small enough for the pages a child copies to stay cheap: it
+    starts at once, with the corpus in hand, and makes the default graph itself. A larger graph's
+    default graph is made here, and a fresh process, spawned, writes the RDF files from the N-Quads files
+    alone: a forked child shares this process's pages only until it writes to them, and it writes to
+    most, since every object it touches has its reference count changed (a forked RDF writer of the
+    100,000-article build copied 2.6 GB of them)."""
+    if not rdf.names:
+        yield from others.write(out)
         return
-    with multiprocessing.get_context("spawn").Pool(min(jobs - 1, len(spawned))) as pool:
-        done = pool.imap_unordered(_write_job, [(out, name, writers[name]) for name in spawned], chunksize=1)
-        yield from (_write_one(out, name, write) for name, write in writers.items() if name not in spawned)
+    if jobs <= 1:
+        yield from rdf.write(out)
+        yield from others.write(out)
+        return
+    if rdf.corpus.graph.number_of_nodes() < FORK_BELOW_NODES and _can_fork():
+        rdf.named.close()
+        with _forked(lambda: list(rdf.write(out))) as written:
+            yield from others.write(out)
+            yield from written()
+        return
+    clock = time.perf_counter()
+    writers = rdf.writers(*rdf.prepare())
+    yield DEFAULT_GRAPH, time.perf_counter() - clock
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        done = pool.imap_unordered(_write_job, [(out, name, write) for name, write in writers.items()], chunksize=1)
+        yield from others.write(out)
         yield from done
+
+
+def _can_fork() -> bool:
+    """Whether this process may fork: the platform has it and no other thread runs (a thread's locks would be
+    copied held)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+@contextlib.contextmanager
+def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Run ``job`` in a forked child; gives a function that waits for its result (raising what it raised).
+    Leaving the block early ends the child."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # what waits in their buffers is this process's to write, not the child's too
+    gc.freeze()  # the child's collections then leave this process's objects, and their pages, alone
+    child = multiprocessing.get_context("fork").Process(target=_answer, args=(job, sending), daemon=True)
+    child.start()
+    gc.unfreeze()
+    sending.close()
+
+    def result() -> T:
+        try:
+            failed, value = receiving.recv()
+        except EOFError:
+            raise KgError(f"the process writing the RDF files ended without a word (exit code {child.exitcode})") from None
+        finally:
+            child.join()
+        if failed:
+            raise value
+        return value
+
+    try:
+        yield result
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+        receiving.close()
+
+
+def _answer(job: Callable[[], T], sending: Connection) -> None:
+    """In the child: send (False, what ``job`` returns) or (True, what it raised)."""
+    try:
+        answer: tuple[bool, object] = (False, job())
+    except BaseException as error:  # noqa: BLE001 - the parent raises it
+        answer = (True, error)
+    try:
+        sending.send(answer)
+    except Exception as error:  # noqa: BLE001 - the answer could not be pickled
+        sending.send((True, KgError(f"the process writing the RDF files failed: {printable(str(answer[1] if answer[0] else error))}")))
 
 
 def _write_job(job: tuple[Path, str, Callable[[Path], None]]) -> tuple[str, float]:
@@ -170,12 +283,11 @@ def _write_job(job: tuple[Path, str, Callable[[Path], None]]) -> tuple[str, floa
 def _write_one(out: Path, name: str, write: Callable[[Path], None]) -> tuple[str, float]:
     clock = time.perf_counter()
     atomic_write(out / name, write)
-    return name, time.perf_counter() - clock
+    return f"{WRITE}{name}", time.perf_counter() - clock
 
 
-def _renamed(named: StagedLines, read: record_io.Records, identities: Identities) -> Path:
-    """The named graphs' file, with the graphs of articles naming a person told apart made again."""
-    path = named.close()
+def _renamed(path: Path, read: record_io.Records, identities: Identities) -> Path:
+    """The named graphs' file ``path``, with the graphs of articles naming a person told apart made again."""
     docs = {doc for (doc, name), person in identities.ids.items() if person != person_id(name)}
     if not docs:
         return path

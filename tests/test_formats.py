@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import filecmp
+import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -71,9 +73,18 @@ def test_export_needs_a_build(tmp_path: Path) -> None:
         export(tmp_path / "empty")
 
 
+@pytest.fixture(params=["forked", "spawned"])
+def rdf_writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Two jobs even for the seeds' small graph, the RDF files written by a forked process (a small graph's
+    way) or a spawned one (a large graph's)."""
+    monkeypatch.setattr("kg.export.PARALLEL_FROM_NODES", 0)
+    if request.param == "spawned":
+        monkeypatch.setattr("kg.export.FORK_BELOW_NODES", 0)
+    return request.param
+
+
 @pytest.mark.slow
-def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.export.PARALLEL_FROM_NODES", 0)  # the seeds' graph is small: fork anyway
+def test_files_written_in_parallel_are_the_same_bytes(tmp_path: Path, rdf_writer: str) -> None:
     build(SEEDS, tmp_path / "one", ner=False, jobs=1)
     build(SEEDS, tmp_path / "two", ner=False, jobs=2)
     assert names(tmp_path / "one") == names(tmp_path / "two")
@@ -108,13 +119,12 @@ def no_space(*args: object, **kwargs: object) -> None:
 
 @pytest.mark.slow
 def test_with_two_jobs_another_process_writes_the_rdf_and_this_one_the_files_that_walk_the_graph(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rdf_writer: str) -> None:
     marks = tmp_path / "marks"
     marks.mkdir()
     monkeypatch.setenv("KG_TEST_MARKS", str(marks))
     for name, stand_in in (("write_rdf", record_rdf), ("write_gexf", record_gexf), ("write_sqlite", record_sqlite)):
         monkeypatch.setattr(f"kg.export.{name}", stand_in)
-    monkeypatch.setattr("kg.export.PARALLEL_FROM_NODES", 0)
     build(SEEDS[:2], tmp_path / "out", ner=False, jobs=2, formats=["ttl", "nq", "gexf", "sqlite"])
     writers: dict[str, set[int]] = {}
     for mark in marks.iterdir():
@@ -128,12 +138,11 @@ def test_with_two_jobs_another_process_writes_the_rdf_and_this_one_the_files_tha
 @pytest.mark.slow
 @pytest.mark.parametrize("writer", ["write_rdf", "write_gexf"])  # in another process, in this one
 def test_a_failing_writer_fails_the_build_and_leaves_the_old_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                  writer: str) -> None:
+                                                                  writer: str, rdf_writer: str) -> None:
     out = tmp_path / "out"
     build(SEEDS[:1], out, ner=False)
     before = (out / "graph.ttl").read_bytes()
     monkeypatch.setattr(f"kg.export.{writer}", no_space)
-    monkeypatch.setattr("kg.export.PARALLEL_FROM_NODES", 0)
     with pytest.raises(OSError, match="No space left"):
         build(SEEDS[:2], out, ner=False, jobs=2)
     assert (out / "graph.ttl").read_bytes() == before and (out / "graph.gexf").exists()
@@ -155,3 +164,37 @@ def test_kg_build_names_the_stale_files_and_kg_export_writes_them(tmp_path: Path
 def test_an_unknown_format_is_named_with_the_choices(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(SEEDS[0]), "--out", str(tmp_path / "out"), "--formats", "ttl,pdf"])
     assert result.exit_code == 2 and "pdf: choose from trig, nq, ttl" in result.output
+
+
+class Unpicklable(Exception):
+    def __reduce__(self) -> object:
+        raise TypeError("cannot pickle this error")
+
+
+def raise_unpicklable() -> None:
+    raise Unpicklable("板块写入失败")
+
+
+def test_a_forked_job_gives_back_what_it_returns_and_raises_what_it_raised() -> None:
+    with kg.export._forked(lambda: [("write graph.ttl", os.getpid())]) as result:
+        [(stage, pid)] = result()
+    assert stage == "write graph.ttl" and pid != os.getpid()
+    with kg.export._forked(lambda: no_space()) as result, pytest.raises(OSError, match="No space left on device"):
+        result()
+
+
+def test_a_forked_job_that_dies_or_fails_strangely_is_named_in_a_clear_error() -> None:
+    with kg.export._forked(lambda: os._exit(3)) as result, pytest.raises(KgError, match=r"ended without a word \(exit code 3\)"):
+        result()
+    with kg.export._forked(raise_unpicklable) as result, pytest.raises(KgError, match="failed: 板块写入失败"):
+        result()
+
+
+def test_leaving_early_ends_the_forked_job(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    with pytest.raises(RuntimeError, match="the other writer failed"):
+        with kg.export._forked(lambda: (started.touch(), time.sleep(60))):
+            while not started.exists():
+                time.sleep(0.01)
+            raise RuntimeError("the other writer failed")
+    assert not [child for child in multiprocessing.active_children()]
