@@ -16,8 +16,9 @@ import operator
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
@@ -26,6 +27,8 @@ from .careers import Spell
 from .identity import Identities
 from .rdf import DATA, PREFIXES, Triple, default_triples, literal_key, sorted_quads
 
+T = TypeVar("T")
+
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
               "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}
 DATASET_FORMATS = ("trig", "nquads")
@@ -33,6 +36,7 @@ DATASET_FORMATS = ("trig", "nquads")
 COPY_BYTES = 1 << 20
 #: subjects that belong to one article, so their triples cannot come twice
 ARTICLE_OWN = (str(DATA["article/"]), str(DATA["evidence/"]))
+_OWN_LINES = tuple(f"<{prefix}".encode() for prefix in ARTICLE_OWN)
 #: How many triples of the default graph are sorted in memory at a time (some 500 MB at 100,000
 #: articles if all were).
 SORT_RUN = 250_000
@@ -75,13 +79,17 @@ def _quad_key(quad: ox.Quad) -> tuple[str, str, str]:
 def write_rdf(default: str | Path, named: str | Path, path: str | Path, format: str) -> None:
     """Stream the default graph, then the articles' named graphs, read back from the N-Quads files
     ``default`` (``write_default_graph``) and ``named``, into ``path``; a triple format gets their union.
-    N-Quads takes both files' lines as they are (pyoxigraph wrote them, one quad a line), without parsing
-    them again."""
+    N-Quads and N-Triples take both files' lines as they are (pyoxigraph wrote them, one quad a line, each
+    term spelt one way), without parsing them again: N-Triples drops a named graph's term from its lines."""
     if format == "nquads":
         with open(path, "wb") as target:
             for part in (default, named):
                 with open(part, "rb") as source:
                     shutil.copyfileobj(source, target, COPY_BYTES)
+        return
+    if format == "nt":
+        with open(path, "wb") as target:
+            target.writelines(_once(_triple_lines(default, named), lambda line: not line.startswith(_OWN_LINES)))
         return
     quads = itertools.chain(*(ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS) for part in (default, named)))
     items = quads if format in DATASET_FORMATS else union(quads)
@@ -90,16 +98,30 @@ def write_rdf(default: str | Path, named: str | Path, path: str | Path, format: 
 
 
 def union(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
-    """The triples of ``quads``, each once. Only triples that several articles can report (memberships,
-    awards, statements, roles) are remembered, by a 64-bit hash, so memory grows with the graph, not with
-    the evidence (two such triples sharing a hash, odds of about one in a million at 100,000 articles,
-    would lose one of them)."""
+    """The triples of ``quads``, each once."""
+    return _once((quad.triple for quad in quads), lambda triple: not triple.subject.value.startswith(ARTICLE_OWN))
+
+
+def _once(items: Iterable[T], shared: Callable[[T], bool]) -> Iterator[T]:
+    """``items``, each once. Only those several articles can report (``shared``: memberships, awards,
+    statements, roles) are remembered, by a 64-bit hash, so memory grows with the graph, not with the
+    evidence (two such items sharing a hash, odds of about one in a million at 100,000 articles, would
+    lose one of them)."""
     seen: set[int] = set()
-    for quad in quads:
-        triple = quad.triple
-        if not quad.subject.value.startswith(ARTICLE_OWN):
-            key = hash(triple)
+    for item in items:
+        if shared(item):
+            key = hash(item)
             if key in seen:
                 continue
             seen.add(key)
-        yield triple
+        yield item
+
+
+def _triple_lines(default: str | Path, named: str | Path) -> Iterator[bytes]:
+    """The N-Triples lines of the two N-Quads files: the default graph's as they are, each named graph's
+    without its graph term, which ends the line (``<IRI> .``; the last ``<`` of the line opens it)."""
+    with open(default, "rb") as lines:
+        yield from lines
+    with open(named, "rb") as lines:
+        for line in lines:
+            yield line[:line.rfind(b"<")] + b".\n"

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import pytest
 import rdflib
@@ -14,6 +15,7 @@ from rdflib.compare import isomorphic
 
 from kg.graph import build_graph
 from kg.rdf import to_graph
+from kg.rdf_files import union, write_rdf
 from kg.records import Article, Entity, Extraction
 from kg.vocab import GOVKG
 
@@ -175,3 +177,20 @@ def test_the_default_graph_sorted_in_runs_on_disk_is_the_one_sorted_at_once(seed
     rdf_files.write_default_graph(corpus.graph, corpus.spells, corpus.identities, tmp_path / "default.nq")
     assert (tmp_path / "default.nq").read_bytes() == at_once
     assert len(at_once.splitlines()) > 20 * 50 and [p.name for p in tmp_path.iterdir()] == ["default.nq"]  # runs removed
+
+
+def test_n_triples_are_the_union_of_the_quads_each_once_as_pyoxigraph_writes_them(tmp_path: Path) -> None:
+    membership = "<https://w3id.org/govkg/id/membership/1f2e> <http://www.w3.org/ns/org#member> <https://w3id.org/govkg/id/per/王伟>"
+    evidence = ('<https://w3id.org/govkg/id/evidence/{doc}/0-9/post> <https://w3id.org/govkg/ontology#sentence> '
+                '"王伟任<天元区>区长。\\n"@zh')
+    default = tmp_path / "default.nq"
+    default.write_text('<https://w3id.org/govkg/id/per/王伟> <http://www.w3.org/2000/01/rdf-schema#label> "王伟"@zh .\n',
+                       encoding="utf-8")
+    named = tmp_path / "named.nq"
+    named.write_text("".join(f"{triple.format(doc=doc)} <https://w3id.org/govkg/id/graph/{doc}> .\n"
+                             for doc in ("d1", "d2") for triple in (membership, evidence)), encoding="utf-8")
+    write_rdf(default, named, tmp_path / "graph.nt", format="nt")
+    quads = [q for part in (default, named) for q in ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS)]
+    expected = ox.serialize(union(quads), format=ox.RdfFormat.N_TRIPLES)
+    assert (tmp_path / "graph.nt").read_bytes() == expected
+    assert expected.count(membership.encode()) == 1 and expected.count("区长".encode()) == 2
