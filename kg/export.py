@@ -46,8 +46,10 @@ T = TypeVar("T")
 RDF_FORMATS = {"graph.trig": "trig", "graph.nq": "nquads", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
 #: Below this many nodes every file is written in this process: starting another (its imports) would cost more than it saves.
 PARALLEL_FROM_NODES = 2_000
-#: Graphs below this many nodes have their RDF files written by a forked process (``_run``); a build of 100,000
-#: articles (over 100,000 nodes, its articles alone) spawns one, as it did when its memory was measured.
+#: Graphs below this many nodes have their RDF files written by a forked process (``_run``). At 10,000 generated
+#: articles (52,000 nodes) the pages it copied raised the build's peak, all processes together, from about 930 to
+#: 1,200 MB; a build of 100,000 articles (over 100,000 nodes, its articles alone) spawns one, as it did when its
+#: memory was measured within 4 GB.
 FORK_BELOW_NODES = 100_000
 #: The stage each file's writing is timed under: this and the file's name.
 WRITE = "write "

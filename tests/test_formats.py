@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import filecmp
-import multiprocessing
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -193,8 +193,21 @@ def test_a_forked_job_that_dies_or_fails_strangely_is_named_in_a_clear_error() -
 def test_leaving_early_ends_the_forked_job(tmp_path: Path) -> None:
     started = tmp_path / "started"
     with pytest.raises(RuntimeError, match="the other writer failed"):
-        with kg.export._forked(lambda: (started.touch(), time.sleep(60))):
-            while not started.exists():
+        with kg.export._forked(lambda: (started.write_text(str(os.getpid())), time.sleep(60))):
+            while not started.exists() or not started.read_text():
                 time.sleep(0.01)
             raise RuntimeError("the other writer failed")
-    assert not [child for child in multiprocessing.active_children()]
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)  # ended and reaped
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    """A thread's locks would be copied held into the child: the RDF writer is then spawned instead."""
+    release = threading.Event()
+    waiter = threading.Thread(target=release.wait)
+    waiter.start()
+    try:
+        assert not kg.export._can_fork()
+    finally:
+        release.set()
+        waiter.join()
