@@ -12,22 +12,27 @@ memory grows with the graph, not with the text.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import manifest, record_io
-from .cache import Cache, article_key
+from . import manifest, record_io, state
+from .adding import Previous, add, previous_build
+from .assembly import Corpus
+from .cache import VERSIONS, Cache, article_key, pipeline_version
 from .corpus import read_articles
 from .corpus.files import DEFAULT_MAX_BYTES
-from .export import FORMATS, assemble_for, write_outputs
-from .files import StagedLines
+from .export import FORMATS, Earlier, assemble_for, named_graphs, write_outputs
+from .files import StagedLines, atomic_write
 from .identity import Decision, Group, groups_of
 from .outdir import OutputFolder
 from .parallel import Outcome, run
 from .records import Article, Known, Problem
+from .state import State
+from .tables import TABLES, RowStore
 from .unchanged import Unchanged
 
 
@@ -49,6 +54,7 @@ class BuildReport:
     characters: int = 0
     seconds: Counter = field(default_factory=Counter)
     stale: list[str] = field(default_factory=list)  #: outputs of an earlier build left as they were (``kg export``)
+    notes: list[str] = field(default_factory=list)  #: how the build went, where the user may want to know
 
 
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
@@ -148,7 +154,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
           cache: bool = True, max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local",
           scheduler: str | None = None, ner: bool = True, decisions: Iterable[Decision] = (),
           meta: str | Path | None = None, on_article: Callable[[BuildReport], None] = lambda r: None,
-          formats: Iterable[str] = tuple(FORMATS)) -> BuildReport:
+          formats: Iterable[str] = tuple(FORMATS), add: bool = False) -> BuildReport:
     """Build the knowledge graph of ``inputs`` into the folder ``out``.
 
     Extractions are cached per article in ``out/.kg-cache`` unless ``cache``
@@ -159,10 +165,14 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     ``formats`` (keys of ``kg.export.FORMATS``) are the files written beside
     ``extractions.jsonl``, by ``jobs`` processes at once; files of other
     formats an earlier build wrote stay as they were, recorded as stale
-    (``kg.manifest``) until ``kg export`` writes them again.
+    (``kg.manifest``) until ``kg export`` writes them again. With ``add``, the
+    inputs are added to the build already in ``out``: its articles are kept,
+    not read again (an input already among them is skipped), and its corpus
+    and files are added to where the build kept them (``kg.adding``).
     Nothing is written when no article could be read.
     """
     report = BuildReport()
+    decisions = list(decisions)
 
     def problem(item: Problem) -> None:
         report.problems.append(item)
@@ -176,20 +186,48 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
 
     with OutputFolder(out) as folder:
         store = Cache(folder.out / CACHE_FOLDER, ner=ner, on_invalid=invalid) if cache else None
+        version = pipeline_version(ner, memo=folder.out / CACHE_FOLDER / VERSIONS) if cache or add else ""
+        earlier = previous_build(folder.out, version, decisions, formats) if add else None
         outcomes = extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
                                     jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner,
                                     meta=meta)
-        _write(folder, outcomes, report, list(decisions), on_article, tuple(formats), jobs)
+        if earlier is not None:
+            outcomes = _new(outcomes, earlier, problem)
+        _write(folder, outcomes, report, _Settings(decisions, tuple(formats), jobs, version, earlier), on_article)
     return report
 
 
-def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport, decisions: list[Decision],
-           on_article: Callable[[BuildReport], None], formats: tuple[str, ...], jobs: int) -> None:
+@dataclass(frozen=True)
+class _Settings:
+    """What a build writes: with which decisions, which formats, how many jobs; the pipeline version its state
+    is kept under (none: no state is kept); the build it adds to."""
+
+    decisions: list[Decision]
+    formats: tuple[str, ...]
+    jobs: int
+    version: str
+    earlier: Previous | None
+
+
+def _new(outcomes: Iterator[Outcome], earlier: Previous, on_problem: Callable[[Problem], None]) -> Iterator[Outcome]:
+    """The outcomes of articles not already in the ``earlier`` build."""
+    docs = earlier.docs()
+    for outcome in outcomes:
+        if outcome.doc in docs:
+            on_problem(Problem(str(earlier.extractions), f"{outcome.doc}: already in this build: not added "
+                                                         "(a build of all the inputs reads it again)"))
+        else:
+            docs.add(outcome.doc)
+            yield outcome
+
+
+def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport, settings: _Settings,
+           on_article: Callable[[BuildReport], None]) -> None:
     """Stream the outcomes into ``folder``'s staging folder and, when any article was read, swap the outputs in.
 
     Who is who is told from what each record says of its persons, gathered
     as the records stream in; the graph is then made in one pass over
-    ``extractions.jsonl``."""
+    ``extractions.jsonl`` (or the new records added to an earlier build's corpus)."""
     clock = time.perf_counter()
     lines = StagedLines(folder.staging / manifest.EXTRACTIONS)
     named = StagedLines(folder.staging / "graph.nq")
@@ -213,18 +251,65 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         _remove_empty(folder.out)
         return
     clock = time.perf_counter()
-    lines.commit()
-    read = record_io.reader(folder.staging / manifest.EXTRACTIONS, check=False)
-    corpus, rows = assemble_for(read, decisions, formats, folder.staging, groups)
-    groups.clear()  # told who is who: not kept through the exports
-    report.seconds["graph"] = time.perf_counter() - clock
-    report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
-    report.relations = corpus.graph.number_of_edges()
-    written = write_outputs(read, named, corpus, folder.staging, seconds=report.seconds, formats=formats, jobs=jobs,
-                            rows=rows)
-    report.stale = manifest.record(folder.staging, folder.out, decisions)
+    try:
+        read, named, corpus, rows, added = _assembled(folder.staging, lines, named, groups, settings, report)
+        report.seconds["graph"] = time.perf_counter() - clock
+        report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
+        report.relations = corpus.graph.number_of_edges()
+        current = manifest.digest(folder.staging / manifest.EXTRACTIONS)
+
+        def keep_state() -> None:  # while the RDF files are written: the corpus is not changed by the writers yet
+            if settings.version:
+                state.save(folder.staging, State(current, settings.version, settings.decisions, corpus, groups))
+            groups.clear()
+
+        written = write_outputs(read, named, corpus, folder.staging, seconds=report.seconds, formats=settings.formats,
+                                jobs=settings.jobs, rows=rows, earlier=added, meanwhile=keep_state)
+    finally:
+        lines.discard()
+    report.stale = manifest.record(folder.staging, folder.out, settings.decisions, written.starts, current)
     folder.commit()
-    report.outputs = [folder.out / manifest.EXTRACTIONS, *(folder.out / path.relative_to(folder.staging) for path in written)]
+    report.outputs = [folder.out / manifest.EXTRACTIONS, *(folder.out / p.relative_to(folder.staging) for p in written.paths)]
+
+
+def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: list[Group], settings: _Settings,
+               report: BuildReport) -> tuple[record_io.Records, StagedLines, Corpus, RowStore | None, Earlier | None]:
+    """Put ``extractions.jsonl`` in ``staging`` (the earlier build's records, then the new ``lines``) and
+    assemble the corpus: the new records added to the earlier build's corpus where they can be
+    (``kg.adding``), else from every record. Returns the records the files are written from, their
+    named graphs, the corpus, the tables' rows and the earlier build the files add to (if they do);
+    ``groups`` become every article's."""
+    earlier = settings.earlier
+    if earlier is None:
+        lines.commit()
+        read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
+        return read, named, *assemble_for(read, settings.decisions, settings.formats, staging, groups), None
+    new = record_io.reader(lines.close(), check=False)
+    atomic_write(staging / manifest.EXTRACTIONS, lambda path: _joined([earlier.extractions, new.path], path))
+    read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
+    if earlier.state is not None:
+        rows = RowStore(staging) if {FORMATS[f] for f in settings.formats} & {"graph.sqlite", TABLES} else None
+        corpus = add(earlier.state.corpus, earlier.state.groups, new(), groups, settings.decisions,
+                     also=rows.add if rows is not None else None)
+        if corpus is not None:
+            groups[:] = [*earlier.state.groups, *groups]
+            return new, named, corpus, rows, Earlier(earlier.folder, earlier.starts)
+        if rows is not None:
+            rows.discard()
+        earlier.why = "who is who changed for articles it holds"
+    report.notes.append(f"added by assembling every record again: {earlier.why}")
+    named.discard()
+    groups[:] = [*earlier.state.groups, *groups] if earlier.state is not None else [g for e in read() for g in groups_of(e)]
+    corpus, rows = assemble_for(read, settings.decisions, settings.formats, staging, groups)
+    return read, named_graphs(read, staging, settings.formats), corpus, rows, None
+
+
+def _joined(parts: list[Path], path: Path) -> None:
+    """Write the files ``parts`` one after the other into ``path``."""
+    with open(path, "wb") as target:
+        for part in parts:
+            with open(part, "rb") as source:
+                shutil.copyfileobj(source, target, 1 << 20)
 
 
 def _remove_empty(folder: Path) -> None:

@@ -88,13 +88,14 @@ def _decisions(identities: Path | None) -> list[Decision]:
               help="A CSV of decisions on who is who (name,key,decision,other; decision same or different).")
 @click.option("--meta", "meta", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A CSV of file or id, date, source: dates that override the articles' own, sources for those naming none.")
-@click.option("--formats", "formats", default="all", show_default=True, callback=lambda c, p, v: _formats(v),
+@click.option("--formats", "formats", default=None, callback=lambda c, p, v: None if v is None else _formats(v),
               help=f"The files to write beside extractions.jsonl, comma-separated: {', '.join(FORMATS)}, "
-                   f"'all', or 'appendable' ({','.join(APPENDABLE)}: a fast update; the other files an earlier "
-                   "build wrote are kept and named stale until kg export writes them again).")
+                   f"'all' (the default), or 'appendable' ({','.join(APPENDABLE)}: the default with --add; the "
+                   "other files an earlier build wrote are kept and named stale until kg export writes them again).")
+@click.option("--add", is_flag=True, help="Add INPUTS to the build in OUT: its articles are kept, not read again.")
 def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, strict: bool, jobs: int | None,
           executor: str, scheduler: str | None, timings: bool, no_ner: bool, quiet: bool, identities: Path | None,
-          meta: Path | None, formats: tuple[str, ...]) -> None:
+          meta: Path | None, formats: tuple[str, ...] | None, add: bool) -> None:
     """Extract entities and relations from articles and build the graph.
 
     INPUTS are files, folders (read recursively) or .jsonl files of
@@ -115,7 +116,8 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
     try:
         report = build_graph_files(inputs, out, on_problem=warn, cache=not no_cache, max_bytes=max_bytes,
                                    jobs=jobs, executor=executor, scheduler=scheduler, ner=not no_ner, decisions=decisions,
-                                   meta=meta, on_article=bar or (lambda r: None), formats=formats)
+                                   meta=meta, on_article=bar or (lambda r: None), add=add,
+                                   formats=formats or (APPENDABLE if add else tuple(FORMATS)))
     except KgError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:  # a read-only or full disk: the previous outputs are left as they were
@@ -130,6 +132,7 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
     if not quiet:
         click.echo(f"read {report.articles} article(s) ({report.cached} from cache), skipped {skipped}; "
                    f"{report.entities} entities, {report.relations} relations; wrote {len(report.outputs)} files into {out}")
+        click.echo("".join(f"{note}\n" for note in report.notes), nl=False)
     if report.stale and not quiet:
         click.echo(f"kept from an earlier build, now stale: {', '.join(report.stale)} (kg export {out} writes them again)")
     if timings:

@@ -36,7 +36,8 @@ from .networks import write_people_gexf
 from .outdir import OutputFolder
 from .records import Extraction
 from .rdf import article_nquads, graph_iri
-from .rdf_files import write_default_graph, write_rdf
+from .rdf_files import Part, named_start, write_default_graph, write_rdf
+from .state import cycles_left_alone
 from .tables import TABLES, RowStore, StoredRows, Table, tables, write_csv, write_sqlite
 from .view import render_html
 
@@ -55,6 +56,32 @@ FORK_BELOW_NODES = 100_000
 WRITE = "write "
 #: The stage the default graph's making is timed under.
 DEFAULT_GRAPH = "rdf (default graph)"
+#: The tables whose rows come from the articles one by one: a build that adds articles adds their rows.
+ARTICLE_TABLES = ("mentions", "evidence")
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The files of the build that articles are added to (``kg build --add``): its folder and where the
+    articles' named graphs begin in its ``graph.nq`` and ``graph.trig`` (``Written.starts``)."""
+
+    folder: Path
+    starts: dict[str, int]
+
+    def parts(self) -> list[Part]:
+        return [Part(self.folder / "graph.nq", self.starts["graph.nq"])]
+
+    def trig(self) -> Part | None:
+        start = self.starts.get("graph.trig")
+        return Part(self.folder / "graph.trig", start) if start is not None else None
+
+
+@dataclass(frozen=True)
+class Written:
+    """The files ``write_outputs`` wrote, and where the articles' named graphs begin in the RDF datasets."""
+
+    paths: list[Path]
+    starts: dict[str, int]
 
 
 def _newest_date(graph: nx.MultiDiGraph) -> str:
@@ -68,7 +95,7 @@ def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[D
     the folder ``scratch`` (``write_outputs`` removes it). Python's cycle collector is paused meanwhile."""
     rows = RowStore(scratch) if {FORMATS[f] for f in formats} & {"graph.sqlite", TABLES} else None
     try:
-        with _cycles_left_alone():
+        with cycles_left_alone():
             return assemble(read, decisions, also=rows.add if rows is not None else None, groups=groups), rows
     except BaseException:
         if rows is not None:
@@ -76,26 +103,11 @@ def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[D
         raise
 
 
-@contextlib.contextmanager
-def _cycles_left_alone() -> Iterator[None]:
-    """Python's cycle collector paused, and set back as it was. It walks every object the corpus holds each
-    time their number grows by a quarter, though the records and the graph make no reference cycles (8
-    objects in cycles after assembling 10,000 generated articles): paused, the build's assembly there took
-    7.4-7.7 s instead of 10.5-11.0 s, and `kg export`'s (who is who read too) 10.7-11.9 s instead of 13.8-14.1 s,
-    at the same peak memory."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, out: Path,
                   seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1,
-                  rows: RowStore | None = None) -> list[Path]:
-    """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``; returns their paths, sorted.
+                  rows: RowStore | None = None, earlier: Earlier | None = None,
+                  meanwhile: Callable[[], None] = lambda: None) -> Written:
+    """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``.
 
     ``read`` gives the extractions (afresh on each call) and ``named`` holds
     the articles' named graphs streamed as N-Quads (a temporary file, removed
@@ -104,25 +116,30 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
     of articles that name a person the corpus tells apart from others of the
     name are made again with the person's own id. With ``jobs`` above 1 the
     RDF files are written by another process while this one writes the others (``_run``). ``rows``: the
-    tables' rows ``assemble_for`` gathered (needed for the tables; removed at the end).
+    tables' rows ``assemble_for`` gathered (needed for the tables; removed at the end). ``earlier``: the
+    build whose articles ``read``, ``named`` and ``rows`` follow (``kg build --add``): its named graphs
+    and its article tables' rows come first. ``meanwhile`` runs once the RDF files are being written.
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
     jobs = jobs if corpus.graph.number_of_nodes() >= PARALLEL_FROM_NODES else 1
-    rdf = _RdfFiles(corpus, read, named, [name for name in RDF_FORMATS if name in chosen])
-    others = _GraphFiles(corpus, chosen, rows.close() if rows is not None else None)
+    rdf = _RdfFiles(corpus, read, named, [name for name in RDF_FORMATS if name in chosen], earlier)
+    others = _GraphFiles(corpus, chosen, rows.close() if rows is not None else None, earlier)
     written: list[str] = []
     try:
-        for stage, elapsed in _run(rdf, others, out, jobs):
+        for stage, elapsed in _run(rdf, others, out, jobs, meanwhile):
             seconds[stage] += elapsed
             if stage.startswith(WRITE):
                 written.append(stage.removeprefix(WRITE))
+        starts = {"graph.nq": _default_graph_path(named).stat().st_size} if "graph.nq" in written else {}
+        if "graph.trig" in written:
+            starts["graph.trig"] = named_start(out / "graph.trig")
     finally:
         named.discard()
         _default_graph_path(named).unlink(missing_ok=True)
         if rows is not None:
             rows.discard()
-    return [out / name for name in sorted(written)]
+    return Written([out / name for name in sorted(written)], starts)
 
 
 def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) -> list[str]:
@@ -139,34 +156,46 @@ def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) ->
         read = record_io.reader(folder.staging / manifest.EXTRACTIONS)
         decisions = manifest.load(folder.out).decisions
         corpus, rows = assemble_for(read, decisions, wanted, folder.staging)
-        named = StagedLines(folder.staging / "graph.nq")
-        if {FORMATS[k] for k in wanted} & set(RDF_FORMATS):  # the named graphs only for an RDF file
-            for extraction in read():
-                named.append(article_nquads(extraction))
-        write_outputs(read, named, corpus, folder.staging, formats=wanted, jobs=jobs, rows=rows)
-        manifest.record(folder.staging, folder.out, decisions)
+        written = write_outputs(read, named_graphs(read, folder.staging, wanted), corpus, folder.staging,
+                                formats=wanted, jobs=jobs, rows=rows)
+        manifest.record(folder.staging, folder.out, decisions, written.starts)
         folder.commit()
     return [FORMATS[k] for k in wanted]
 
 
+def named_graphs(read: record_io.Records, staging: Path, formats: Iterable[str]) -> StagedLines:
+    """The articles' named graphs made from their records, as N-Quads in a temporary file in ``staging``
+    (left empty when ``formats`` write no RDF file)."""
+    named = StagedLines(staging / "graph.nq")
+    if {FORMATS[k] for k in formats} & set(RDF_FORMATS):
+        for extraction in read():
+            named.append(article_nquads(extraction))
+    return named
+
+
 @dataclass
 class _RdfFiles:
-    """The chosen RDF files, written from two N-Quads files: the default graph's, made from the corpus
-    (``prepare``), and the articles' named graphs, streamed by the build."""
+    """The chosen RDF files, written from N-Quads files: the default graph's, made from the corpus
+    (``prepare``), and the articles' named graphs, streamed by the build (after an ``earlier`` build's)."""
 
     corpus: Corpus
     read: record_io.Records
     named: StagedLines
     names: list[str]
+    earlier: Earlier | None = None
 
-    def prepare(self) -> tuple[Path, Path]:
+    def prepare(self) -> tuple[Path, list[Part]]:
         """Write the default graph's file and make the named graphs' one whole; their paths."""
         default = _default_graph_path(self.named)
         write_default_graph(self.corpus.graph, self.corpus.spells, self.corpus.identities, default)
-        return default, _renamed(self.named.close(), self.read, self.corpus.identities)
+        named = Part(_renamed(self.named.close(), self.read, self.corpus.identities))
+        return default, [*self.earlier.parts(), named] if self.earlier is not None else [named]
 
-    def writers(self, default: Path, named: Path) -> dict[str, Callable[[Path], None]]:
-        return {name: functools.partial(write_rdf, default, named, format=RDF_FORMATS[name]) for name in self.names}
+    def writers(self, default: Path, named: list[Part]) -> dict[str, Callable[[Path], None]]:
+        kept = self.earlier.trig() if self.earlier is not None else None
+        return {name: functools.partial(write_rdf, default, named[-1:], format="trig", kept=kept)
+                if name == "graph.trig" and kept is not None else
+                functools.partial(write_rdf, default, named, format=RDF_FORMATS[name]) for name in self.names}
 
     def write(self, out: Path) -> Iterator[tuple[str, float]]:
         """Make the default graph, then write each file into ``out``; yields (stage, seconds) as each is done."""
@@ -183,6 +212,7 @@ class _GraphFiles:
     corpus: Corpus
     chosen: set[str]
     rows: tuple[StoredRows, StoredRows] | None
+    earlier: Earlier | None = None
 
     def write(self, out: Path) -> Iterator[tuple[str, float]]:
         """Write each file into ``out`` (the tables' rows first made, if any is chosen); yields (stage, seconds)."""
@@ -192,10 +222,17 @@ class _GraphFiles:
             researchers = self._tables()
             yield "tables", time.perf_counter() - clock
             if "graph.sqlite" in self.chosen:
-                writers["graph.sqlite"] = lambda tmp: write_sqlite(researchers, tmp)
+                writers["graph.sqlite"] = functools.partial(write_sqlite, researchers, after=self._earlier("graph.sqlite"),
+                                                            added=ARTICLE_TABLES)
             if TABLES in self.chosen:
-                writers |= {f"{TABLES}/{t.name}.csv": functools.partial(write_csv, t) for t in researchers}
+                writers |= {f"{TABLES}/{t.name}.csv": functools.partial(
+                    write_csv, t, after=self._earlier(f"{TABLES}/{t.name}.csv") if t.name in ARTICLE_TABLES else None)
+                    for t in researchers}
         yield from (_write_one(out, name, write) for name, write in writers.items())
+
+    def _earlier(self, name: str) -> Path | None:
+        """The earlier build's file ``name``, whose article rows the new ones follow (None if none)."""
+        return self.earlier.folder / name if self.earlier is not None else None
 
     def _writers(self) -> dict[str, Callable[[Path], None]]:
         graph, careers, ties = self.corpus.graph, self.corpus.spells, self.corpus.ties
@@ -212,7 +249,8 @@ class _GraphFiles:
         return tables(self.corpus.graph, self.corpus.spells, self.rows, self.corpus.identities)
 
 
-def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int) -> Iterator[tuple[str, float]]:
+def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int, meanwhile: Callable[[], None] = lambda: None
+         ) -> Iterator[tuple[str, float]]:
     """Write every file atomically into ``out``; yields (stage, seconds) as each is done.
 
     With ``jobs`` above 1 another process writes the RDF files while this one writes the others. It is
@@ -221,17 +259,16 @@ def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int) -> Iterator[
     default graph is made here, and a fresh process, spawned, writes the RDF files from the N-Quads files
     alone: a forked child shares this process's pages only until it writes to them, and it writes to
     most, since every object it touches has its reference count changed (a forked RDF writer of the
-    100,000-article build copied 2.6 GB of them)."""
-    if not rdf.names:
-        yield from others.write(out)
-        return
-    if jobs <= 1:
-        yield from rdf.write(out)
+    100,000-article build copied 2.6 GB of them). ``meanwhile`` runs once the RDF files are under way."""
+    if not rdf.names or jobs <= 1:
+        meanwhile()
+        yield from rdf.write(out) if rdf.names else ()
         yield from others.write(out)
         return
     if rdf.corpus.graph.number_of_nodes() < FORK_BELOW_NODES and _can_fork():
         rdf.named.close()
         with _forked(lambda: list(rdf.write(out))) as written:
+            meanwhile()
             yield from others.write(out)
             yield from written()
         return
@@ -240,6 +277,7 @@ def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int) -> Iterator[
     yield DEFAULT_GRAPH, time.perf_counter() - clock
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         done = pool.imap_unordered(_write_job, [(out, name, write) for name, write in writers.items()], chunksize=1)
+        meanwhile()
         yield from others.write(out)
         yield from done
 
@@ -267,6 +305,7 @@ def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
         try:
             failed, value = receiving.recv()
         except EOFError:
+            child.join()  # its exit code is known once it is reaped
             raise KgError(f"the process writing the RDF files ended without a word (exit code {child.exitcode})") from None
         finally:
             child.join()
@@ -306,16 +345,25 @@ def _write_one(out: Path, name: str, write: Callable[[Path], None]) -> tuple[str
 
 
 def _renamed(path: Path, read: record_io.Records, identities: Identities) -> Path:
-    """The named graphs' file ``path``, with the graphs of articles naming a person told apart made again."""
+    """The named graphs' file ``path``, with the graphs of articles naming a person told apart made again,
+    each in its place (its lines are together, and the articles in the order ``read`` gives them)."""
     docs = {doc for (doc, name), person in identities.ids.items() if person != person_id(name)}
-    if not docs:
-        return path
     graphs = {f"<{graph_iri(doc)}> .\n" for doc in docs}
-    kept = path.with_name(path.name + ".renamed")
+    if not graphs:
+        return path
+    again = read.of(docs)
+    kept, last = path.with_name(path.name + ".renamed"), ""
     with open(path, encoding="utf-8") as source, open(kept, "w", encoding="utf-8") as target:
-        target.writelines(line for line in source if _graph_term(line) not in graphs)
-        for extraction in read.of(docs):
-            target.write(article_nquads(extraction, identities))
+        for line in source:
+            term = _graph_term(line)
+            if term not in graphs:
+                target.write(line)
+            elif term != last:
+                extraction = next(again)
+                if term != f"<{graph_iri(extraction.article.doc)}> .\n":
+                    raise KgError(f"{path}: the named graphs are not in the order of the records")
+                target.write(article_nquads(extraction, identities))
+            last = term
     os.replace(kept, path)
     return path
 

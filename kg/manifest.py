@@ -46,10 +46,16 @@ def parse_formats(value: str) -> tuple[str, ...]:
 
 @dataclass
 class Manifest:
-    """The digest each output file was made from, and the decisions the build applied."""
+    """The digest each output file was made from, the decisions the build applied, and where the articles'
+    named graphs begin in the RDF datasets it wrote (``kg.export.Written.starts``)."""
 
     files: dict[str, str] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
+    starts: dict[str, int] = field(default_factory=dict)
+
+    def current(self, name: str) -> bool:
+        """Whether the file ``name`` was made from the folder's extractions.jsonl."""
+        return name in self.files and self.files[name] == self.files.get(EXTRACTIONS)
 
 
 def digest(path: Path) -> str:
@@ -67,29 +73,35 @@ def load(folder: Path) -> Manifest:
 
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return Manifest(dict(data["files"]), [Decision(**d) for d in data["decisions"]])
+        starts = {name: int(start) for name, start in data.get("starts", {}).items()}
+        return Manifest(dict(data["files"]), [Decision(**d) for d in data["decisions"]], starts)
     except (OSError, ValueError, KeyError, TypeError):
         return Manifest()
 
 
 def save(folder: Path, manifest: Manifest) -> None:
-    data = {"files": dict(sorted(manifest.files.items())), "decisions": [dataclasses.asdict(d) for d in manifest.decisions]}
+    data = {"files": dict(sorted(manifest.files.items())), "decisions": [dataclasses.asdict(d) for d in manifest.decisions],
+            "starts": dict(sorted(manifest.starts.items()))}
     write_text(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-def record(staging: Path, previous: Path, decisions: list[Decision]) -> list[str]:
+def record(staging: Path, previous: Path, decisions: list[Decision], starts: dict[str, int] | None = None,
+           current: str | None = None) -> list[str]:
     """Write the manifest of ``staging``: each output of ``FORMATS`` it holds was made from
-    its ``extractions.jsonl``; one the previous folder holds instead keeps the digest recorded there (or
-    none, before manifests). Returns the outputs left stale."""
-    current = digest(staging / EXTRACTIONS)
-    earlier = load(previous).files
-    files = {EXTRACTIONS: current}
+    its ``extractions.jsonl`` (whose digest is ``current``, if known), with its named graphs beginning at
+    ``starts``; one the previous folder holds instead keeps the digest recorded there (or none, before
+    manifests). Returns the outputs left stale."""
+    current = current or digest(staging / EXTRACTIONS)
+    earlier = load(previous)
+    files, starts = {EXTRACTIONS: current}, dict(starts or {})
     for name in FORMATS.values():
         if (staging / name).exists():
             files[name] = current
         elif (previous / name).exists():
-            files[name] = earlier.get(name, "")
-    save(staging, Manifest(files, decisions))
+            files[name] = earlier.files.get(name, "")
+            if name in earlier.starts:
+                starts[name] = earlier.starts[name]
+    save(staging, Manifest(files, decisions, starts))
     return sorted(name for name, made in files.items() if made != current)
 
 

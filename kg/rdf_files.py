@@ -16,9 +16,10 @@ import operator
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
@@ -76,25 +77,87 @@ def _quad_key(quad: ox.Quad) -> tuple[str, str, str]:
     return quad.subject.value, quad.predicate.value, key
 
 
-def write_rdf(default: str | Path, named: str | Path, path: str | Path, format: str) -> None:
-    """Stream the default graph, then the articles' named graphs, read back from the N-Quads files
-    ``default`` (``write_default_graph``) and ``named``, into ``path``; a triple format gets their union.
-    N-Quads and N-Triples take both files' lines as they are (pyoxigraph wrote them, one quad a line, each
-    term spelt one way), without parsing them again: N-Triples drops a named graph's term from its lines."""
+@dataclass(frozen=True)
+class Part:
+    """A file's bytes from ``start`` on: the articles' named graphs, as a file of their own or the end of one
+    an earlier build wrote (``kg build --add``)."""
+
+    path: Path
+    start: int = 0
+
+    def open(self) -> BinaryIO:
+        stream = open(self.path, "rb")
+        stream.seek(self.start)
+        return stream
+
+
+def write_rdf(default: str | Path, named: Sequence[Part], path: str | Path, format: str, *, kept: Part | None = None) -> None:
+    """Stream the default graph, then the articles' named graphs, read back from the N-Quads file ``default``
+    (``write_default_graph``) and the ``named`` parts, into ``path``; a triple format gets their union.
+    N-Quads and N-Triples take the files' lines as they are (pyoxigraph wrote them, one quad a line, each
+    term spelt one way), without parsing them again: N-Triples drops a named graph's term from its lines.
+    ``kept``: TriG of earlier named graphs, copied as it is between the default graph and ``named``
+    (TriG serialises each graph on its own, so the file is the one written from all the graphs at once)."""
     if format == "nquads":
         with open(path, "wb") as target:
-            for part in (default, named):
-                with open(part, "rb") as source:
+            for part in (Part(Path(default)), *named):
+                with part.open() as source:
                     shutil.copyfileobj(source, target, COPY_BYTES)
         return
     if format == "nt":
         with open(path, "wb") as target:
             target.writelines(_once(_triple_lines(default, named), lambda line: not line.startswith(_OWN_LINES)))
         return
-    quads = itertools.chain(*(ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS) for part in (default, named)))
+    if kept is not None:
+        _write_trig(default, named, path, kept)
+        return
+    quads = itertools.chain(_quads(Part(Path(default))), *map(_quads, named))
     items = quads if format in DATASET_FORMATS else union(quads)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix != "id"}
-    ox.serialize(items, str(path), format=OX_FORMATS[format], prefixes=prefixes)
+    ox.serialize(items, str(path), format=OX_FORMATS[format], prefixes=_prefixes())
+
+
+def _write_trig(default: str | Path, named: Sequence[Part], path: str | Path, kept: Part) -> None:
+    """TriG of the default graph, then ``kept`` (earlier named graphs in TriG), then the ``named`` parts."""
+    ox.serialize(_quads(Part(Path(default))), str(path), format=ox.RdfFormat.TRIG, prefixes=_prefixes())
+    added = Path(f"{path}.added")
+    ox.serialize(itertools.chain(*map(_quads, named)), str(added), format=ox.RdfFormat.TRIG, prefixes=_prefixes())
+    try:
+        with open(path, "ab") as target, kept.open() as earlier, open(added, "rb") as source:
+            shutil.copyfileobj(earlier, target, COPY_BYTES)
+            line = source.readline()
+            while line.startswith(b"@prefix"):  # declared once, at the top
+                line = source.readline()
+            target.write(line)
+            shutil.copyfileobj(source, target, COPY_BYTES)
+    finally:
+        added.unlink(missing_ok=True)
+
+
+#: How a line opening a named graph in TriG ends (no IRI holds ``{``, and a literal's line breaks are escaped).
+_OPENS_GRAPH = b"> {\n"
+
+
+def named_start(path: str | Path) -> int:
+    """Where the first named graph of a TriG file pyoxigraph wrote begins (its size if it has none)."""
+    at, tail = 0, b""  # the bytes read before ``tail``, the unfinished line read last
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(COPY_BYTES), b""):
+            text = tail + block
+            found = text.find(_OPENS_GRAPH)
+            if found >= 0:
+                return at + text.rfind(b"\n", 0, found) + 1
+            line = text.rfind(b"\n") + 1
+            at, tail = at + line, text[line:]
+    return at + len(tail)
+
+
+def _quads(part: Part) -> Iterator[ox.Quad]:
+    with part.open() as stream:
+        yield from ox.parse(stream, format=ox.RdfFormat.N_QUADS)
+
+
+def _prefixes() -> dict[str, str]:
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if prefix != "id"}
 
 
 def union(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
@@ -117,11 +180,12 @@ def _once(items: Iterable[T], shared: Callable[[T], bool]) -> Iterator[T]:
         yield item
 
 
-def _triple_lines(default: str | Path, named: str | Path) -> Iterator[bytes]:
-    """The N-Triples lines of the two N-Quads files: the default graph's as they are, each named graph's
+def _triple_lines(default: str | Path, named: Sequence[Part]) -> Iterator[bytes]:
+    """The N-Triples lines of the N-Quads files: the default graph's as they are, each named graph's
     without its graph term, which ends the line (``<IRI> .``; the last ``<`` of the line opens it)."""
     with open(default, "rb") as lines:
         yield from lines
-    with open(named, "rb") as lines:
-        for line in lines:
-            yield line[:line.rfind(b"<")] + b".\n"
+    for part in named:
+        with part.open() as lines:
+            for line in lines:
+                yield line[:line.rfind(b"<")] + b".\n"

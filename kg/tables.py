@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,7 +170,8 @@ class RowStore:
     """The rows of the mentions and evidence tables, gathered article by article into a SQLite file, not
     memory: ``add`` is called with each extraction once who is who is known (in the assembly's pass over
     the records, ``kg.assembly``). They are the largest thing a build reads (some 6 million mentions at
-    100,000 articles). ``close`` gives them back as ``StoredRows``, sorted as the tables want them."""
+    100,000 articles). ``close`` gives them back as ``StoredRows``, in the order of the articles, so
+    the rows of articles added to a build (``kg build --add``) follow the earlier ones in its tables."""
 
     def __init__(self, folder: Path) -> None:
         handle, name = tempfile.mkstemp(prefix=".rows.", suffix=".sqlite", dir=folder)
@@ -184,8 +186,8 @@ class RowStore:
         article = str(iri(node_id("ARTICLE", doc)))
         mentions = [(article, str(iri(entity_node(entity, doc, identities))), entity.type, m.text, m.start, m.end, m.rule)
                     for entity in extraction.entities for m in entity.mentions]
-        evidence = [(article, r.type, r.evidence.rule, r.evidence.start, r.evidence.end, r.evidence.sentence)
-                    for r in extraction.relations if r.evidence is not None]
+        evidence = list(dict.fromkeys((article, r.type, r.evidence.rule, r.evidence.start, r.evidence.end, r.evidence.sentence)
+                                      for r in extraction.relations if r.evidence is not None))  # each once
         self.db.executemany(f"INSERT INTO mentions VALUES ({_marks(MENTIONS)})", mentions)
         self.db.executemany(f"INSERT INTO evidence VALUES ({_marks(EVIDENCE)})", evidence)
 
@@ -193,7 +195,7 @@ class RowStore:
         """The mentions (every one) and the evidence (each once), to read as often as needed."""
         self.db.commit()
         self.db.close()
-        return StoredRows(self.path, "mentions", MENTIONS), StoredRows(self.path, "evidence", EVIDENCE, distinct=True)
+        return StoredRows(self.path, "mentions", MENTIONS), StoredRows(self.path, "evidence", EVIDENCE)
 
     def discard(self) -> None:
         self.db.close()
@@ -202,19 +204,16 @@ class RowStore:
 
 @dataclass(frozen=True)
 class StoredRows:
-    """A table's rows in a SQLite file, read afresh and sorted (as Python sorts tuples: SQLite orders text
-    by its UTF-8 bytes, which is the order of code points) on each iteration, through a read-only
-    connection of its own; ``distinct``: each row once."""
+    """A table's rows in a SQLite file, read afresh, in the order they were added, on each iteration,
+    through a read-only connection of its own."""
 
     path: Path
     table: str
     columns: tuple[str, ...]
-    distinct: bool = False
 
     def __iter__(self) -> Iterator[tuple[str | int, ...]]:
-        order = ", ".join(str(i) for i in range(1, len(self.columns) + 1))
         with self._reading() as db:
-            yield from db.execute(f"SELECT {'DISTINCT' if self.distinct else ''} * FROM {self.table} ORDER BY {order}")
+            yield from db.execute(f"SELECT * FROM {self.table} ORDER BY rowid")
 
     def integer(self, index: int) -> bool:
         """Whether the column at ``index`` holds whole numbers only (and there is a row)."""
@@ -232,11 +231,15 @@ def _marks(columns: tuple[str, ...]) -> str:
     return ", ".join("?" for _ in columns)
 
 
-def write_csv(table: Table, path: Path) -> None:
-    """One table as UTF-8 CSV with a header row."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+def write_csv(table: Table, path: Path, *, after: Path | None = None) -> None:
+    """One table as UTF-8 CSV with a header row; ``after``: a CSV of the table's earlier rows (the same
+    header), copied first, to which the rows are added."""
+    if after is not None:
+        shutil.copyfile(after, path)
+    with open(path, "a" if after is not None else "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(table.columns)
+        if after is None:
+            writer.writerow(table.columns)
         writer.writerows(table.rows)
 
 
@@ -248,19 +251,40 @@ def csv_text(table: Table) -> str:
     return buffer.getvalue()
 
 
-def write_sqlite(all_tables: list[Table], path: Path) -> None:
-    """The tables in one SQLite file, with ``evidence_fts`` over the evidence sentences."""
+def write_sqlite(all_tables: list[Table], path: Path, *, after: Path | None = None, added: Iterable[str] = ()) -> None:
+    """The tables in one SQLite file, with ``evidence_fts`` over the evidence sentences. ``after``: a
+    ``graph.sqlite`` written before, copied first; the tables named in ``added`` hold only the rows to
+    add to its tables (the others replace its tables)."""
     path.unlink(missing_ok=True)
+    if after is not None:
+        shutil.copyfile(after, path)
+    added = set(added) if after is not None else set()
     with sqlite3.connect(path) as db:
+        indexed = _last_row(db, "evidence") if "evidence" in added else 0  # the sentences evidence_fts has
         for table in all_tables:
-            columns = ", ".join(f'"{c}" {"INTEGER" if _numeric(table, i) else "TEXT"}' for i, c in enumerate(table.columns))
-            db.execute(f'CREATE TABLE "{table.name}" ({columns})')
+            if table.name not in added:
+                _create(db, table)
             marks = ", ".join("?" for _ in table.columns)
             db.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})', table.rows)
-        db.execute('CREATE VIRTUAL TABLE evidence_fts USING fts5(sentence, relation UNINDEXED, rule UNINDEXED, '
-                   'article_id UNINDEXED, tokenize="trigram")')
-        db.execute("INSERT INTO evidence_fts SELECT sentence, relation, rule, article_id FROM evidence")
+        if after is None:
+            db.execute('CREATE VIRTUAL TABLE evidence_fts USING fts5(sentence, relation UNINDEXED, rule UNINDEXED, '
+                       'article_id UNINDEXED, tokenize="trigram")')
+        elif "evidence" not in added:
+            db.execute("DELETE FROM evidence_fts")
+        db.execute("INSERT INTO evidence_fts SELECT sentence, relation, rule, article_id FROM evidence WHERE rowid > ?",
+                   (indexed,))
     db.close()
+
+
+def _last_row(db: sqlite3.Connection, table: str) -> int:
+    return db.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]
+
+
+def _create(db: sqlite3.Connection, table: Table) -> None:
+    """Make the table ``table`` empty, with a column type for each of its columns."""
+    columns = ", ".join(f'"{c}" {"INTEGER" if _numeric(table, i) else "TEXT"}' for i, c in enumerate(table.columns))
+    db.execute(f'DROP TABLE IF EXISTS "{table.name}"')
+    db.execute(f'CREATE TABLE "{table.name}" ({columns})')
 
 
 def _numeric(table: Table, index: int) -> bool:

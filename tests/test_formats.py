@@ -32,7 +32,7 @@ def names(folder: Path) -> set[str]:
 @pytest.mark.slow
 def test_a_build_writes_only_the_formats_asked_for_beside_the_extractions(tmp_path: Path) -> None:
     report = build(SEEDS[:2], tmp_path / "out", ner=False, formats=["ttl", "html"])
-    assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.html", ".kg-outputs.json"}
+    assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.html", ".kg-outputs.json", ".kg-corpus.pickle"}
     assert {p.name for p in report.outputs} == {"extractions.jsonl", "graph.ttl", "graph.html"}
 
 
@@ -40,7 +40,7 @@ def test_a_build_writes_only_the_formats_asked_for_beside_the_extractions(tmp_pa
 def test_every_format_names_a_file_a_full_build_writes(tmp_path: Path) -> None:
     build(SEEDS[:1], tmp_path / "out", ner=False)
     written = {name.partition("/")[0] for name in names(tmp_path / "out")}
-    assert set(FORMATS.values()) | {"extractions.jsonl", ".kg-outputs.json"} == written
+    assert set(FORMATS.values()) | {"extractions.jsonl", ".kg-outputs.json", ".kg-corpus.pickle"} == written
 
 
 @pytest.mark.slow
@@ -132,7 +132,7 @@ def test_with_two_jobs_another_process_writes_the_rdf_and_this_one_the_files_tha
     assert writers["write_gexf"] == writers["write_sqlite"] == {os.getpid()}
     assert len(writers["write_rdf"]) == 1 and os.getpid() not in writers["write_rdf"]  # one process for both RDF files
     assert names(tmp_path / "out") == {"extractions.jsonl", "graph.ttl", "graph.nq", "graph.gexf", "graph.sqlite",
-                                       ".kg-outputs.json"}  # the rows' and the default graph's files are gone
+                                       ".kg-outputs.json", ".kg-corpus.pickle"}  # the rows' and the default graph's files are gone
 
 
 @pytest.mark.slow

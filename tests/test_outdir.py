@@ -57,7 +57,7 @@ def test_a_second_build_into_the_same_folder_is_refused_with_a_message(tmp_path:
 def test_a_build_leaves_no_lock_staging_or_temporary_file_behind(built: Path) -> None:
     siblings = {p.name for p in built.parent.iterdir()}
     assert siblings == {"out"}
-    assert {p.name for p in built.iterdir()} == {".kg-cache", ".kg-outputs.json", "extractions.jsonl", "graph.gexf", "graph.graphml",
+    assert {p.name for p in built.iterdir()} == {".kg-cache", ".kg-corpus.pickle", ".kg-outputs.json", "extractions.jsonl", "graph.gexf", "graph.graphml",
                                                    "graph.html", "graph.jsonld", "graph.nq", "graph.nt", "graph.sqlite", "graph.trig",
                                                    "graph.ttl", "notes.md", "people.gexf", "tables"}
 

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from kg.graph import build_graph
 from kg.rdf import to_graph
-from kg.rdf_files import union, write_rdf
+from kg.rdf_files import Part, union, write_rdf
 from kg.records import Article, Entity, Extraction
 from kg.vocab import GOVKG
 
@@ -189,7 +189,7 @@ def test_n_triples_are_the_union_of_the_quads_each_once_as_pyoxigraph_writes_the
     named = tmp_path / "named.nq"
     named.write_text("".join(f"{triple.format(doc=doc)} <https://w3id.org/govkg/id/graph/{doc}> .\n"
                              for doc in ("d1", "d2") for triple in (membership, evidence)), encoding="utf-8")
-    write_rdf(default, named, tmp_path / "graph.nt", format="nt")
+    write_rdf(default, [Part(named)], tmp_path / "graph.nt", format="nt")
     quads = [q for part in (default, named) for q in ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS)]
     expected = ox.serialize(union(quads), format=ox.RdfFormat.N_TRIPLES)
     assert (tmp_path / "graph.nt").read_bytes() == expected
