@@ -286,7 +286,6 @@ def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: li
         return read, named, *assemble_for(read, settings.decisions, settings.formats, staging, groups), None
     new = record_io.reader(lines.close(), check=False)
     atomic_write(staging / manifest.EXTRACTIONS, lambda path: _joined([earlier.extractions, new.path], path))
-    read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
     if earlier.state is not None:
         rows = RowStore(staging) if {FORMATS[f] for f in settings.formats} & {"graph.sqlite", TABLES} else None
         corpus = add(earlier.state.corpus, earlier.state.groups, new(), groups, settings.decisions,
@@ -299,6 +298,7 @@ def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: li
         earlier.why = "who is who changed for articles it holds"
     report.notes.append(f"added by assembling every record again: {earlier.why}")
     named.discard()
+    read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
     groups[:] = [*earlier.state.groups, *groups] if earlier.state is not None else [g for e in read() for g in groups_of(e)]
     corpus, rows = assemble_for(read, settings.decisions, settings.formats, staging, groups)
     return read, named_graphs(read, staging, settings.formats), corpus, rows, None
