@@ -14,18 +14,19 @@ every record.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 
 from . import manifest, record_io, state
-from .assembly import Corpus
-from .careers import add_spells, in_order
-from .graph import add_extraction, finish_graph
+from .assembly import Corpus, cycles_left_alone, merge
+from .careers import in_order
+from .graph import entity_node, finish_graph, node_id
 from .identity import Decision, Group, Identities, resolve_identities
-from .networks import Tie, Ties, add_sentence_ties, with_co_members
+from .networks import Tie, Ties, with_co_members
+from .rdf_added import Changes, spell_subjects
 from .records import Extraction
 from .state import State
 
@@ -77,44 +78,86 @@ def previous_build(folder: Path, version: str, decisions: list[Decision], format
 
 
 def add(corpus: Corpus, groups: list[Group], extractions: Iterable[Extraction], new_groups: list[Group],
-        decisions: list[Decision], *, also: Callable[[Extraction, Identities], None] | None = None) -> Corpus | None:
+        decisions: list[Decision], *, also: Callable[[Extraction, Identities], None] | None = None
+        ) -> tuple[Corpus, Changes] | None:
     """``corpus`` (assembled from articles whose groups are ``groups``) with ``extractions`` added, whose
-    groups are ``new_groups``; None when who is who changes for an earlier article. ``corpus`` is
-    changed in place. ``also`` sees each new extraction, as in ``kg.assembly.assemble``. Python's cycle
-    collector is paused meanwhile (``kg.state.cycles_left_alone``)."""
-    identities = _told_again(corpus.identities, groups, new_groups, decisions)
-    if identities is None:
+    groups are ``new_groups``, and what that changes in its default graph (``kg.rdf_added``); None when
+    who is who changes for an earlier article. ``corpus`` is changed in place. ``also`` sees each new
+    extraction, as in ``kg.assembly.assemble``. Python's cycle collector is paused meanwhile
+    (``kg.assembly.cycles_left_alone``)."""
+    told = _told_again(corpus.identities, groups, new_groups, decisions)
+    if told is None:
         return None
-    with state.cycles_left_alone():
-        graph = _reopened(corpus.graph)
+    identities, persons = told
+    with cycles_left_alone():
+        extractions, graph = list(extractions), corpus.graph
+        named = {node for extraction in extractions for node in _nodes(extraction, identities)}
+        new = {node.partition(":") for node in named if node not in graph}
+        bodies = {name for kind, _, name in new if kind in ("org", "place")}
+        moved = [spell for spell in corpus.spells if spell.person in named or spell.body in bodies]
+        changes = Changes(replaced=spell_subjects(graph, moved))  # where their memberships are before the graph grows
+        _Among(graph, named).reopened()
         found = {spell.key: spell for spell in corpus.spells}
         read_ties: Ties = defaultdict(Tie, ((key, tie) for key, tie in corpus.ties.items() if key[0] != CO_MEMBER))
-        for extraction in extractions:
-            add_extraction(graph, extraction, identities)
-            add_spells(found, extraction, identities)
-            add_sentence_ties(extraction, identities, read_ties)
-            if also is not None:
-                also(extraction, identities)
+        merge(extractions, identities, graph, found, read_ties, also)
         careers = in_order(found)
-        return Corpus(finish_graph(graph), identities, careers, with_co_members(careers, read_ties))
+        changes.spells = [spell for spell in careers if spell.person in named or spell.body in bodies]
+        changes.replaced |= spell_subjects(graph, changes.spells)
+        papers = {name for kind, _, name in new if kind == "org"}
+        changes.replace(named | persons | {node for node, data in graph.nodes(data=True)
+                                           if data["type"] == "ARTICLE" and data.get("newspaper") in papers})
+        finish_graph(_Among(graph, named))  # type: ignore[arg-type]  # the nodes are the ones it adds, now in the graph
+        return Corpus(graph, identities, careers, with_co_members(careers, read_ties)), changes
+
+
+def _nodes(extraction: Extraction, identities: Identities) -> set[str]:
+    """The nodes an article adds to or changes in the graph: its own and its entities'."""
+    doc = extraction.article.doc
+    return {node_id("ARTICLE", doc), *(entity_node(entity, doc, identities) for entity in extraction.entities)}
 
 
 def _told_again(earlier: Identities, groups: list[Group], new_groups: list[Group],
-                decisions: list[Decision]) -> Identities | None:
-    """``earlier`` with the persons of the new groups' names told again from all their groups; None if an
-    earlier group's person changes."""
+                decisions: list[Decision]) -> tuple[Identities, set[str]] | None:
+    """``earlier`` with the persons of the new groups' names told again from all their groups, and those
+    persons; None if an earlier group's person changes."""
     names = {group.name for group in new_groups}
     again = resolve_identities([g for g in groups if g.name in names] + new_groups, decisions)
     if any(earlier.ids[pair] != person for pair, person in again.ids.items() if pair in earlier.ids):
         return None
-    return Identities({**earlier.ids, **again.ids}, {**earlier.reasons, **again.reasons}, {**earlier.keys, **again.keys})
+    return (Identities({**earlier.ids, **again.ids}, {**earlier.reasons, **again.reasons}, {**earlier.keys, **again.keys}),
+            set(again.reasons))
 
 
-def _reopened(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A finished graph (``kg.graph.finish_graph``) made ready for more articles again: the lists finishing
-    sorted made sets again (``finish_graph`` sorts them and dates every node and edge anew)."""
-    for _, data in graph.nodes(data=True):
-        data["articles"], data["aliases"] = set(data["articles"]), set(data["aliases"])
-    for _, _, data in graph.edges(data=True):
-        data["docs"] = set(data["docs"])
-    return graph
+class _Among:
+    """The part of a finished graph (``kg.graph.finish_graph``) that articles added to it change: ``nodes``
+    (those the articles name) and the edges among them (every relation an article reports joins two
+    of its nodes), as ``finish_graph`` walks a graph: nodes and edges with their data; any node looked up.
+    The rest of the graph stays finished: finishing it again would give it the same lists and dates."""
+
+    def __init__(self, graph: nx.MultiDiGraph, nodes: set[str]) -> None:
+        self.graph, self.among = graph, {node for node in nodes if node in graph}
+        self.nodes = _Nodes(graph, self.among)
+
+    def edges(self, data: bool = True) -> Iterator[tuple[str, str, dict]]:
+        return ((u, v, found) for u, v, found in self.graph.out_edges(self.among, data=True) if v in self.among)
+
+    def reopened(self) -> None:
+        """Make the lists finishing sorted sets again, for more articles to add to."""
+        for _, data in self.nodes(data=True):
+            data["articles"], data["aliases"] = set(data["articles"]), set(data["aliases"])
+        for _, _, data in self.edges(data=True):
+            data["docs"] = set(data["docs"])
+
+
+@dataclass(frozen=True)
+class _Nodes:
+    """``_Among``'s nodes: its own walked, any of the graph's looked up."""
+
+    graph: nx.MultiDiGraph
+    among: set[str]
+
+    def __call__(self, data: bool = False) -> Iterator:
+        return ((node, self.graph.nodes[node]) if data else node for node in self.among)
+
+    def __getitem__(self, node: str) -> dict:
+        return self.graph.nodes[node]

@@ -257,14 +257,13 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
         report.relations = corpus.graph.number_of_edges()
         current = manifest.digest(folder.staging / manifest.EXTRACTIONS)
-
-        def keep_state() -> None:  # while the RDF files are written: the corpus is not changed by the writers yet
-            if settings.version:
-                state.save(folder.staging, State(current, settings.version, settings.decisions, corpus, groups))
-            groups.clear()
-
+        keeping = bool(settings.version) and state.keeps(corpus)
+        if not keeping:
+            groups.clear()  # who is who is told: not kept through the exports
+        kept = State(current, settings.version, settings.decisions, corpus, groups)
         written = write_outputs(read, named, corpus, folder.staging, seconds=report.seconds, formats=settings.formats,
-                                jobs=settings.jobs, rows=rows, earlier=added, meanwhile=keep_state)
+                                jobs=settings.jobs, rows=rows, earlier=added,
+                                keep=lambda: state.save(folder.staging, kept) if keeping else None)
     finally:
         lines.discard()
     report.stale = manifest.record(folder.staging, folder.out, settings.decisions, written.starts, current)
@@ -288,11 +287,11 @@ def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: li
     atomic_write(staging / manifest.EXTRACTIONS, lambda path: _joined([earlier.extractions, new.path], path))
     if earlier.state is not None:
         rows = RowStore(staging) if {FORMATS[f] for f in settings.formats} & {"graph.sqlite", TABLES} else None
-        corpus = add(earlier.state.corpus, earlier.state.groups, new(), groups, settings.decisions,
-                     also=rows.add if rows is not None else None)
-        if corpus is not None:
+        added = add(earlier.state.corpus, earlier.state.groups, new(), groups, settings.decisions,
+                    also=rows.add if rows is not None else None)
+        if added is not None:
             groups[:] = [*earlier.state.groups, *groups]
-            return new, named, corpus, rows, Earlier(earlier.folder, earlier.starts)
+            return new, named, added[0], rows, Earlier(earlier.folder, earlier.starts, added[1])
         if rows is not None:
             rows.discard()
         earlier.why = "who is who changed for articles it holds"

@@ -36,8 +36,8 @@ from .networks import write_people_gexf
 from .outdir import OutputFolder
 from .records import Extraction
 from .rdf import article_nquads, graph_iri
+from .rdf_added import Changes, write_added
 from .rdf_files import Part, named_start, write_default_graph, write_rdf
-from .state import cycles_left_alone
 from .tables import TABLES, RowStore, StoredRows, Table, tables, write_csv, write_sqlite
 from .view import render_html
 
@@ -56,6 +56,8 @@ FORK_BELOW_NODES = 100_000
 WRITE = "write "
 #: The stage the default graph's making is timed under.
 DEFAULT_GRAPH = "rdf (default graph)"
+#: The stage ``write_outputs``' last job on the corpus (keeping it for ``kg build --add``) is timed under.
+KEEP = "keep the corpus"
 #: The tables whose rows come from the articles one by one: a build that adds articles adds their rows.
 ARTICLE_TABLES = ("mentions", "evidence")
 
@@ -67,6 +69,7 @@ class Earlier:
 
     folder: Path
     starts: dict[str, int]
+    changes: Changes | None = None  #: what the added articles change in its default graph (None: make it whole)
 
     def parts(self) -> list[Part]:
         return [Part(self.folder / "graph.nq", self.starts["graph.nq"])]
@@ -92,11 +95,10 @@ def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[D
                  scratch: Path, groups: list[Group] | None = None) -> tuple[Corpus, RowStore | None]:
     """The corpus (``kg.assembly``, with the articles' ``groups`` when known) and, when ``formats`` write
     the tables, their mentions and evidence gathered in the same pass over the records, into a file in
-    the folder ``scratch`` (``write_outputs`` removes it). Python's cycle collector is paused meanwhile."""
+    the folder ``scratch`` (``write_outputs`` removes it)."""
     rows = RowStore(scratch) if {FORMATS[f] for f in formats} & {"graph.sqlite", TABLES} else None
     try:
-        with cycles_left_alone():
-            return assemble(read, decisions, also=rows.add if rows is not None else None, groups=groups), rows
+        return assemble(read, decisions, also=rows.add if rows is not None else None, groups=groups), rows
     except BaseException:
         if rows is not None:
             rows.discard()
@@ -106,7 +108,7 @@ def assemble_for(read: Callable[[], Iterable[Extraction]], decisions: Iterable[D
 def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, out: Path,
                   seconds: Counter | None = None, formats: Iterable[str] = FORMATS, jobs: int = 1,
                   rows: RowStore | None = None, earlier: Earlier | None = None,
-                  meanwhile: Callable[[], None] = lambda: None) -> Written:
+                  keep: Callable[[], None] = lambda: None) -> Written:
     """Write the files of ``formats`` (keys of ``FORMATS``) into ``out``.
 
     ``read`` gives the extractions (afresh on each call) and ``named`` holds
@@ -118,7 +120,8 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
     RDF files are written by another process while this one writes the others (``_run``). ``rows``: the
     tables' rows ``assemble_for`` gathered (needed for the tables; removed at the end). ``earlier``: the
     build whose articles ``read``, ``named`` and ``rows`` follow (``kg build --add``): its named graphs
-    and its article tables' rows come first. ``meanwhile`` runs once the RDF files are being written.
+    and its article tables' rows come first. ``keep`` is a last job on the corpus as assembled, before
+    the files are written (``_run``).
     """
     seconds = Counter() if seconds is None else seconds
     chosen = {FORMATS[f] for f in formats}
@@ -127,7 +130,7 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
     others = _GraphFiles(corpus, chosen, rows.close() if rows is not None else None, earlier)
     written: list[str] = []
     try:
-        for stage, elapsed in _run(rdf, others, out, jobs, meanwhile):
+        for stage, elapsed in _run(rdf, others, out, jobs, keep):
             seconds[stage] += elapsed
             if stage.startswith(WRITE):
                 written.append(stage.removeprefix(WRITE))
@@ -187,7 +190,7 @@ class _RdfFiles:
     def prepare(self) -> tuple[Path, list[Part]]:
         """Write the default graph's file and make the named graphs' one whole; their paths."""
         default = _default_graph_path(self.named)
-        write_default_graph(self.corpus.graph, self.corpus.spells, self.corpus.identities, default)
+        _write_default_graph(self.corpus, self.earlier, default)
         named = Part(_renamed(self.named.close(), self.read, self.corpus.identities))
         return default, [*self.earlier.parts(), named] if self.earlier is not None else [named]
 
@@ -249,26 +252,26 @@ class _GraphFiles:
         return tables(self.corpus.graph, self.corpus.spells, self.rows, self.corpus.identities)
 
 
-def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int, meanwhile: Callable[[], None] = lambda: None
+def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int, keep: Callable[[], None] = lambda: None
          ) -> Iterator[tuple[str, float]]:
     """Write every file atomically into ``out``; yields (stage, seconds) as each is done.
 
     With ``jobs`` above 1 another process writes the RDF files while this one writes the others. It is
     forked (``_forked``) where the graph is small enough for the pages a child copies to stay cheap: it
-    starts at once, with the corpus in hand, and makes the default graph itself. A larger graph's
-    default graph is made here, and a fresh process, spawned, writes the RDF files from the N-Quads files
-    alone: a forked child shares this process's pages only until it writes to them, and it writes to
-    most, since every object it touches has its reference count changed (a forked RDF writer of the
-    100,000-article build copied 2.6 GB of them). ``meanwhile`` runs once the RDF files are under way."""
+    starts at once, with the corpus in hand, and makes the default graph itself; it then does ``keep``,
+    on the corpus as it was when it started. A larger graph's default graph is made here, and a fresh
+    process, spawned, writes the RDF files from the N-Quads files alone: a forked child shares this
+    process's pages only until it writes to them, and it writes to most, since every object it touches
+    has its reference count changed (a forked RDF writer of the 100,000-article build copied 2.6 GB of
+    them). Otherwise ``keep`` is done here, before the other files."""
     if not rdf.names or jobs <= 1:
-        meanwhile()
+        yield _timed(KEEP, keep)
         yield from rdf.write(out) if rdf.names else ()
         yield from others.write(out)
         return
     if rdf.corpus.graph.number_of_nodes() < FORK_BELOW_NODES and _can_fork():
         rdf.named.close()
-        with _forked(lambda: list(rdf.write(out))) as written:
-            meanwhile()
+        with _forked(lambda: [*rdf.write(out), _timed(KEEP, keep)]) as written:
             yield from others.write(out)
             yield from written()
         return
@@ -277,9 +280,15 @@ def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int, meanwhile: C
     yield DEFAULT_GRAPH, time.perf_counter() - clock
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         done = pool.imap_unordered(_write_job, [(out, name, write) for name, write in writers.items()], chunksize=1)
-        meanwhile()
+        yield _timed(KEEP, keep)
         yield from others.write(out)
         yield from done
+
+
+def _timed(stage: str, job: Callable[[], object]) -> tuple[str, float]:
+    clock = time.perf_counter()
+    job()
+    return stage, time.perf_counter() - clock
 
 
 def _can_fork() -> bool:
@@ -342,6 +351,16 @@ def _write_one(out: Path, name: str, write: Callable[[Path], None]) -> tuple[str
     clock = time.perf_counter()
     atomic_write(out / name, write)
     return f"{WRITE}{name}", time.perf_counter() - clock
+
+
+def _write_default_graph(corpus: Corpus, earlier: Earlier | None, path: Path) -> None:
+    """The default graph's N-Quads into ``path``: the ``earlier`` build's with what the articles added to it
+    change made again (``kg.rdf_added``), else made whole."""
+    if earlier is not None and earlier.changes is not None:
+        write_added(earlier.folder / "graph.nq", earlier.starts["graph.nq"], corpus.graph, corpus.identities,
+                    earlier.changes, path)
+    else:
+        write_default_graph(corpus.graph, corpus.spells, corpus.identities, path)
 
 
 def _renamed(path: Path, read: record_io.Records, identities: Identities) -> Path:

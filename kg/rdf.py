@@ -27,16 +27,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import re
 from collections.abc import Iterable, Iterator
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SDO, SKOS, XSD
 
-from .assembly import assemble
 from .careers import Spell
 from .graph import article_relations, body_node, entity_node, node_id
 from .identity import Identities, body_place
@@ -243,23 +241,6 @@ def _ox(term: object) -> ox.NamedNode | ox.Literal:
 @functools.lru_cache(maxsize=1 << 16)
 def _named(value: str) -> ox.NamedNode:
     return ox.NamedNode(value)
-
-
-def _bound(container: Graph) -> Graph:
-    for prefix, namespace in PREFIXES.items():
-        container.bind(prefix, namespace)
-    return container
-
-
-def to_graph(extractions: Iterable[Extraction]) -> Graph:
-    """The triples a build's ``graph.ttl`` holds for ``extractions``, as an rdflib ``Graph`` (for code that
-    wants rdflib, and tests that want no build)."""
-    extractions = list(extractions)
-    corpus = assemble(lambda: extractions)
-    quads = itertools.chain(entity_quads(corpus.graph, corpus.spells, corpus.identities),
-                            (q for e in extractions for q in article_quads(e, corpus.identities)))
-    text = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
-    return _bound(Graph()).parse(data=text.decode("utf-8"), format="nt")
 
 
 def _entity(rdf: set[Triple], subject: URIRef, data: dict) -> None:

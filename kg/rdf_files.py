@@ -23,10 +23,13 @@ from typing import BinaryIO, TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
+from rdflib import Graph
 
 from .careers import Spell
 from .identity import Identities
-from .rdf import DATA, PREFIXES, Triple, default_triples, literal_key, sorted_quads
+from .assembly import assemble
+from .records import Extraction
+from .rdf import DATA, PREFIXES, Triple, article_quads, default_triples, entity_quads, literal_key, sorted_quads
 
 T = TypeVar("T")
 
@@ -64,13 +67,13 @@ def _merged(runs: list[Path]) -> Iterator[ox.Quad]:
     """The quads of sorted N-Quads files in one order (``kg.rdf.sorted_quads``'), each once."""
     streams = [ox.parse(path=str(run), format=ox.RdfFormat.N_QUADS) for run in runs]
     last = None
-    for key, quad in heapq.merge(*(((_quad_key(q), q) for q in stream) for stream in streams), key=operator.itemgetter(0)):
+    for key, quad in heapq.merge(*(((quad_key(q), q) for q in stream) for stream in streams), key=operator.itemgetter(0)):
         if key != last:
             yield quad
         last = key
 
 
-def _quad_key(quad: ox.Quad) -> tuple[str, str, str]:
+def quad_key(quad: ox.Quad) -> tuple[str, str, str]:
     """A pyoxigraph quad's place in the order of ``kg.rdf.sorted_quads`` (which sorts rdflib terms)."""
     term = quad.object
     key = literal_key(term.value, term.language, term.datatype.value) if isinstance(term, ox.Literal) else term.value
@@ -189,3 +192,17 @@ def _triple_lines(default: str | Path, named: Sequence[Part]) -> Iterator[bytes]
         with part.open() as lines:
             for line in lines:
                 yield line[:line.rfind(b"<")] + b".\n"
+
+
+def to_graph(extractions: Iterable[Extraction]) -> Graph:
+    """The triples a build's ``graph.ttl`` holds for ``extractions``, as an rdflib ``Graph`` (for code that
+    wants rdflib, and tests that want no build)."""
+    extractions = list(extractions)
+    corpus = assemble(lambda: extractions)
+    quads = itertools.chain(entity_quads(corpus.graph, corpus.spells, corpus.identities),
+                            (q for e in extractions for q in article_quads(e, corpus.identities)))
+    text = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph.parse(data=text.decode("utf-8"), format="nt")

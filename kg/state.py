@@ -17,20 +17,20 @@ memory cannot spare.
 
 from __future__ import annotations
 
-import contextlib
+import copyreg
 import dataclasses
-import functools
-import gc
+import operator
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 
-from .assembly import Corpus
+from .assembly import Corpus, cycles_left_alone
 from .files import atomic_write
 from .identity import Decision, Group
+from .records import Evidence
 
 STATE = ".kg-corpus.pickle"
 #: Graphs this large or larger keep no state (see the module's docstring).
@@ -62,38 +62,43 @@ class State:
         return (self.extractions, self.version, self.decisions) == (extractions, version, decisions)
 
 
+def keeps(corpus: Corpus) -> bool:
+    """Whether a build keeps its corpus: its graph is not too large."""
+    return corpus.graph.number_of_nodes() < KEPT_BELOW_NODES
+
+
 def save(folder: Path, state: State) -> None:
     """Write ``state`` into ``folder`` (atomically), unless its graph is too large to keep."""
-    if state.corpus.graph.number_of_nodes() < KEPT_BELOW_NODES:
+    if keeps(state.corpus):
         with cycles_left_alone():  # the pickle makes no cycles; collecting while it walks the graph costs a third more
             atomic_write(folder / STATE, lambda path: _dump(state, path))
 
 
 def _dump(state: State, path: Path) -> None:
     with open(path, "wb") as stream:
-        _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
+        pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _REDUCERS
+        pickler.dump(state)
 
 
 #: What a networkx graph is made of; the rest of its attributes are views and caches it makes again.
 GRAPH_DATA = ("graph", "_node", "_adj", "_succ", "_pred")
 
 
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: object) -> object:
-        """A graph as its data alone, not the views it has cached (classes a state need not make); a record
-        with slots as the call that makes it (pickle's own way, through ``dataclasses.fields`` for each
-        record, took three of the four seconds a state of 10,000 articles took to read)."""
-        kind = type(obj)
-        if kind is nx.MultiDiGraph:
-            return object.__reduce_ex__(obj, 2)[:2] + ({name: obj.__dict__[name] for name in GRAPH_DATA},)
-        if "__slots__" in kind.__dict__ and dataclasses.is_dataclass(kind):
-            return kind, tuple(getattr(obj, name) for name in _field_names(kind))
-        return NotImplemented
+def _graph(graph: nx.MultiDiGraph) -> tuple:
+    """A graph as its data alone, not the views it has cached (classes a state need not make)."""
+    return object.__reduce_ex__(graph, 2)[:2] + ({name: graph.__dict__[name] for name in GRAPH_DATA},)
 
 
-@functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(kind))
+def _made_by_call(kind: type) -> Callable[[object], tuple]:
+    """How a record with slots is pickled: as the call that makes it. Pickle's own way reads
+    ``dataclasses.fields`` for each record: a state of 10,000 articles took 2.8 s to read, not 0.8 s."""
+    fields = operator.attrgetter(*(field.name for field in dataclasses.fields(kind)))
+    return lambda record: (kind, fields(record))
+
+
+#: How the state's objects that pickle's own way does not serve are pickled (looked up by their class).
+_REDUCERS = {**copyreg.dispatch_table, nx.MultiDiGraph: _graph, Group: _made_by_call(Group), Evidence: _made_by_call(Evidence)}
 
 
 def load(folder: Path) -> State | str:
@@ -107,22 +112,6 @@ def load(folder: Path) -> State | str:
     except Exception as error:  # noqa: BLE001 - any damage to the file: assemble from the records instead
         return f"its state cannot be read ({type(error).__name__}: {error})"
     return state if isinstance(state, State) else "its state holds something else"
-
-
-@contextlib.contextmanager
-def cycles_left_alone() -> Iterator[None]:
-    """Python's cycle collector paused, and set back as it was. It walks every object the corpus holds each
-    time their number grows by a quarter, though the records and the graph make no reference cycles (8
-    objects in cycles after assembling 10,000 generated articles): paused, the build's assembly there took
-    7.4-7.7 s instead of 10.5-11.0 s, and `kg export`'s (who is who read too) 10.7-11.9 s instead of 13.8-14.1 s,
-    at the same peak memory."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Unpickler(pickle.Unpickler):

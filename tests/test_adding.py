@@ -166,3 +166,29 @@ def test_kg_build_add_writes_the_appendable_files_by_default(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "kept from an earlier build, now stale: graph.gexf, graph.graphml, graph.html" in result.output
     assert MANIFEST in os.listdir(out) and len((out / EXTRACTIONS).read_text(encoding="utf-8").splitlines()) == 5
+
+
+@pytest.mark.slow
+def test_generated_articles_added_in_turns_give_the_files_of_one_build_of_all_of_them(tmp_path: Path) -> None:
+    """Three hundred articles of the scale benchmark's generator, added 150, 140 and 10 at a time: new
+    bodies, places, papers and spells of persons already known, and the default graph made from the
+    earlier one each time."""
+    from benchmarks import corpus
+
+    parts = []
+    for number, (start, count) in enumerate(((0, 150), (150, 140), (290, 10))):
+        folder = tmp_path / f"part{number}"
+        folder.mkdir()
+        for name, text in corpus.generate(count, seed=3, start=start):
+            (folder / name).write_text(text, encoding="utf-8")
+        parts.append(Path(folder.name))
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    build(parts[:1], out, ner=False)
+    notes = [build([part], out, ner=False, add=True, formats=("nq", "trig", "tables", "sqlite")).notes for part in parts[1:]]
+    assert notes == [[], []]  # added, not assembled again
+    build(parts, whole, ner=False)
+    for name in ("extractions.jsonl", "graph.nq", "graph.trig"):
+        assert (out / name).read_bytes() == (whole / name).read_bytes(), name
+    for table in (whole / "tables").iterdir():
+        assert (out / "tables" / table.name).read_bytes() == table.read_bytes(), table.name
+    assert _tables(out / "graph.sqlite") == _tables(whole / "graph.sqlite")

@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 
 from kg.corpus import parse_article
 from kg.extract import read_article
-from kg.rdf import to_graph
+from kg.rdf_files import to_graph
 from kg.records import Article, Entity, Evidence, Extraction, Mention, Relation
 from kg.resolve import resolve
 

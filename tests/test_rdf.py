@@ -14,8 +14,7 @@ from rdflib.namespace import XSD
 from rdflib.compare import isomorphic
 
 from kg.graph import build_graph
-from kg.rdf import to_graph
-from kg.rdf_files import Part, union, write_rdf
+from kg.rdf_files import Part, to_graph, union, write_rdf
 from kg.records import Article, Entity, Extraction
 from kg.vocab import GOVKG
 
