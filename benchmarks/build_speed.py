@@ -32,10 +32,13 @@ first N items of that file are copied there (real text), then:
    build (with NER) of that size with the most jobs runs with the cache on
    (so it costs no extra build); then ``--add`` new articles are generated
    into a sub-folder of the corpus and a second build writes into the same
-   output folder. Its wall time and stages say what adding a week's articles
-   costs (``--unchanged``: once more with nothing new, the fixed cost of
-   graph and exports; ``--update-formats appendable``: the second build writes
-   only the files a fast update writes, as ``kg build --formats appendable``).
+   output folder: ``kg build added --add`` (``--update add``, the default:
+   the earlier articles are not read again) or ``kg build corpus`` over the
+   whole grown corpus (``--update rebuild``). Its wall time and stages say
+   what adding a week's articles costs (``--unchanged``: once more with
+   nothing new, the fixed cost of graph and exports; ``--update-formats
+   appendable``: the second build writes only the files a fast update
+   writes, as ``kg build --formats appendable``).
 
 The goal of the issue: on a 2-core machine the whole build at least as fast
 per core as jieba's tagging alone (ratio ≥ 1), and near-linear in the
@@ -92,6 +95,8 @@ STAGES = ("read", "nlp", "resolve", "rdf (per article)", "extract (wall)", "grap
 RULES, GATED = "rules", "gated"
 #: a child build's flag naming the files it writes (``formats=appendable``)
 FORMATS_FLAG = "formats="
+#: The flag of a child build that adds its folder's articles to the output folder's build (``kg build --add``).
+ADD = "add"
 
 
 def config(jobs: int, ner: bool = True, gate: bool = False) -> str:
@@ -127,10 +132,10 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def child_build(folder: str, out: str, jobs: int, *, cache: bool, ner: bool, gate: bool = False,
-                formats: str = "all") -> dict:
+                formats: str = "all", add: bool = False) -> dict:
     """Run one build in this process and describe it (called in a fresh subprocess); ``kg_ner``'s gate is
     set to ``gate`` through its factory's default config (the workers are forked after); ``formats`` as
-    ``kg build --formats`` takes them."""
+    ``kg build --formats`` takes them; ``add``: as ``kg build --add``."""
     started = time.perf_counter()
     import kg
     from kg.build import build
@@ -142,7 +147,7 @@ def child_build(folder: str, out: str, jobs: int, *, cache: bool, ner: bool, gat
 
     imported = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_SELF)
-    report = build([folder], out, cache=cache, jobs=jobs, ner=ner, formats=parse_formats(formats))
+    report = build([folder], out, cache=cache, jobs=jobs, ner=ner, formats=parse_formats(formats), add=add)
     finished = time.perf_counter()
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -322,6 +327,7 @@ class Incremental:
     second: Run | None = None
     unchanged: Run | None = None
     formats: str = "all"  #: what the builds after the first wrote (``kg build --formats``)
+    mode: str = "rebuild"  #: how they were run: ``add`` (``kg build added --add``) or ``rebuild`` (the whole corpus)
 
 
 def log(message: str) -> None:
@@ -407,7 +413,7 @@ def fingerprint(folder: Path) -> str:
 def measure_incremental(n: int, args: argparse.Namespace, work: Path, base: Path, first: Run | None) -> Incremental:
     """Add ``args.add`` articles to the corpus of N and build again into ``base``, whose cache holds the N."""
     jobs = max(args.big_jobs or args.jobs) if n >= BIG else max(args.jobs)
-    inc = Incremental(n, args.add, jobs, formats=args.update_formats)
+    inc = Incremental(n, args.add, jobs, formats=args.update_formats, mode=args.update)
     folder = work / f"corpus-{n}"
     if not folder.exists():
         copy_items(Path(args.corpus), n, folder) if args.corpus else corpus.write(n, folder, args.seed)
@@ -419,7 +425,8 @@ def measure_incremental(n: int, args: argparse.Namespace, work: Path, base: Path
         return inc
     added = folder / "added"
     copy_items(Path(args.corpus), args.add, added, start=n) if args.corpus else corpus.write(args.add, added, args.seed, start=n)
-    update = ["build", str(folder), str(base), str(jobs), "cache", f"{FORMATS_FLAG}{args.update_formats}"]
+    update = ["build", str(added if inc.mode == ADD else folder), str(base), str(jobs), "cache",
+              f"{FORMATS_FLAG}{args.update_formats}", *([ADD] if inc.mode == ADD else [])]
     inc.second = run_child(update, args.max_seconds, args.max_rss_mb)
     log(f"incremental N={n:,}: +{args.add} articles {_build_seconds(inc.second)}")
     if args.unchanged:
@@ -573,6 +580,10 @@ def _exports(result: dict) -> float:
 
 def incremental_section(inc: Incremental) -> list[str]:
     lines = [f"## Incremental: {inc.added} articles added to {inc.n:,}", ""]
+    lines += [("The builds after the first add the new articles to it (`kg build added --out OUT --add`): the "
+               "earlier ones are not read again." if inc.mode == ADD else
+               "The builds after the first read the whole grown corpus (`kg build corpus --out OUT`), the "
+               "earlier articles from the cache."), ""]
     if inc.formats != "all":
         lines += [f"The builds after the first write only `--formats {inc.formats}`.", ""]
     runs = [("first build, cache on", inc.first), (f"after adding {inc.added}", inc.second)]
@@ -761,7 +772,7 @@ def main(argv: list[str] | None = None) -> int:
         if kind == "build":
             formats = next((flag.removeprefix(FORMATS_FLAG) for flag in rest[3:] if flag.startswith(FORMATS_FLAG)), "all")
             result = child_build(rest[0], rest[1], int(rest[2]), cache="cache" in rest[3:], ner=RULES not in rest[3:],
-                                 gate=GATED in rest[3:], formats=formats)
+                                 gate=GATED in rest[3:], formats=formats, add=ADD in rest[3:])
         else:
             result = child_jieba(rest[0], int(rest[1]) if rest[1:] else None)
         print(json.dumps(result))
@@ -787,6 +798,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--add", type=int, default=100, help="articles added in the incremental case")
     parser.add_argument("--incremental-size", type=int, help="N of the incremental case (default: the largest)")
     parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--update", choices=(ADD, "rebuild"), default=ADD, help="how the incremental case adds the "
+                        "articles: kg build added --add (default) or kg build over the whole grown corpus")
     parser.add_argument("--update-formats", default="all", help="what the incremental case's second build writes, as "
                         "kg build --formats takes it ('appendable': a fast update; default: all)")
     parser.add_argument("--unchanged", action="store_true", help="in the incremental case, also build once more "
@@ -873,7 +886,7 @@ def _size(data: dict) -> Size:
 
 def _incremental(data: dict) -> Incremental:
     return Incremental(data["n"], data["added"], data["jobs"], _run(data["first"]), _run(data["second"]),
-                       _run(data["unchanged"]), data.get("formats", "all"))
+                       _run(data["unchanged"]), data.get("formats", "all"), data.get("mode", "rebuild"))
 
 
 if __name__ == "__main__":

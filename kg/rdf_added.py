@@ -32,8 +32,8 @@ from .rdf_files import quad_key
 
 #: The subjects a spell's triples describe and no other triple does: its membership and its interval.
 SPELL_OWN = tuple(str(DATA[kind]).encode() for kind in ("membership/", "interval/"))
-#: The triples other subjects make, which are kept as they were beside the ones made again.
-_GROWS = f" <{SDO.containedInPlace}> ".encode()
+#: The predicate of the triples other subjects make, which are kept as they were beside the ones made again.
+_GROWS = f"<{SDO.containedInPlace}> ".encode()
 
 Block = tuple[bytes, list[bytes]]  # a subject and the N-Quads lines of its triples, in order
 
@@ -68,7 +68,9 @@ def write_added(earlier: Path, end: int, graph: nx.MultiDiGraph, identities: Ide
     fresh = _blocks(_lines(graph, changes.spells, changes.nodes, persons))
     with open(path, "wb") as target:
         for subject, old, new in _side_by_side(_blocks(_earlier_lines(earlier, end)), fresh):
-            target.writelines(_block(old, new, subject in changes.replaced))
+            if subject in changes.replaced:  # made again, but for what only grows
+                old = [line for line in old if line.startswith(_GROWS, len(subject) + 3)]  # after "<subject> "
+            target.writelines(_merged(old, new))
 
 
 def _lines(graph: nx.MultiDiGraph, spells: list[Spell], nodes: set[str], identities: Identities) -> list[bytes]:
@@ -132,13 +134,11 @@ def _side_by_side(old: Iterator[Block], new: Iterator[Block]) -> Iterator[tuple[
             b = next(new, done)
 
 
-def _block(old: list[bytes], new: list[bytes], replaced: bool) -> list[bytes]:
-    """A subject's lines: the new ones with the earlier ones that only grow, where the subject is made again;
-    else the earlier ones with any new."""
-    kept = [line for line in old if _GROWS in line] if replaced else old
-    if not kept or set(kept) <= set(new):
+def _merged(old: list[bytes], new: list[bytes]) -> list[bytes]:
+    """A subject's earlier and new lines, each once, in the default graph's order."""
+    if not old or set(old) <= set(new):
         return new
-    if not new or set(new) <= set(kept):
-        return kept
-    quads = {quad_key(quad): quad for quad in ox.parse(b"".join(kept + new), format=ox.RdfFormat.N_QUADS)}
+    if not new or set(new) <= set(old):
+        return old
+    quads = {quad_key(quad): quad for quad in ox.parse(b"".join(old + new), format=ox.RdfFormat.N_QUADS)}
     return ox.serialize([quads[key] for key in sorted(quads)], format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)

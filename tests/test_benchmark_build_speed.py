@@ -42,3 +42,10 @@ def test_real_text_notes_keep_their_headings() -> None:
     report = f"# Build speed on real text\n\n{bs.REAL_NOTES[0]}\n### Notes\n{bs.REAL_NOTES[1]}\n## N = 1\n"
     section = bs.real_section(report)
     assert "\n### Notes\n" in section and "\n### N = 1\n" in section and "\n## Build speed on real text\n" in section
+
+
+def test_the_incremental_case_says_how_the_articles_were_added() -> None:
+    from benchmarks.build_speed import Incremental, incremental_section
+
+    assert "`kg build added --out OUT --add`" in "\n".join(incremental_section(Incremental(10_000, 100, 2, mode="add")))
+    assert "whole grown corpus" in "\n".join(incremental_section(Incremental(10_000, 100, 2)))
