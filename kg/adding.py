@@ -33,6 +33,7 @@ from .state import State
 #: The kind of tie ``kg.networks`` makes from the careers; the others are read in the articles.
 CO_MEMBER = "co_member"
 
+
 @dataclass
 class Previous:
     """The build that articles are added to: its extractions, and its state (``kg.state``) and files,
@@ -74,7 +75,7 @@ def previous_build(folder: Path, version: str, decisions: list[Decision], format
     missing = [name for name in needed if not written.current(name) or (name == "graph.nq" and name not in written.starts)]
     if missing:
         return Previous(folder, None, {}, f"not current there: {', '.join(missing)}")
-    return Previous(folder, found, written.starts)
+    return Previous(folder, found, {name: start for name, start in written.starts.items() if written.current(name)})
 
 
 def add(corpus: Corpus, groups: list[Group], extractions: Iterable[Extraction], new_groups: list[Group],

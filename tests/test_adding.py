@@ -158,6 +158,25 @@ def test_files_the_earlier_build_left_stale_are_not_added_to(tmp_path: Path) -> 
     assert len((out / "tables" / "articles.csv").read_text(encoding="utf-8").splitlines()) == 1 + 5
 
 
+def test_a_trig_file_left_stale_is_not_copied_from(whole: Path, tmp_path: Path) -> None:
+    first, then = _inputs(tmp_path / "first", *SEEDS[:3]), _inputs(tmp_path / "then", *SEEDS[3:4])
+    out = tmp_path / "out"
+    build([first], out, ner=False, formats=("trig", "nq"))
+    build([first, then], out, ner=False, formats=("nq",))  # graph.trig now stale: it lacks the fourth article
+    report = build([_inputs(tmp_path / "last", *SEEDS[4:])], out, ner=False, add=True, formats=("trig", "nq"))
+    assert not report.notes and not report.stale
+    assert len(set(rdflib_quads(out / "graph.trig"))) == len(set(rdflib_quads(out / "graph.nq")))
+
+
+def rdflib_quads(path: Path) -> list[tuple]:
+    """The quads of an RDF dataset file, read by rdflib."""
+    import rdflib
+
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format="trig" if path.suffix == ".trig" else "nquads")
+    return [(s, p, o, str(g)) for s, p, o, g in dataset.quads((None, None, None, None))]
+
+
 def test_kg_build_add_writes_the_appendable_files_by_default(tmp_path: Path) -> None:
     out = tmp_path / "out"
     runner = CliRunner()
