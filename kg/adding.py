@@ -14,7 +14,7 @@ every record.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from . import manifest, record_io, state
 from .assembly import Corpus, cycles_left_alone, merge
 from .careers import in_order
 from .graph import entity_node, finish_graph, node_id
+from .graph_part import Walked
 from .identity import Decision, Group, Identities, resolve_identities
 from .networks import Tie, Ties, with_co_members
 from .rdf_added import Changes, spell_subjects
@@ -97,7 +98,7 @@ def add(corpus: Corpus, groups: list[Group], extractions: Iterable[Extraction], 
         bodies = {name for kind, _, name in new if kind in ("org", "place")}
         moved = [spell for spell in corpus.spells if spell.person in named or spell.body in bodies]
         changes = Changes(replaced=spell_subjects(graph, moved))  # where their memberships are before the graph grows
-        _Among(graph, named).reopened()
+        _reopen(Walked(graph, named))
         found = {spell.key: spell for spell in corpus.spells}
         read_ties: Ties = defaultdict(Tie, ((key, tie) for key, tie in corpus.ties.items() if key[0] != CO_MEMBER))
         merge(extractions, identities, graph, found, read_ties, also)
@@ -107,7 +108,7 @@ def add(corpus: Corpus, groups: list[Group], extractions: Iterable[Extraction], 
         papers = {name for kind, _, name in new if kind == "org"}
         changes.replace(named | persons | {node for node, data in graph.nodes(data=True)
                                            if data["type"] == "ARTICLE" and data.get("newspaper") in papers})
-        finish_graph(_Among(graph, named))  # type: ignore[arg-type]  # the nodes are the ones it adds, now in the graph
+        finish_graph(Walked(graph, named))  # type: ignore[arg-type]  # the rest of the graph is finished: the same lists and dates
         return Corpus(graph, identities, careers, with_co_members(careers, read_ties)), changes
 
 
@@ -129,36 +130,9 @@ def _told_again(earlier: Identities, groups: list[Group], new_groups: list[Group
             set(again.reasons))
 
 
-class _Among:
-    """The part of a finished graph (``kg.graph.finish_graph``) that articles added to it change: ``nodes``
-    (those the articles name) and the edges among them (every relation an article reports joins two
-    of its nodes), as ``finish_graph`` walks a graph: nodes and edges with their data; any node looked up.
-    The rest of the graph stays finished: finishing it again would give it the same lists and dates."""
-
-    def __init__(self, graph: nx.MultiDiGraph, nodes: set[str]) -> None:
-        self.graph, self.among = graph, {node for node in nodes if node in graph}
-        self.nodes = _Nodes(graph, self.among)
-
-    def edges(self, data: bool = True) -> Iterator[tuple[str, str, dict]]:
-        return ((u, v, found) for u, v, found in self.graph.out_edges(self.among, data=True) if v in self.among)
-
-    def reopened(self) -> None:
-        """Make the lists finishing sorted sets again, for more articles to add to."""
-        for _, data in self.nodes(data=True):
-            data["articles"], data["aliases"] = set(data["articles"]), set(data["aliases"])
-        for _, _, data in self.edges(data=True):
-            data["docs"] = set(data["docs"])
-
-
-@dataclass(frozen=True)
-class _Nodes:
-    """``_Among``'s nodes: its own walked, any of the graph's looked up."""
-
-    graph: nx.MultiDiGraph
-    among: set[str]
-
-    def __call__(self, data: bool = False) -> Iterator:
-        return ((node, self.graph.nodes[node]) if data else node for node in self.among)
-
-    def __getitem__(self, node: str) -> dict:
-        return self.graph.nodes[node]
+def _reopen(part: Walked) -> None:
+    """Make the lists finishing sorted (``kg.graph.finish_graph``) sets again, for more articles to add to."""
+    for _, data in part.nodes(data=True):
+        data["articles"], data["aliases"] = set(data["articles"]), set(data["aliases"])
+    for _, _, data in part.edges(data=True):
+        data["docs"] = set(data["docs"])

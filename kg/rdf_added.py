@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from rdflib.namespace import SDO
 
 from .careers import Spell
+from .graph_part import Walked
 from .identity import Identities
 from .rdf import DATA, default_triples, iri, sorted_quads
 from .rdf_files import quad_key
@@ -76,21 +77,8 @@ def write_added(earlier: Path, end: int, graph: nx.MultiDiGraph, identities: Ide
 def _lines(graph: nx.MultiDiGraph, spells: list[Spell], nodes: set[str], identities: Identities) -> list[bytes]:
     """The N-Quads lines, sorted, of the default graph's triples of ``nodes``, ``spells`` and ``identities``'
     persons, as ``kg.rdf_files.write_default_graph`` writes them."""
-    triples = next(default_triples(_Only(graph, nodes), spells, identities))
+    triples = next(default_triples(Walked(graph, nodes), spells, identities))  # type: ignore[arg-type]
     return ox.serialize(sorted_quads(triples, None), format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-
-
-class _Only:
-    """``graph`` as the default graph's code reads it, its nodes but ``nodes`` left out of the walk."""
-
-    def __init__(self, graph: nx.MultiDiGraph, nodes: set[str]) -> None:
-        self.graph, self.only = graph, sorted(nodes)
-
-    def nodes(self, data: bool = False) -> Iterator:
-        return ((node, self.graph.nodes[node]) if data else node for node in self.only if node in self.graph)
-
-    def __contains__(self, node: object) -> bool:
-        return node in self.graph
 
 
 def _earlier_lines(path: Path, end: int) -> Iterator[bytes]:
