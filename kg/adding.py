@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -36,23 +36,39 @@ CO_MEMBER = "co_member"
 
 
 @dataclass
-class Previous:
-    """The build that articles are added to: its extractions, and its state (``kg.state``) and files,
-    when articles can be added to them (else ``why`` not)."""
+class Kept:
+    """What an earlier build kept for articles to be added to it: its state (``kg.state``) and where the
+    named graphs begin in its current RDF datasets; or, with no state, why they cannot be added to."""
 
-    folder: Path
     state: State | None
-    starts: dict[str, int]
+    starts: dict[str, int] = field(default_factory=dict)
     why: str = ""
+
+
+class Previous:
+    """The build in a folder that articles are added to. What it kept is read on first use (``kept``), so
+    a build can read it while its articles are extracted."""
+
+    def __init__(self, folder: Path, version: str, decisions: list[Decision], formats: Iterable[str]) -> None:
+        self.folder, self.version, self.decisions, self.formats = folder, version, decisions, tuple(formats)
+        self._kept: Kept | None = None
 
     @property
     def extractions(self) -> Path:
         return self.folder / manifest.EXTRACTIONS
 
+    @property
+    def kept(self) -> Kept:
+        """Its state, if the articles of a build of this version and decisions, writing these formats, can be
+        added to it."""
+        if self._kept is None:
+            self._kept = _kept(self.folder, self.version, self.decisions, self.formats)
+        return self._kept
+
     def docs(self) -> set[str]:
         """The ids of the articles in the build."""
-        if self.state is not None:
-            return {data["doc"] for _, data in self.state.corpus.graph.nodes(data=True) if data["type"] == "ARTICLE"}
+        if self.kept.state is not None:
+            return {data["doc"] for _, data in self.kept.state.corpus.graph.nodes(data=True) if data["type"] == "ARTICLE"}
         with open(self.extractions, encoding="utf-8") as lines:
             return {record_io.doc_of(line) for line in lines if line.strip()}
 
@@ -62,21 +78,22 @@ FROM_EARLIER = {"tables": "tables", "sqlite": "graph.sqlite", **{key: "graph.nq"
 
 
 def previous_build(folder: Path, version: str, decisions: list[Decision], formats: Iterable[str]) -> Previous | None:
-    """The build in ``folder`` (None if there is none), with its state if the articles of a build of
-    ``version`` and ``decisions`` writing ``formats`` can be added to it."""
-    if not (folder / manifest.EXTRACTIONS).is_file():
-        return None
+    """The build in ``folder``, None if there is none."""
+    return Previous(folder, version, decisions, formats) if (folder / manifest.EXTRACTIONS).is_file() else None
+
+
+def _kept(folder: Path, version: str, decisions: list[Decision], formats: tuple[str, ...]) -> Kept:
     found = state.load(folder)
     if isinstance(found, str):
-        return Previous(folder, None, {}, found)
+        return Kept(None, why=found)
     written = manifest.load(folder)
     if not found.matches(manifest.digest(folder / manifest.EXTRACTIONS), version, decisions):
-        return Previous(folder, None, {}, "its state was made from other extractions, by another version or with other decisions")
+        return Kept(None, why="its state was made from other extractions, by another version or with other decisions")
     needed = sorted({FROM_EARLIER[key] for key in formats if key in FROM_EARLIER})
     missing = [name for name in needed if not written.current(name) or (name == "graph.nq" and name not in written.starts)]
     if missing:
-        return Previous(folder, None, {}, f"not current there: {', '.join(missing)}")
-    return Previous(folder, found, {name: start for name, start in written.starts.items() if written.current(name)})
+        return Kept(None, why=f"not current there: {', '.join(missing)}")
+    return Kept(found, {name: start for name, start in written.starts.items() if written.current(name)})
 
 
 def add(corpus: Corpus, groups: list[Group], extractions: Iterable[Extraction], new_groups: list[Group],

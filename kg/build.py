@@ -60,7 +60,8 @@ class BuildReport:
 def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Problem], None] = lambda p: None,
                      cache: Cache | None = None, on_cached: Callable[[str], None] = lambda doc: None,
                      max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-                     seconds: Counter | None = None, ner: bool = True, meta: str | Path | None = None) -> Iterator[Outcome]:
+                     seconds: Counter | None = None, ner: bool = True, meta: str | Path | None = None,
+                     then: Callable[[], object] = lambda: None) -> Iterator[Outcome]:
     """Slim extractions (with their named graphs) of every readable article, in input order; problems go
     to ``on_problem``.
 
@@ -69,7 +70,8 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
     ``on_cached``); the others go to the executor. The articles of an input
     file unchanged since the last build come from the cache without the
     file being read (``kg.unchanged``; not with ``meta``). ``seconds`` collects the time of each stage. ``meta`` is a CSV of
-    dates and sources that override the articles' own (``kg.corpus.meta``).
+    dates and sources that override the articles' own (``kg.corpus.meta``). ``then`` is done once every
+    input is read, while the last articles are being extracted.
     """
     seconds = Counter() if seconds is None else seconds
     files = Unchanged(cache.folder, cache.entry_path, max_bytes) if cache is not None and meta is None else None
@@ -87,6 +89,7 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
                 seconds["characters"] += item.chars if isinstance(item, Known) else len(item.text)
                 yield from lookup(item)
             clock = time.perf_counter()
+        then()
 
     for outcome in run(items(), jobs=jobs, executor=executor, scheduler=scheduler, ner=ner):
         if isinstance(outcome, Problem):  # the article's extraction failed
@@ -190,7 +193,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         earlier = previous_build(folder.out, version, decisions, formats) if add else None
         outcomes = extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
                                     jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner,
-                                    meta=meta)
+                                    meta=meta, then=lambda: earlier and earlier.kept)  # read while the workers extract
         if earlier is not None:
             outcomes = _new(outcomes, earlier, problem)
         _write(folder, outcomes, report, _Settings(decisions, tuple(formats), jobs, version, earlier), on_article)
@@ -211,8 +214,9 @@ class _Settings:
 
 def _new(outcomes: Iterator[Outcome], earlier: Previous, on_problem: Callable[[Problem], None]) -> Iterator[Outcome]:
     """The outcomes of articles not already in the ``earlier`` build."""
-    docs = earlier.docs()
+    docs: set[str] | None = None  # read once the first outcome is in: the build reads its state meanwhile
     for outcome in outcomes:
+        docs = earlier.docs() if docs is None else docs
         if outcome.doc in docs:
             on_problem(Problem(str(earlier.extractions), f"{outcome.doc}: already in this build: not added "
                                                          "(a build of all the inputs reads it again)"))
@@ -285,20 +289,21 @@ def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: li
         return read, named, *assemble_for(read, settings.decisions, settings.formats, staging, groups), None
     new = record_io.reader(lines.close(), check=False)
     atomic_write(staging / manifest.EXTRACTIONS, lambda path: _joined([earlier.extractions, new.path], path))
-    if earlier.state is not None:
+    kept, why = earlier.kept, earlier.kept.why
+    if kept.state is not None:
         rows = RowStore(staging) if {FORMATS[f] for f in settings.formats} & {"graph.sqlite", TABLES} else None
-        added = add(earlier.state.corpus, earlier.state.groups, new(), groups, settings.decisions,
+        added = add(kept.state.corpus, kept.state.groups, new(), groups, settings.decisions,
                     also=rows.add if rows is not None else None)
         if added is not None:
-            groups[:] = [*earlier.state.groups, *groups]
-            return new, named, added[0], rows, Earlier(earlier.folder, earlier.starts, added[1])
+            groups[:] = [*kept.state.groups, *groups]
+            return new, named, added[0], rows, Earlier(earlier.folder, kept.starts, added[1])
         if rows is not None:
             rows.discard()
-        earlier.why = "who is who changed for articles it holds"
-    report.notes.append(f"added by assembling every record again: {earlier.why}")
+        why = "who is who changed for articles it holds"
+    report.notes.append(f"added by assembling every record again: {why}")
     named.discard()
     read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
-    groups[:] = [*earlier.state.groups, *groups] if earlier.state is not None else [g for e in read() for g in groups_of(e)]
+    groups[:] = [*kept.state.groups, *groups] if kept.state is not None else [g for e in read() for g in groups_of(e)]
     corpus, rows = assemble_for(read, settings.decisions, settings.formats, staging, groups)
     return read, named_graphs(read, staging, settings.formats), corpus, rows, None
 

@@ -102,6 +102,16 @@ def test_adding_to_a_folder_with_no_build_builds_it(tmp_path: Path) -> None:
     assert report.articles == 2 and not report.notes and (tmp_path / "out" / state.STATE).is_file()
 
 
+def test_the_earlier_build_is_read_once_the_inputs_are_while_their_articles_are_extracted(tmp_path: Path) -> None:
+    from kg.build import extract_articles
+
+    read: list[int] = []
+    outcomes = extract_articles([_inputs(tmp_path / "first", *SEEDS)], ner=False, then=lambda: read.append(len(read)))
+    first = next(outcomes)
+    assert read == [0] and first.doc == SEEDS[0].name  # every input read before the first outcome is in
+    assert len([first, *outcomes]) == 5 and read == [0]  # and only once
+
+
 # Two reports of one name as party secretary of two cities: the second makes the first a person of its own city.
 ZHUZHOU = ("a.txt", "标题：株洲市召开会议\n日期：2024-03-01\n\n3月1日，株洲市委书记王建国主持召开市委常委会会议。\n")
 XIANGTAN = ("b.txt", "标题：湘潭市召开会议\n日期：2024-04-01\n\n4月1日，湘潭市委书记王建国主持召开市委常委会会议。\n")
