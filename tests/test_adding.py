@@ -87,6 +87,16 @@ def test_a_fast_update_writes_the_appendable_files_and_names_the_others_stale(wh
     assert _tables(out / "graph.sqlite") == _tables(whole / "graph.sqlite")
 
 
+def test_after_a_fast_update_kg_export_writes_the_stale_files_as_one_build_of_all_would(whole: Path, tmp_path: Path) -> None:
+    from kg.export import export
+
+    out = tmp_path / "out"
+    build([_inputs(tmp_path / "first", *SEEDS[:3])], out, ner=False)
+    build([_inputs(tmp_path / "then", *SEEDS[3:])], out, ner=False, add=True, formats=("trig", "nq", "tables", "sqlite"))
+    assert export(out) == ["graph.ttl", "graph.nt", "graph.jsonld", "graph.gexf", "graph.graphml", "people.gexf", "graph.html"]
+    _assert_same_build(out, whole)
+
+
 def test_an_article_already_in_the_build_is_not_added_again(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build([_inputs(tmp_path / "first", *SEEDS[:2])], out, ner=False)
