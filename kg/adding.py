@@ -22,17 +22,14 @@ import networkx as nx
 
 from . import manifest, record_io, state
 from .assembly import Corpus, cycles_left_alone, merge
-from .careers import in_order
+from .careers import Spell, in_order
 from .graph import entity_node, finish_graph, node_id
 from .graph_part import Walked
 from .identity import Decision, Group, Identities, resolve_identities
-from .networks import Tie, Ties, with_co_members
+from .networks import CO_MEMBER, Tie, Ties, with_co_members
 from .rdf_added import Changes, spell_subjects
 from .records import Extraction
 from .state import State
-
-#: The kind of tie ``kg.networks`` makes from the careers; the others are read in the articles.
-CO_MEMBER = "co_member"
 
 
 @dataclass
@@ -113,14 +110,18 @@ def add(corpus: Corpus, groups: list[Group], extractions: Iterable[Extraction], 
         named = {node for extraction in extractions for node in _nodes(extraction, identities)}
         new = {node.partition(":") for node in named if node not in graph}
         bodies = {name for kind, _, name in new if kind in ("org", "place")}
-        moved = [spell for spell in corpus.spells if spell.person in named or spell.body in bodies]
-        changes = Changes(replaced=spell_subjects(graph, moved))  # where their memberships are before the graph grows
+
+        def moved(spell: Spell) -> bool:  # its person is named, or its body is a node now
+            return spell.person in named or spell.body in bodies
+
+        # where their memberships are before the graph grows
+        changes = Changes(replaced=spell_subjects(graph, [spell for spell in corpus.spells if moved(spell)]))
         _reopen(Walked(graph, named))
         found = {spell.key: spell for spell in corpus.spells}
         read_ties: Ties = defaultdict(Tie, ((key, tie) for key, tie in corpus.ties.items() if key[0] != CO_MEMBER))
         merge(extractions, identities, graph, found, read_ties, also)
         careers = in_order(found)
-        changes.spells = [spell for spell in careers if spell.person in named or spell.body in bodies]
+        changes.spells = [spell for spell in careers if moved(spell)]
         changes.replaced |= spell_subjects(graph, changes.spells)
         papers = {name for kind, _, name in new if kind == "org"}
         changes.replace(named | persons | {node for node, data in graph.nodes(data=True)

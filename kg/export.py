@@ -367,7 +367,7 @@ def _renamed(path: Path, read: record_io.Records, identities: Identities) -> Pat
     """The named graphs' file ``path``, with the graphs of articles naming a person told apart made again,
     each in its place (its lines are together, and the articles in the order ``read`` gives them)."""
     docs = {doc for (doc, name), person in identities.ids.items() if person != person_id(name)}
-    graphs = {f"<{graph_iri(doc)}> .\n" for doc in docs}
+    graphs = {f"<{graph_iri(doc)}> .\n": doc for doc in docs}  # how each line of their named graphs ends
     if not graphs:
         return path
     again = read.of(docs)
@@ -379,7 +379,7 @@ def _renamed(path: Path, read: record_io.Records, identities: Identities) -> Pat
                 target.write(line)
             elif term != last:
                 extraction = next(again)
-                if term != f"<{graph_iri(extraction.article.doc)}> .\n":
+                if extraction.article.doc != graphs[term]:
                     raise KgError(f"{path}: the named graphs are not in the order of the records")
                 target.write(article_nquads(extraction, identities))
             last = term

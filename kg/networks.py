@@ -62,6 +62,8 @@ class Tie:
 
 
 Ties = dict[tuple[str, str, str], Tie]  # (kind, source, target) -> tie
+#: The kind of tie made from the careers (``with_co_members``); the others are read in the articles.
+CO_MEMBER = "co_member"
 
 
 def people_ties(extractions: Iterable[Extraction], careers: list[Spell], identities: Identities) -> Ties:
@@ -90,7 +92,7 @@ def _co_members(careers: list[Spell], ties: Ties) -> None:
         times[spell.body][spell.person] = (begin, end)
     for body, persons in times.items():
         for (a, (a0, a1)), (b, (b0, b1)) in itertools.combinations(sorted(persons.items()), 2):
-            tie = ties["co_member", a, b]
+            tie = ties[CO_MEMBER, a, b]
             tie.counted.add(body)
             tie.bodies.add(body)
             if a0 and b0:

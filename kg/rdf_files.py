@@ -25,11 +25,11 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .assembly import assemble
 from .careers import Spell
 from .identity import Identities
-from .assembly import assemble
-from .records import Extraction
 from .rdf import DATA, PREFIXES, Triple, article_quads, default_triples, entity_quads, literal_key, sorted_quads
+from .records import Extraction
 
 T = TypeVar("T")
 

@@ -68,10 +68,9 @@ def keeps(corpus: Corpus) -> bool:
 
 
 def save(folder: Path, state: State) -> None:
-    """Write ``state`` into ``folder`` (atomically), unless its graph is too large to keep."""
-    if keeps(state.corpus):
-        with cycles_left_alone():  # the pickle makes no cycles; collecting while it walks the graph costs a third more
-            atomic_write(folder / STATE, lambda path: _dump(state, path))
+    """Write ``state`` into ``folder`` (atomically); a build does so where it ``keeps`` its corpus."""
+    with cycles_left_alone():  # the pickle makes no cycles; collecting while it walks the graph costs a third more
+        atomic_write(folder / STATE, lambda path: _dump(state, path))
 
 
 def _dump(state: State, path: Path) -> None:

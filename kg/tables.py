@@ -264,8 +264,7 @@ def write_sqlite(all_tables: list[Table], path: Path, *, after: Path | None = No
         for table in all_tables:
             if table.name not in added:
                 _create(db, table)
-            marks = ", ".join("?" for _ in table.columns)
-            db.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})', table.rows)
+            db.executemany(f'INSERT INTO "{table.name}" VALUES ({_marks(table.columns)})', table.rows)
         if after is None:
             db.execute('CREATE VIRTUAL TABLE evidence_fts USING fts5(sentence, relation UNINDEXED, rule UNINDEXED, '
                        'article_id UNINDEXED, tokenize="trigram")')
