@@ -21,15 +21,15 @@ from pathlib import Path
 import networkx as nx
 
 from . import manifest, record_io, state
-from .assembly import Corpus, cycles_left_alone, merge
+from .assembly import Corpus, cycles_left_alone, joined, merge
 from .careers import Spell, in_order
-from .graph import entity_node, finish_graph, node_id
+from .graph import article_relations, edge_key, entity_node, finish_graph, node_id
 from .graph_part import Walked
 from .identity import Decision, Group, Identities, resolve_identities
 from .networks import CO_MEMBER, Tie, Ties, with_co_members
 from .rdf_added import Changes, spell_subjects
 from .records import Extraction
-from .state import State
+from .state import Addition, State
 
 
 @dataclass
@@ -93,18 +93,36 @@ def _kept(folder: Path, version: str, decisions: list[Decision], formats: tuple[
     return Kept(found, {name: start for name, start in written.starts.items() if written.current(name)})
 
 
+@dataclass
+class Added:
+    """A corpus with articles added (``add``), what that changes in its default graph (``kg.rdf_added``),
+    and in its kept state (``kg.state.Addition``): the nodes the articles name, in the graph's order, and
+    the edges of their relations, in the order first met, with their data; who is who for their names."""
+
+    corpus: Corpus
+    changes: Changes
+    nodes: list[tuple[str, dict]]
+    edges: list[tuple[str, str, str, dict]]
+    told: Identities
+    groups: list[Group]  #: the articles' groups
+
+    def addition(self, extractions: str) -> Addition:
+        """What the articles change in the state, which is then that of the ``extractions`` digest."""
+        corpus = self.corpus
+        return Addition(extractions, self.nodes, self.edges, self.told, corpus.spells, corpus.ties, self.groups)
+
+
 def add(corpus: Corpus, groups: list[Group], extractions: Iterable[Extraction], new_groups: list[Group],
-        decisions: list[Decision], *, also: Callable[[Extraction, Identities], None] | None = None
-        ) -> tuple[Corpus, Changes] | None:
+        decisions: list[Decision], *, also: Callable[[Extraction, Identities], None] | None = None) -> Added | None:
     """``corpus`` (assembled from articles whose groups are ``groups``) with ``extractions`` added, whose
-    groups are ``new_groups``, and what that changes in its default graph (``kg.rdf_added``); None when
-    who is who changes for an earlier article. ``corpus`` is changed in place. ``also`` sees each new
-    extraction, as in ``kg.assembly.assemble``. Python's cycle collector is paused meanwhile
+    groups are ``new_groups``, and what that changes; None when who is who changes for an earlier
+    article. ``corpus`` is changed in place. ``also`` sees each new extraction, as in
+    ``kg.assembly.assemble``. Python's cycle collector is paused meanwhile
     (``kg.assembly.cycles_left_alone``)."""
     told = _told_again(corpus.identities, groups, new_groups, decisions)
     if told is None:
         return None
-    identities, persons = told
+    identities, persons = joined(corpus.identities, told), set(told.reasons)
     with cycles_left_alone():
         extractions, graph = list(extractions), corpus.graph
         named = {node for extraction in extractions for node in _nodes(extraction, identities)}
@@ -127,7 +145,11 @@ def add(corpus: Corpus, groups: list[Group], extractions: Iterable[Extraction], 
         changes.replace(named | persons | {node for node, data in graph.nodes(data=True)
                                            if data["type"] == "ARTICLE" and data.get("newspaper") in papers})
         finish_graph(Walked(graph, named))  # type: ignore[arg-type]  # the rest of the graph is finished: the same lists and dates
-        return Corpus(graph, identities, careers, with_co_members(careers, read_ties)), changes
+        edges = dict.fromkeys((source, target, edge_key(relation, literals)) for extraction in extractions
+                              for source, target, relation, literals, _ in article_relations(extraction, identities))
+        return Added(Corpus(graph, identities, careers, with_co_members(careers, read_ties)), changes,
+                     [(node, data) for node, data in graph.nodes(data=True) if node in named],
+                     [(*edge, graph.edges[edge]) for edge in edges], told, new_groups)
 
 
 def _nodes(extraction: Extraction, identities: Identities) -> set[str]:
@@ -137,15 +159,14 @@ def _nodes(extraction: Extraction, identities: Identities) -> set[str]:
 
 
 def _told_again(earlier: Identities, groups: list[Group], new_groups: list[Group],
-                decisions: list[Decision]) -> tuple[Identities, set[str]] | None:
-    """``earlier`` with the persons of the new groups' names told again from all their groups, and those
-    persons; None if an earlier group's person changes."""
+                decisions: list[Decision]) -> Identities | None:
+    """Who is who for the new groups' names, told again from all their groups; None if an earlier
+    group's person changes."""
     names = {group.name for group in new_groups}
     again = resolve_identities([g for g in groups if g.name in names] + new_groups, decisions)
     if any(earlier.ids[pair] != person for pair, person in again.ids.items() if pair in earlier.ids):
         return None
-    return (Identities({**earlier.ids, **again.ids}, {**earlier.reasons, **again.reasons}, {**earlier.keys, **again.keys}),
-            set(again.reasons))
+    return again
 
 
 def _reopen(part: Walked) -> None:

@@ -64,6 +64,12 @@ def merge(extractions: Iterable[Extraction], identities: Identities, graph: nx.M
             also(extraction, identities)
 
 
+def joined(identities: Identities, told: Identities) -> Identities:
+    """``identities`` with who is who ``told`` for some names (again, or for the first time) over them."""
+    return Identities({**identities.ids, **told.ids}, {**identities.reasons, **told.reasons},
+                      {**identities.keys, **told.keys})
+
+
 @contextlib.contextmanager
 def cycles_left_alone() -> Iterator[None]:
     """Python's cycle collector paused, and set back as it was. It walks every object the corpus holds each

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import manifest, record_io, state
-from .adding import Previous, add, previous_build
+from .adding import Added, Previous, add, previous_build
 from .assembly import Corpus
 from .cache import VERSIONS, Cache, article_key, pipeline_version
 from .corpus import read_articles
@@ -256,18 +256,15 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         return
     clock = time.perf_counter()
     try:
-        read, named, corpus, rows, added = _assembled(folder.staging, lines, named, groups, settings, report)
+        made = _assembled(folder.staging, lines, named, groups, settings, report)
+        corpus = made.corpus
         report.seconds["graph"] = time.perf_counter() - clock
         report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
         report.relations = corpus.graph.number_of_edges()
         current = manifest.digest(folder.staging / manifest.EXTRACTIONS)
-        keeping = bool(settings.version) and state.keeps(corpus)
-        if not keeping:
-            groups.clear()  # who is who is told: not kept through the exports
-        kept = State(current, settings.version, settings.decisions, corpus, groups)
-        written = write_outputs(read, named, corpus, folder.staging, seconds=report.seconds, formats=settings.formats,
-                                jobs=settings.jobs, rows=rows, earlier=added,
-                                keep=lambda: state.save(folder.staging, kept) if keeping else None)
+        written = write_outputs(made.read, made.named, corpus, folder.staging, seconds=report.seconds,
+                                formats=settings.formats, jobs=settings.jobs, rows=made.rows, earlier=made.earlier,
+                                keep=_keeping(folder.staging, made, groups, current, settings))
     finally:
         lines.discard()
     report.stale = manifest.record(folder.staging, folder.out, settings.decisions, written.starts, current)
@@ -275,28 +272,53 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
     report.outputs = [folder.out / manifest.EXTRACTIONS, *(folder.out / p.relative_to(folder.staging) for p in written.paths)]
 
 
+@dataclass
+class _Made:
+    """The corpus a build assembled, and what its files are written from: the records, their named graphs,
+    the tables' rows; with articles added to an earlier build, the build whose files they add to, and
+    what they changed (``kg.adding``)."""
+
+    read: record_io.Records
+    named: StagedLines
+    corpus: Corpus
+    rows: RowStore | None
+    earlier: Earlier | None = None
+    added: Added | None = None
+
+
+def _keeping(staging: Path, made: _Made, groups: list[Group], current: str, settings: _Settings) -> Callable[[], None]:
+    """The job that keeps the corpus (``kg.state``) for articles to be added to, with ``groups``, every
+    article's, and the digest of its extractions ``current``: nothing where the build keeps none."""
+    if not settings.version or not state.keeps(made.corpus):
+        groups.clear()  # who is who is told: not kept through the exports
+        return lambda: None
+    whole = State(current, settings.version, settings.decisions, made.corpus, groups)
+    if made.added is None or settings.earlier is None or settings.earlier.kept.state is None:
+        return lambda: state.save(staging, whole)
+    addition, read_bytes = made.added.addition(current), settings.earlier.kept.state.read_bytes
+    return lambda: state.save_added(staging, whole, addition, settings.earlier.folder / state.STATE, read_bytes)
+
+
 def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: list[Group], settings: _Settings,
-               report: BuildReport) -> tuple[record_io.Records, StagedLines, Corpus, RowStore | None, Earlier | None]:
+               report: BuildReport) -> _Made:
     """Put ``extractions.jsonl`` in ``staging`` (the earlier build's records, then the new ``lines``) and
     assemble the corpus: the new records added to the earlier build's corpus where they can be
-    (``kg.adding``), else from every record. Returns the records the files are written from, their
-    named graphs, the corpus, the tables' rows and the earlier build the files add to (if they do);
-    ``groups`` become every article's."""
+    (``kg.adding``), else from every record. ``groups`` become every article's."""
     earlier = settings.earlier
     if earlier is None:
         lines.commit()
         read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
-        return read, named, *assemble_for(read, settings.decisions, settings.formats, staging, groups), None
+        return _Made(read, named, *assemble_for(read, settings.decisions, settings.formats, staging, groups))
     new = record_io.reader(lines.close(), check=False)
     atomic_write(staging / manifest.EXTRACTIONS, lambda path: _joined([earlier.extractions, new.path], path))
     kept, why = earlier.kept, earlier.kept.why
     if kept.state is not None:
         rows = RowStore(staging) if {FORMATS[f] for f in settings.formats} & {"graph.sqlite", TABLES} else None
-        added = add(kept.state.corpus, kept.state.groups, new(), groups, settings.decisions,
+        added = add(kept.state.corpus, kept.state.groups, new(), list(groups), settings.decisions,
                     also=rows.add if rows is not None else None)
         if added is not None:
             groups[:] = [*kept.state.groups, *groups]
-            return new, named, added[0], rows, Earlier(earlier.folder, kept.starts, added[1])
+            return _Made(new, named, added.corpus, rows, Earlier(earlier.folder, kept.starts, added.changes), added)
         if rows is not None:
             rows.discard()
         why = "who is who changed for articles it holds"
@@ -304,8 +326,8 @@ def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: li
     named.discard()
     read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
     groups[:] = [*kept.state.groups, *groups] if kept.state is not None else [g for e in read() for g in groups_of(e)]
-    corpus, rows = assemble_for(read, settings.decisions, settings.formats, staging, groups)
-    return read, named_graphs(read, staging, settings.formats), corpus, rows, None
+    return _Made(read, named_graphs(read, staging, settings.formats), *assemble_for(read, settings.decisions, settings.formats,
+                                                                                  staging, groups))
 
 
 def _joined(parts: list[Path], path: Path) -> None:

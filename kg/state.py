@@ -7,6 +7,13 @@ version and the who-is-who decisions. A build adds articles to it
 (``kg.adding``) instead of assembling every record again; a state that does not
 match the folder's extractions, version or decisions is not used.
 
+A build that adds articles to a kept corpus does not write it whole again:
+it copies the earlier file and appends an ``Addition`` (what the articles
+changed: the nodes they name, the edges of their relations, who is who for
+their names, the spells and ties, their groups), which reading applies in
+turn. Once the additions reach half the size of the corpus they follow, the
+state is written whole again.
+
 It is a pickle, read with an unpickler that makes only the classes a corpus
 holds (Python's "restricting globals"), so a file planted in an output folder
 cannot run code. Graphs of ``KEPT_BELOW_NODES`` nodes or more keep no state:
@@ -19,22 +26,29 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import io
 import operator
 import pickle
+import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
 
-from .assembly import Corpus, cycles_left_alone
+from .assembly import Corpus, cycles_left_alone, joined
+from .careers import Spell
 from .files import atomic_write
-from .identity import Decision, Group
+from .identity import Decision, Group, Identities
+from .networks import Ties
 from .records import Evidence
 
 STATE = ".kg-corpus.pickle"
 #: Graphs this large or larger keep no state (see the module's docstring).
 KEPT_BELOW_NODES = 100_000
+#: Additions are appended while they stay within this share of the size of the corpus they follow.
+ADDED_SHARE = 0.5
 #: The classes a state may make, by module: the corpus's own and the containers it uses.
 ALLOWED = {
     "collections": {"defaultdict"},
@@ -44,7 +58,7 @@ ALLOWED = {
     "kg.identity": {"Identities", "Group", "Decision"},
     "kg.networks": {"Tie"},
     "kg.records": {"Evidence"},
-    "kg.state": {"State"},
+    "kg.state": {"State", "Addition"},
 }
 
 
@@ -58,8 +72,44 @@ class State:
     corpus: Corpus
     groups: list[Group]
 
+    #: bytes of the file it was read from: the corpus written whole, and the additions after it (``load``)
+    read_bytes: tuple[int, int] = field(default=(0, 0), compare=False)
+
     def matches(self, extractions: str, version: str, decisions: list[Decision]) -> bool:
         return (self.extractions, self.version, self.decisions) == (extractions, version, decisions)
+
+    def grow(self, addition: Addition) -> None:
+        """Apply ``addition``: the corpus and groups become those of the build that added its articles."""
+        graph = self.corpus.graph
+        nodes, succ, pred = graph._node, graph._succ, graph._pred
+        for node, data in addition.nodes:  # a new node goes last, where the build added it
+            nodes[node] = data
+            succ.setdefault(node, {})
+            pred.setdefault(node, {})
+        for source, target, key, data in addition.edges:  # a new pair, or key, goes last, where the build added it
+            keys = succ[source].get(target)
+            if keys is None:
+                keys = succ[source][target] = pred[target][source] = {}
+            keys[key] = data
+        self.corpus = Corpus(graph, joined(self.corpus.identities, addition.told), addition.spells, addition.ties)
+        self.groups += addition.groups
+        self.extractions = addition.extractions
+
+
+@dataclass
+class Addition:
+    """What articles added to a kept corpus changed (``kg.adding``): the nodes they name, in the graph's
+    order, and the edges of their relations, in the order they were first met, each with all its data;
+    who is who told for their names; the spells and ties, whole; their groups; the digest of the
+    extractions.jsonl it was made for."""
+
+    extractions: str
+    nodes: list[tuple[str, dict]]
+    edges: list[tuple[str, str, str, dict]]
+    told: Identities
+    spells: list[Spell]
+    ties: Ties
+    groups: list[Group]
 
 
 def keeps(corpus: Corpus) -> bool:
@@ -73,11 +123,40 @@ def save(folder: Path, state: State) -> None:
         atomic_write(folder / STATE, lambda path: _dump(state, path))
 
 
+def save_added(folder: Path, whole: State, addition: Addition, earlier: Path, read_bytes: tuple[int, int]) -> None:
+    """Write into ``folder`` the state ``whole``: as the file ``earlier`` (which ``load`` read as ``read_bytes``)
+    with ``addition`` appended, or whole once the additions would outgrow ``ADDED_SHARE`` of the corpus."""
+    with cycles_left_alone():
+        frame = _dumps(addition)
+        corpus, added = read_bytes
+        if added + len(frame) > ADDED_SHARE * corpus or earlier.stat().st_size != corpus + added:
+            atomic_write(folder / STATE, lambda path: _dump(whole, path))
+        else:
+            atomic_write(folder / STATE, lambda path: _appended(earlier, frame, path))
+
+
+def _appended(earlier: Path, frame: bytes, path: Path) -> None:
+    """The file ``earlier``, then ``frame``, into ``path``."""
+    with open(earlier, "rb") as source, open(path, "wb") as target:
+        shutil.copyfileobj(source, target, 1 << 20)
+        target.write(frame)
+
+
 def _dump(state: State, path: Path) -> None:
     with open(path, "wb") as stream:
-        pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _REDUCERS
-        pickler.dump(state)
+        _pickler(stream).dump(state)
+
+
+def _dumps(addition: Addition) -> bytes:
+    buffer = io.BytesIO()
+    _pickler(buffer).dump(addition)
+    return buffer.getvalue()
+
+
+def _pickler(stream: BinaryIO) -> pickle.Pickler:
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _REDUCERS
+    return pickler
 
 
 #: What a networkx graph is made of; the rest of its attributes are views and caches it makes again.
@@ -105,12 +184,26 @@ def load(folder: Path) -> State | str:
     path = folder / STATE
     try:
         with open(path, "rb") as stream, cycles_left_alone():  # paused, reading takes 0.8 s, not 2.9 s, at 10,000 articles
-            state = _Unpickler(stream).load()
+            return _read(stream)
     except FileNotFoundError:
         return "the earlier build kept no state (built before --add existed, with --no-cache, or too large)"
     except Exception as error:  # noqa: BLE001 - any damage to the file: assemble from the records instead
         return f"its state cannot be read ({type(error).__name__}: {error})"
-    return state if isinstance(state, State) else "its state holds something else"
+
+
+def _read(stream: BinaryIO) -> State | str:
+    """The state in ``stream``, with each addition after it applied."""
+    state = _Unpickler(stream).load()
+    if not isinstance(state, State):
+        return "its state holds something else"
+    corpus = stream.tell()
+    while stream.peek(1):
+        addition = _Unpickler(stream).load()
+        if not isinstance(addition, Addition):
+            return "its state holds something else"
+        state.grow(addition)
+    state.read_bytes = (corpus, stream.tell() - corpus)
+    return state
 
 
 class _Unpickler(pickle.Unpickler):

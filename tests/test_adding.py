@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from kg import state
 from kg.build import build
 from kg.cli import main
-from kg.manifest import EXTRACTIONS, MANIFEST, load
+from kg.manifest import EXTRACTIONS, MANIFEST, digest, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -122,6 +122,52 @@ def test_the_earlier_build_is_read_once_the_inputs_are_while_their_articles_are_
     assert len([first, *outcomes]) == 5 and read == [0]  # and only once
 
 
+def _kept(folder: Path) -> state.State:
+    found = state.load(folder)
+    assert isinstance(found, state.State), found
+    return found
+
+
+def _assert_same_corpus(kept: state.State, whole: state.State) -> None:
+    """Two kept states hold one corpus: the graph's nodes and edges in one order, each with its data in one
+    order; the same persons, spells, ties and groups."""
+    def graph(kept: state.State) -> list:
+        g = kept.corpus.graph
+        return [[(n, list(d.items())) for n, d in g.nodes(data=True)],
+                [(u, v, k, list(d.items())) for u, v, k, d in g.edges(keys=True, data=True)], [list(g.pred[n]) for n in g]]
+
+    assert graph(kept) == graph(whole)
+    assert kept.corpus.identities == whole.corpus.identities
+    assert (kept.corpus.spells, kept.corpus.ties, kept.groups) == (whole.corpus.spells, whole.corpus.ties, whole.groups)
+
+
+def test_articles_added_are_appended_to_the_kept_state_which_reads_as_one_build_of_all_of_them(
+        whole: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(state, "ADDED_SHARE", 10.0)  # the seeds' additions are large beside their corpus
+    out = tmp_path / "out"
+    build([_inputs(tmp_path / "first", *SEEDS[:3])], out, ner=False)
+    earlier = (out / state.STATE).read_bytes()
+    for seed in SEEDS[3:]:  # one at a time, from the folder the whole build read them from
+        shutil.rmtree(tmp_path / "then", ignore_errors=True)
+        assert not build([_inputs(tmp_path / "then", seed)], out, ner=False, add=True).notes
+    kept = _kept(out)
+    assert (out / state.STATE).read_bytes().startswith(earlier) and kept.read_bytes == (len(earlier), kept.read_bytes[1])
+    assert kept.read_bytes[1] > 0 and kept.matches(digest(out / EXTRACTIONS), kept.version, [])
+    _assert_same_corpus(kept, _kept(whole))
+    _assert_same_build(out, whole)
+
+
+def test_once_the_additions_outgrow_their_share_of_the_state_it_is_written_whole(
+        whole: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(state, "ADDED_SHARE", 0.0)
+    out = tmp_path / "out"
+    build([_inputs(tmp_path / "first", *SEEDS[:3])], out, ner=False)
+    build([_inputs(tmp_path / "then", *SEEDS[3:])], out, ner=False, add=True)
+    kept = _kept(out)
+    assert kept.read_bytes == ((out / state.STATE).stat().st_size, 0)
+    _assert_same_corpus(kept, _kept(whole))
+
+
 # Two reports of one name as party secretary of two cities: the second makes the first a person of its own city.
 ZHUZHOU = ("a.txt", "标题：株洲市召开会议\n日期：2024-03-01\n\n3月1日，株洲市委书记王建国主持召开市委常委会会议。\n")
 XIANGTAN = ("b.txt", "标题：湘潭市召开会议\n日期：2024-04-01\n\n4月1日，湘潭市委书记王建国主持召开市委常委会会议。\n")
@@ -153,6 +199,17 @@ def test_a_state_planted_in_the_folder_runs_nothing_and_the_records_are_assemble
     out = tmp_path / "out"
     build([_inputs(tmp_path / "first", *SEEDS[:3])], out, ner=False)
     (out / state.STATE).write_bytes(pickle.dumps(_Planted()))
+    report = build([_inputs(tmp_path / "then", *SEEDS[3:])], out, ner=False, add=True)
+    assert not (tmp_path / "planted").exists()
+    assert report.notes and "system is not a class a state holds" in report.notes[0]
+    _assert_same_build(out, whole)
+
+
+def test_an_addition_planted_after_the_state_runs_nothing_either(whole: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([_inputs(tmp_path / "first", *SEEDS[:3])], out, ner=False)
+    with open(out / state.STATE, "ab") as kept:
+        kept.write(pickle.dumps(_Planted()))
     report = build([_inputs(tmp_path / "then", *SEEDS[3:])], out, ner=False, add=True)
     assert not (tmp_path / "planted").exists()
     assert report.notes and "system is not a class a state holds" in report.notes[0]
