@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import manifest, record_io, state
 from .adding import Added, Previous, add, previous_build
-from .assembly import Corpus
+from .assembly import Corpus, walked_again
 from .cache import VERSIONS, Cache, article_key, pipeline_version
 from .corpus import read_articles
 from .corpus.files import DEFAULT_MAX_BYTES
@@ -187,7 +187,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
     def invalid(path: Path, why: str) -> None:
         problem(Problem(str(path), f"invalid cache entry ({why}): extracted again"))
 
-    with OutputFolder(out) as folder:
+    with OutputFolder(out) as folder, walked_again():
         store = Cache(folder.out / CACHE_FOLDER, ner=ner, on_invalid=invalid) if cache else None
         version = pipeline_version(ner, memo=folder.out / CACHE_FOLDER / VERSIONS) if cache or add else ""
         earlier = previous_build(folder.out, version, decisions, formats) if add else None

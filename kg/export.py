@@ -27,7 +27,7 @@ import networkx as nx
 
 from . import manifest, record_io
 from .manifest import FORMATS
-from .assembly import Corpus, assemble
+from .assembly import Corpus, assemble, walked_again
 from .errors import KgError, printable
 from .files import StagedLines, atomic_write
 from .gephi import write_gexf, write_graphml
@@ -148,7 +148,7 @@ def write_outputs(read: record_io.Records, named: StagedLines, corpus: Corpus, o
 def export(out: Path, formats: Iterable[str] | None = None, *, jobs: int = 1) -> list[str]:
     """Write again, from the folder's ``extractions.jsonl``, the files of ``formats`` (default: the stale ones,
     see ``kg.manifest``), with the who-is-who decisions of the build that made it. Returns the outputs written."""
-    with OutputFolder(out) as folder:
+    with OutputFolder(out) as folder, walked_again():
         source = folder.out / manifest.EXTRACTIONS
         if not source.is_file():
             raise KgError(f"{out}: no extractions.jsonl to export from (run kg build first)")
@@ -304,10 +304,12 @@ def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
     receiving, sending = multiprocessing.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # what waits in their buffers is this process's to write, not the child's too
+    frozen = gc.get_freeze_count()  # left out of collections already (``kg.assembly.cycles_left_alone``): stay so
     gc.freeze()  # the child's collections then leave this process's objects, and their pages, alone
     child = multiprocessing.get_context("fork").Process(target=_answer, args=(job, sending), daemon=True)
     child.start()
-    gc.unfreeze()
+    if not frozen:
+        gc.unfreeze()
     sending.close()
 
     def result() -> T:
