@@ -13,6 +13,7 @@ every record.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class Kept:
     state: State | None
     starts: dict[str, int] = field(default_factory=dict)
     why: str = ""
+    hashed: hashlib._Hash | None = None  #: its extractions.jsonl's SHA-256 (``kg.manifest.hashed``), to go on with
 
 
 class Previous:
@@ -83,14 +85,14 @@ def _kept(folder: Path, version: str, decisions: list[Decision], formats: tuple[
     found = state.load(folder)
     if isinstance(found, str):
         return Kept(None, why=found)
-    written = manifest.load(folder)
-    if not found.matches(manifest.digest(folder / manifest.EXTRACTIONS), version, decisions):
+    written, hashed = manifest.load(folder), manifest.hashed(folder / manifest.EXTRACTIONS)
+    if not found.matches(manifest.short(hashed), version, decisions):
         return Kept(None, why="its state was made from other extractions, by another version or with other decisions")
     needed = sorted({FROM_EARLIER[key] for key in formats if key in FROM_EARLIER})
     missing = [name for name in needed if not written.current(name) or (name == "graph.nq" and name not in written.starts)]
     if missing:
         return Kept(None, why=f"not current there: {', '.join(missing)}")
-    return Kept(found, {name: start for name, start in written.starts.items() if written.current(name)})
+    return Kept(found, {name: start for name, start in written.starts.items() if written.current(name)}, hashed=hashed)
 
 
 @dataclass

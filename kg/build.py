@@ -261,7 +261,7 @@ def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildRepor
         report.seconds["graph"] = time.perf_counter() - clock
         report.entities = sum(1 for _, d in corpus.graph.nodes(data=True) if d["type"] != "ARTICLE")
         report.relations = corpus.graph.number_of_edges()
-        current = manifest.digest(folder.staging / manifest.EXTRACTIONS)
+        current = made.extractions
         written = write_outputs(made.read, made.named, corpus, folder.staging, seconds=report.seconds,
                                 formats=settings.formats, jobs=settings.jobs, rows=made.rows, earlier=made.earlier,
                                 keep=_keeping(folder.staging, made, groups, current, settings))
@@ -278,6 +278,7 @@ class _Made:
     the tables' rows; with articles added to an earlier build, the build whose files they add to, and
     what they changed (``kg.adding``)."""
 
+    extractions: str  #: the digest of the extractions.jsonl written
     read: record_io.Records
     named: StagedLines
     corpus: Corpus
@@ -308,17 +309,21 @@ def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: li
     if earlier is None:
         lines.commit()
         read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
-        return _Made(read, named, *assemble_for(read, settings.decisions, settings.formats, staging, groups))
+        return _Made(manifest.digest(read.path), read, named,
+                     *assemble_for(read, settings.decisions, settings.formats, staging, groups))
     new = record_io.reader(lines.close(), check=False)
     atomic_write(staging / manifest.EXTRACTIONS, lambda path: _joined([earlier.extractions, new.path], path))
     kept, why = earlier.kept, earlier.kept.why
+    # the earlier records' bytes were hashed when its state was checked: hash the new ones after them
+    current = manifest.short(manifest.hashed(new.path, kept.hashed)) if kept.hashed is not None else \
+        manifest.digest(staging / manifest.EXTRACTIONS)
     if kept.state is not None:
         rows = RowStore(staging) if {FORMATS[f] for f in settings.formats} & {"graph.sqlite", TABLES} else None
         added = add(kept.state.corpus, kept.state.groups, new(), list(groups), settings.decisions,
                     also=rows.add if rows is not None else None)
         if added is not None:
             groups[:] = [*kept.state.groups, *groups]
-            return _Made(new, named, added.corpus, rows, Earlier(earlier.folder, kept.starts, added.changes), added)
+            return _Made(current, new, named, added.corpus, rows, Earlier(earlier.folder, kept.starts, added.changes), added)
         if rows is not None:
             rows.discard()
         why = "who is who changed for articles it holds"
@@ -326,8 +331,8 @@ def _assembled(staging: Path, lines: StagedLines, named: StagedLines, groups: li
     named.discard()
     read = record_io.reader(staging / manifest.EXTRACTIONS, check=False)
     groups[:] = [*kept.state.groups, *groups] if kept.state is not None else [g for e in read() for g in groups_of(e)]
-    return _Made(read, named_graphs(read, staging, settings.formats), *assemble_for(read, settings.decisions, settings.formats,
-                                                                                  staging, groups))
+    return _Made(current, read, named_graphs(read, staging, settings.formats),
+                 *assemble_for(read, settings.decisions, settings.formats, staging, groups))
 
 
 def _joined(parts: list[Path], path: Path) -> None:

@@ -60,10 +60,20 @@ class Manifest:
 
 def digest(path: Path) -> str:
     """A short SHA-256 of a file's bytes."""
-    sha = hashlib.sha256()
+    return short(hashed(path))
+
+
+def hashed(path: Path, before: hashlib._Hash | None = None) -> hashlib._Hash:
+    """A SHA-256 fed a file's bytes: after those ``before`` was fed (a file the other follows), if given."""
+    sha = before.copy() if before is not None else hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             sha.update(block)
+    return sha
+
+
+def short(sha: hashlib._Hash) -> str:
+    """The digest a SHA-256 gives (``digest``)."""
     return sha.hexdigest()[:16]
 
 

@@ -52,12 +52,13 @@ def tables(graph: nx.MultiDiGraph, spells: list[Spell], rows: tuple[StoredRows, 
     """Every table of the build, rows sorted by their first columns; ``rows`` are the mentions and the
     evidence, read from the extractions (``RowStore``)."""
     nodes = graph.nodes
+    awards, discipline, part_of = _edges(graph, (
+        _EdgeTable("AWARD", "awards", ("recipient_id", "recipient", "honour_id", "honour"), ("year",)),
+        _EdgeTable("DISCIPLINE", "discipline", ("person_id", "person", "body_id", "body"), ("event", "date")),
+        _EdgeTable("PART_OF", "part_of", ("child_id", "child", "parent_id", "parent"))))
     return [
         _persons(graph, spells, identities), _identity(identities, graph), _bodies(graph), _places(graph), _posts(spells, graph),
-        _edges(graph, "AWARD", "awards", ("recipient_id", "recipient", "honour_id", "honour"), ("year",)),
-        _edges(graph, "DISCIPLINE", "discipline", ("person_id", "person", "body_id", "body"), ("event", "date")),
-        _programmes(graph),
-        _edges(graph, "PART_OF", "part_of", ("child_id", "child", "parent_id", "parent")),
+        awards, discipline, _programmes(graph), part_of,
         Table("articles", ("article_id", "doc", "title", "date", "source", "newspaper"), sorted(
             (str(iri(n)), d["doc"], d["label"], d.get("date", ""), d.get("source", ""), d.get("newspaper", ""))
             for n, d in nodes(data=True) if d["type"] == "ARTICLE")),
@@ -146,15 +147,29 @@ def _posts(spells: list[Spell], graph: nx.MultiDiGraph) -> Table:
     return Table("posts", columns, rows)
 
 
-def _edges(graph: nx.MultiDiGraph, relation: str, name: str, columns: tuple[str, ...], literals: tuple[str, ...] = ()) -> Table:
-    rows = []
+@dataclass(frozen=True)
+class _EdgeTable:
+    """A table of one relation's edges: one row per edge, its ends' ids and labels, its ``literals``."""
+
+    relation: str
+    name: str
+    columns: tuple[str, ...]  #: the ends' id and label columns
+    literals: tuple[str, ...] = ()
+
+
+def _edges(graph: nx.MultiDiGraph, wanted: tuple[_EdgeTable, ...]) -> list[Table]:
+    """The tables of the ``wanted`` relations' edges, from one walk over the graph's edges."""
+    rows: dict[str, list[tuple[str | int, ...]]] = {table.relation: [] for table in wanted}
+    literals = {table.relation: table.literals for table in wanted}
     for source, target, data in graph.edges(data=True):
-        if data["relation"] == relation:
-            literal = tuple(data.get(field, "") for field in literals)
+        found = rows.get(data["relation"])
+        if found is not None:
             evidence = data["evidence"][0].sentence if data["evidence"] else ""
-            rows.append((str(iri(source)), graph.nodes[source]["label"], str(iri(target)), graph.nodes[target]["label"],
-                         *literal, "; ".join(sorted(data["docs"])), evidence))
-    return Table(name, (*columns, *literals, "articles", "evidence"), sorted(rows))
+            found.append((str(iri(source)), graph.nodes[source]["label"], str(iri(target)), graph.nodes[target]["label"],
+                          *(data.get(field, "") for field in literals[data["relation"]]), "; ".join(sorted(data["docs"])),
+                          evidence))
+    return [Table(table.name, (*table.columns, *table.literals, "articles", "evidence"), sorted(rows[table.relation]))
+            for table in wanted]
 
 
 def _programmes(graph: nx.MultiDiGraph) -> Table:
