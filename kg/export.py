@@ -7,29 +7,24 @@ the previous file whole.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import multiprocessing
 import os
 import shutil
-import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TypeVar
 
 import networkx as nx
 
 from . import manifest, record_io
 from .manifest import FORMATS
 from .assembly import Corpus, assemble, walked_again
-from .errors import KgError, printable
+from .errors import KgError
 from .files import StagedLines, atomic_write
+from .forked import can_fork, forked
 from .gephi import write_gexf, write_graphml
 from .identity import Decision, Group, Identities, person_id
 from .networks import write_people_gexf
@@ -38,10 +33,8 @@ from .records import Extraction
 from .rdf import article_nquads, graph_iri
 from .rdf_added import Changes, write_added
 from .rdf_files import Part, named_start, write_default_graph, write_rdf
-from .tables import TABLES, RowStore, StoredRows, Table, tables, write_csv, write_sqlite
+from .tables import ARTICLE_TABLES, TABLES, RowStore, StoredRows, Table, article_tables, tables, write_csv, write_sqlite
 from .view import render_html
-
-T = TypeVar("T")
 
 #: RDF files and the pyoxigraph format each is written in.
 RDF_FORMATS = {"graph.trig": "trig", "graph.nq": "nquads", "graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
@@ -58,8 +51,6 @@ WRITE = "write "
 DEFAULT_GRAPH = "rdf (default graph)"
 #: The stage ``write_outputs``' last job on the corpus (keeping it for ``kg build --add``) is timed under.
 KEEP = "keep the corpus"
-#: The tables whose rows come from the articles one by one: a build that adds articles adds their rows.
-ARTICLE_TABLES = ("mentions", "evidence")
 
 
 @dataclass(frozen=True)
@@ -217,8 +208,9 @@ class _GraphFiles:
     rows: tuple[StoredRows, StoredRows] | None
     earlier: Earlier | None = None
 
-    def write(self, out: Path) -> Iterator[tuple[str, float]]:
-        """Write each file into ``out`` (the tables' rows first made, if any is chosen); yields (stage, seconds)."""
+    def write(self, out: Path, *, article_csv: bool = True) -> Iterator[tuple[str, float]]:
+        """Write each file into ``out`` (the tables' rows first made, if any is chosen); yields (stage, seconds).
+        Without ``article_csv``, the article tables' CSV files are left to ``write_article_csv``."""
         writers = {name: write for name, write in self._writers().items() if name in self.chosen}
         if self.chosen & {"graph.sqlite", TABLES}:
             clock = time.perf_counter()
@@ -228,10 +220,18 @@ class _GraphFiles:
                 writers["graph.sqlite"] = functools.partial(write_sqlite, researchers, after=self._earlier("graph.sqlite"),
                                                             added=ARTICLE_TABLES)
             if TABLES in self.chosen:
-                writers |= {f"{TABLES}/{t.name}.csv": functools.partial(
-                    write_csv, t, after=self._earlier(f"{TABLES}/{t.name}.csv") if t.name in ARTICLE_TABLES else None)
-                    for t in researchers}
+                writers |= self._csv(t for t in researchers if article_csv or t.name not in ARTICLE_TABLES)
         yield from (_write_one(out, name, write) for name, write in writers.items())
+
+    def write_article_csv(self, out: Path) -> Iterator[tuple[str, float]]:
+        """Write the CSV files of the article tables, if chosen: from the rows gathered alone, not the graph."""
+        if TABLES in self.chosen and self.rows is not None:
+            yield from (_write_one(out, name, write) for name, write in self._csv(article_tables(self.rows)).items())
+
+    def _csv(self, chosen: Iterable[Table]) -> dict[str, Callable[[Path], None]]:
+        """Writers of the tables' CSV files (an article table's after the earlier build's rows)."""
+        return {f"{TABLES}/{t.name}.csv": functools.partial(
+            write_csv, t, after=self._earlier(f"{TABLES}/{t.name}.csv") if t.name in ARTICLE_TABLES else None) for t in chosen}
 
     def _earlier(self, name: str) -> Path | None:
         """The earlier build's file ``name``, whose article rows the new ones follow (None if none)."""
@@ -257,9 +257,10 @@ def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int, keep: Callab
     """Write every file atomically into ``out``; yields (stage, seconds) as each is done.
 
     With ``jobs`` above 1 another process writes the RDF files while this one writes the others. It is
-    forked (``_forked``) where the graph is small enough for the pages a child copies to stay cheap: it
-    starts at once, with the corpus in hand, and makes the default graph itself; it then does ``keep``,
-    on the corpus as it was when it started. A larger graph's default graph is made here, and a fresh
+    forked (``kg.forked``) where the graph is small enough for the pages a child copies to stay cheap: it
+    starts at once, with the corpus in hand, and makes the default graph itself; it then writes the article
+    tables' CSV files (which need not wait for the tables made from the graph) and does ``keep``, on the
+    corpus as it was when it started. A larger graph's default graph is made here, and a fresh
     process, spawned, writes the RDF files from the N-Quads files alone: a forked child shares this
     process's pages only until it writes to them, and it writes to most, since every object it touches
     has its reference count changed (a forked RDF writer of the 100,000-article build copied 2.6 GB of
@@ -269,10 +270,10 @@ def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int, keep: Callab
         yield from rdf.write(out) if rdf.names else ()
         yield from others.write(out)
         return
-    if rdf.corpus.graph.number_of_nodes() < FORK_BELOW_NODES and _can_fork():
+    if rdf.corpus.graph.number_of_nodes() < FORK_BELOW_NODES and can_fork():
         rdf.named.close()
-        with _forked(lambda: [*rdf.write(out), _timed(KEEP, keep)]) as written:
-            yield from others.write(out)
+        with forked(lambda: [*rdf.write(out), *others.write_article_csv(out), _timed(KEEP, keep)]) as written:
+            yield from others.write(out, article_csv=False)
             yield from written()
         return
     clock = time.perf_counter()
@@ -289,60 +290,6 @@ def _timed(stage: str, job: Callable[[], object]) -> tuple[str, float]:
     clock = time.perf_counter()
     job()
     return stage, time.perf_counter() - clock
-
-
-def _can_fork() -> bool:
-    """Whether this process may fork: the platform has it and no other thread runs (a thread's locks would be
-    copied held)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
-@contextlib.contextmanager
-def _forked(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
-    """Run ``job`` in a forked child; gives a function that waits for its result (raising what it raised).
-    Leaving the block early ends the child."""
-    receiving, sending = multiprocessing.Pipe(duplex=False)
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # what waits in their buffers is this process's to write, not the child's too
-    frozen = gc.get_freeze_count()  # left out of collections already (``kg.assembly.cycles_left_alone``): stay so
-    gc.freeze()  # the child's collections then leave this process's objects, and their pages, alone
-    child = multiprocessing.get_context("fork").Process(target=_answer, args=(job, sending), daemon=True)
-    child.start()
-    if not frozen:
-        gc.unfreeze()
-    sending.close()
-
-    def result() -> T:
-        try:
-            failed, value = receiving.recv()
-        except EOFError:
-            child.join()  # its exit code is known once it is reaped
-            raise KgError(f"the process writing the RDF files ended without a word (exit code {child.exitcode})") from None
-        finally:
-            child.join()
-        if failed:
-            raise value
-        return value
-
-    try:
-        yield result
-    finally:
-        if child.is_alive():
-            child.terminate()
-            child.join()
-        receiving.close()
-
-
-def _answer(job: Callable[[], T], sending: Connection) -> None:
-    """In the child: send (False, what ``job`` returns) or (True, what it raised)."""
-    try:
-        answer: tuple[bool, object] = (False, job())
-    except BaseException as error:  # noqa: BLE001 - the parent raises it
-        answer = (True, error)
-    try:
-        sending.send(answer)
-    except Exception as error:  # noqa: BLE001 - the answer could not be pickled
-        sending.send((True, KgError(f"the process writing the RDF files failed: {printable(str(answer[1] if answer[0] else error))}")))
 
 
 def _write_job(job: tuple[Path, str, Callable[[Path], None]]) -> tuple[str, float]:

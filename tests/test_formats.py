@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg.export
+import kg.forked
 import kg.gephi
 import kg.rdf_files
 import kg.tables
@@ -177,24 +178,24 @@ def raise_unpicklable() -> None:
 
 
 def test_a_forked_job_gives_back_what_it_returns_and_raises_what_it_raised() -> None:
-    with kg.export._forked(lambda: [("write graph.ttl", os.getpid())]) as result:
+    with kg.forked.forked(lambda: [("write graph.ttl", os.getpid())]) as result:
         [(stage, pid)] = result()
     assert stage == "write graph.ttl" and pid != os.getpid()
-    with kg.export._forked(lambda: no_space()) as result, pytest.raises(OSError, match="No space left on device"):
+    with kg.forked.forked(lambda: no_space()) as result, pytest.raises(OSError, match="No space left on device"):
         result()
 
 
 def test_a_forked_job_that_dies_or_fails_strangely_is_named_in_a_clear_error() -> None:
-    with kg.export._forked(lambda: os._exit(3)) as result, pytest.raises(KgError, match=r"ended without a word \(exit code 3\)"):
+    with kg.forked.forked(lambda: os._exit(3)) as result, pytest.raises(KgError, match=r"ended without a word \(exit code 3\)"):
         result()
-    with kg.export._forked(raise_unpicklable) as result, pytest.raises(KgError, match="failed: 板块写入失败"):
+    with kg.forked.forked(raise_unpicklable) as result, pytest.raises(KgError, match="failed: 板块写入失败"):
         result()
 
 
 def test_leaving_early_ends_the_forked_job(tmp_path: Path) -> None:
     started = tmp_path / "started"
     with pytest.raises(RuntimeError, match="the other writer failed"):
-        with kg.export._forked(lambda: (started.write_text(str(os.getpid())), time.sleep(60))):
+        with kg.forked.forked(lambda: (started.write_text(str(os.getpid())), time.sleep(60))):
             while not started.exists() or not started.read_text():
                 time.sleep(0.01)
             raise RuntimeError("the other writer failed")
@@ -208,7 +209,7 @@ def test_no_fork_while_another_thread_runs() -> None:
     waiter = threading.Thread(target=release.wait)
     waiter.start()
     try:
-        assert not kg.export._can_fork()
+        assert not kg.forked.can_fork()
     finally:
         release.set()
         waiter.join()
