@@ -33,7 +33,7 @@ from .records import Extraction
 from .rdf import article_nquads, graph_iri
 from .rdf_added import Changes, write_added
 from .rdf_files import Part, named_start, write_default_graph, write_rdf
-from .tables import ARTICLE_TABLES, TABLES, RowStore, StoredRows, Table, article_tables, tables, write_csv, write_sqlite
+from .tables import TABLES, RowStore, StoredRows, Table, tables, write_csv, write_sqlite
 from .view import render_html
 
 #: RDF files and the pyoxigraph format each is written in.
@@ -51,6 +51,8 @@ WRITE = "write "
 DEFAULT_GRAPH = "rdf (default graph)"
 #: The stage ``write_outputs``' last job on the corpus (keeping it for ``kg build --add``) is timed under.
 KEEP = "keep the corpus"
+#: The tables whose rows come from the articles one by one: a build that adds articles adds their rows.
+ARTICLE_TABLES = ("mentions", "evidence")
 
 
 @dataclass(frozen=True)
@@ -208,9 +210,8 @@ class _GraphFiles:
     rows: tuple[StoredRows, StoredRows] | None
     earlier: Earlier | None = None
 
-    def write(self, out: Path, *, article_csv: bool = True) -> Iterator[tuple[str, float]]:
-        """Write each file into ``out`` (the tables' rows first made, if any is chosen); yields (stage, seconds).
-        Without ``article_csv``, the article tables' CSV files are left to ``write_article_csv``."""
+    def write(self, out: Path) -> Iterator[tuple[str, float]]:
+        """Write each file into ``out`` (the tables' rows first made, if any is chosen); yields (stage, seconds)."""
         writers = {name: write for name, write in self._writers().items() if name in self.chosen}
         if self.chosen & {"graph.sqlite", TABLES}:
             clock = time.perf_counter()
@@ -220,18 +221,10 @@ class _GraphFiles:
                 writers["graph.sqlite"] = functools.partial(write_sqlite, researchers, after=self._earlier("graph.sqlite"),
                                                             added=ARTICLE_TABLES)
             if TABLES in self.chosen:
-                writers |= self._csv(t for t in researchers if article_csv or t.name not in ARTICLE_TABLES)
+                writers |= {f"{TABLES}/{t.name}.csv": functools.partial(
+                    write_csv, t, after=self._earlier(f"{TABLES}/{t.name}.csv") if t.name in ARTICLE_TABLES else None)
+                    for t in researchers}
         yield from (_write_one(out, name, write) for name, write in writers.items())
-
-    def write_article_csv(self, out: Path) -> Iterator[tuple[str, float]]:
-        """Write the CSV files of the article tables, if chosen: from the rows gathered alone, not the graph."""
-        if TABLES in self.chosen and self.rows is not None:
-            yield from (_write_one(out, name, write) for name, write in self._csv(article_tables(self.rows)).items())
-
-    def _csv(self, chosen: Iterable[Table]) -> dict[str, Callable[[Path], None]]:
-        """Writers of the tables' CSV files (an article table's after the earlier build's rows)."""
-        return {f"{TABLES}/{t.name}.csv": functools.partial(
-            write_csv, t, after=self._earlier(f"{TABLES}/{t.name}.csv") if t.name in ARTICLE_TABLES else None) for t in chosen}
 
     def _earlier(self, name: str) -> Path | None:
         """The earlier build's file ``name``, whose article rows the new ones follow (None if none)."""
@@ -258,9 +251,8 @@ def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int, keep: Callab
 
     With ``jobs`` above 1 another process writes the RDF files while this one writes the others. It is
     forked (``kg.forked``) where the graph is small enough for the pages a child copies to stay cheap: it
-    starts at once, with the corpus in hand, and makes the default graph itself; it then writes the article
-    tables' CSV files (which need not wait for the tables made from the graph) and does ``keep``, on the
-    corpus as it was when it started. A larger graph's default graph is made here, and a fresh
+    starts at once, with the corpus in hand, and makes the default graph itself; it then does ``keep``,
+    on the corpus as it was when it started. A larger graph's default graph is made here, and a fresh
     process, spawned, writes the RDF files from the N-Quads files alone: a forked child shares this
     process's pages only until it writes to them, and it writes to most, since every object it touches
     has its reference count changed (a forked RDF writer of the 100,000-article build copied 2.6 GB of
@@ -272,8 +264,8 @@ def _run(rdf: _RdfFiles, others: _GraphFiles, out: Path, jobs: int, keep: Callab
         return
     if rdf.corpus.graph.number_of_nodes() < FORK_BELOW_NODES and can_fork():
         rdf.named.close()
-        with forked(lambda: [*rdf.write(out), *others.write_article_csv(out), _timed(KEEP, keep)]) as written:
-            yield from others.write(out, article_csv=False)
+        with forked(lambda: [*rdf.write(out), _timed(KEEP, keep)]) as written:
+            yield from others.write(out)
             yield from written()
         return
     clock = time.perf_counter()

@@ -36,8 +36,6 @@ TABLES = "tables"
 #: the columns of the two tables read from the extractions rather than the graph
 MENTIONS = ("article_id", "entity_id", "type", "text", "start", "end", "rule")
 EVIDENCE = ("article_id", "relation", "rule", "start", "end", "sentence")
-#: The tables whose rows come from the articles one by one: a build that adds articles adds their rows.
-ARTICLE_TABLES = ("mentions", "evidence")
 
 
 @dataclass(frozen=True)
@@ -64,14 +62,9 @@ def tables(graph: nx.MultiDiGraph, spells: list[Spell], rows: tuple[StoredRows, 
         Table("articles", ("article_id", "doc", "title", "date", "source", "newspaper"), sorted(
             (str(iri(n)), d["doc"], d["label"], d.get("date", ""), d.get("source", ""), d.get("newspaper", ""))
             for n, d in nodes(data=True) if d["type"] == "ARTICLE")),
-        *article_tables(rows),
+        Table("mentions", MENTIONS, rows[0]),
+        Table("evidence", EVIDENCE, rows[1]),
     ]
-
-
-def article_tables(rows: tuple[StoredRows, StoredRows]) -> list[Table]:
-    """The tables whose rows come from the articles one by one (``ARTICLE_TABLES``): the mentions and the
-    evidence, as ``RowStore`` gathered them."""
-    return [Table("mentions", MENTIONS, rows[0]), Table("evidence", EVIDENCE, rows[1])]
 
 
 def _persons(graph: nx.MultiDiGraph, spells: list[Spell], identities: Identities) -> Table:
