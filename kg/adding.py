@@ -51,6 +51,7 @@ class Previous:
     def __init__(self, folder: Path, version: str, decisions: list[Decision], formats: Iterable[str]) -> None:
         self.folder, self.version, self.decisions, self.formats = folder, version, decisions, tuple(formats)
         self._kept: Kept | None = None
+        self._docs: set[str] | None = None
 
     @property
     def extractions(self) -> Path:
@@ -65,7 +66,12 @@ class Previous:
         return self._kept
 
     def docs(self) -> set[str]:
-        """The ids of the articles in the build."""
+        """The ids of the articles in the build (read once)."""
+        if self._docs is None:
+            self._docs = self._read_docs()
+        return self._docs
+
+    def _read_docs(self) -> set[str]:
         if self.kept.state is not None:
             return {data["doc"] for _, data in self.kept.state.corpus.graph.nodes(data=True) if data["type"] == "ARTICLE"}
         with open(self.extractions, encoding="utf-8") as lines:

@@ -54,6 +54,7 @@ class BuildReport:
     characters: int = 0
     seconds: Counter = field(default_factory=Counter)
     stale: list[str] = field(default_factory=list)  #: outputs of an earlier build left as they were (``kg export``)
+    already: list[str] = field(default_factory=list)  #: articles read that the build added to holds: not added again
     notes: list[str] = field(default_factory=list)  #: how the build went, where the user may want to know
 
 
@@ -61,7 +62,8 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
                      cache: Cache | None = None, on_cached: Callable[[str], None] = lambda doc: None,
                      max_bytes: int = MAX_BYTES, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
                      seconds: Counter | None = None, ner: bool = True, meta: str | Path | None = None,
-                     then: Callable[[], object] = lambda: None) -> Iterator[Outcome]:
+                     then: Callable[[], object] = lambda: None, built: Callable[[str], bool] | None = None
+                     ) -> Iterator[Outcome]:
     """Slim extractions (with their named graphs) of every readable article, in input order; problems go
     to ``on_problem``.
 
@@ -71,11 +73,14 @@ def extract_articles(inputs: Iterable[str | Path], *, on_problem: Callable[[Prob
     file unchanged since the last build come from the cache without the
     file being read (``kg.unchanged``; not with ``meta``). ``seconds`` collects the time of each stage. ``meta`` is a CSV of
     dates and sources that override the articles' own (``kg.corpus.meta``). ``then`` is done once every
-    input is read, while the last articles are being extracted.
+    input is read, while the last articles are being extracted. ``built`` (``kg build --add``) says whether
+    the build added to holds an article: an unchanged file's article it holds is passed over, not even
+    taken from the cache, and the files listed unchanged stay listed.
     """
     seconds = Counter() if seconds is None else seconds
-    files = Unchanged(cache.folder, cache.entry_path, max_bytes) if cache is not None and meta is None else None
-    lookup = _Lookup(cache, files, max_bytes, on_problem, on_cached)
+    files = (Unchanged(cache.folder, cache.entry_path, max_bytes, keep=built is not None)
+             if cache is not None and meta is None else None)
+    lookup = _Lookup(cache, files, max_bytes, on_problem, on_cached, built or (lambda doc: False))
 
     def items() -> Iterator[Article | Outcome]:
         clock = time.perf_counter()
@@ -115,12 +120,17 @@ class _Lookup:
     max_bytes: int
     on_problem: Callable[[Problem], None]
     on_cached: Callable[[str], None]
+    built: Callable[[str], bool]  #: whether the build added to holds an article already
     keys: deque[str] = field(default_factory=deque)  #: the cache keys of the articles sent to the pipeline
 
     def __call__(self, item: Article | Known) -> Iterator[Article | Outcome]:
-        """The article's outcome from the cache, else the article to extract."""
+        """The article's outcome from the cache, else the article to extract (nothing for an unchanged
+        file's article already built)."""
         if isinstance(item, Known):
-            assert self.cache is not None  # only a build with the cache knows unchanged files
+            assert self.cache is not None and self.files is not None  # only a build with the cache knows unchanged files
+            if self.built(item.doc):
+                self.files.saw(item.source, item.doc, item.key, item.chars)
+                return
             entry, key, chars = self.cache.get_known(item), item.key, item.chars
             if entry is None:  # gone since the file was found unchanged: read the article again
                 yield from self._read_again(item)
@@ -191,12 +201,17 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, on_problem: Callable
         store = Cache(folder.out / CACHE_FOLDER, ner=ner, on_invalid=invalid) if cache else None
         version = pipeline_version(ner, memo=folder.out / CACHE_FOLDER / VERSIONS) if cache or add else ""
         earlier = previous_build(folder.out, version, decisions, formats) if add else None
+        built = _Built(earlier, report.already) if earlier is not None else None
         outcomes = extract_articles(inputs, on_problem=problem, cache=store, on_cached=cached, max_bytes=max_bytes,
                                     jobs=jobs, executor=executor, scheduler=scheduler, seconds=report.seconds, ner=ner,
-                                    meta=meta, then=lambda: earlier and earlier.kept)  # read while the workers extract
-        if earlier is not None:
-            outcomes = _new(outcomes, earlier, problem)
+                                    meta=meta, then=lambda: earlier and earlier.kept,  # read while the workers extract
+                                    built=built.holds if built is not None else None)
+        if built is not None:
+            outcomes = filter(built.new, outcomes)
         _write(folder, outcomes, report, _Settings(decisions, tuple(formats), jobs, version, earlier), on_article)
+    if report.already:
+        shown = ", ".join(report.already[:3]) + (", …" if len(report.already) > 3 else "")
+        report.notes.append(f"{len(report.already)} article(s) already in this build, not added again: {shown}")
     return report
 
 
@@ -212,17 +227,28 @@ class _Settings:
     earlier: Previous | None
 
 
-def _new(outcomes: Iterator[Outcome], earlier: Previous, on_problem: Callable[[Problem], None]) -> Iterator[Outcome]:
-    """The outcomes of articles not already in the ``earlier`` build."""
-    docs: set[str] | None = None  # read once the first outcome is in: the build reads its state meanwhile
-    for outcome in outcomes:
-        docs = earlier.docs() if docs is None else docs
-        if outcome.doc in docs:
-            on_problem(Problem(str(earlier.extractions), f"{outcome.doc}: already in this build: not added "
-                                                         "(a build of all the inputs reads it again)"))
-        else:
-            docs.add(outcome.doc)
-            yield outcome
+@dataclass
+class _Built:
+    """The articles of the ``earlier`` build, and those this one adds after them; an article read again is
+    noted in ``already``. The earlier build's are read on first use (its state, once the first unchanged
+    file or extracted article comes in: the build reads it meanwhile)."""
+
+    earlier: Previous
+    already: list[str]
+
+    def holds(self, doc: str) -> bool:
+        """Whether the article is in the build already (then noted)."""
+        if doc in self.earlier.docs():
+            self.already.append(doc)
+            return True
+        return False
+
+    def new(self, outcome: Outcome) -> bool:
+        """Whether the outcome's article is not in the build already, and so now is."""
+        if self.holds(outcome.doc):
+            return False
+        self.earlier.docs().add(outcome.doc)
+        return True
 
 
 def _write(folder: OutputFolder, outcomes: Iterator[Outcome], report: BuildReport, settings: _Settings,

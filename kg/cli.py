@@ -138,7 +138,7 @@ def build(inputs: tuple[Path, ...], out: Path, no_cache: bool, max_bytes: int, s
     if timings:
         for stage, seconds in report.seconds.items():
             click.echo(f"{stage:>26}: {seconds:8.2f} s")
-    if report.articles == 0:
+    if report.articles == 0 and not report.already:  # with --add, every article read may be in the build already
         raise click.ClickException("no article could be read; nothing was written")
     if strict and report.problems:
         raise click.ClickException(f"--strict: {skipped} input(s) skipped (see the warnings above)")

@@ -35,10 +35,11 @@ FORMAT = 1
 class Unchanged:
     """The input files of the last build (``known``) and those of this one (``saw``, ``spoiled``, ``save``)."""
 
-    def __init__(self, folder: Path, entry_path: Callable[[str], Path], max_bytes: int) -> None:
+    def __init__(self, folder: Path, entry_path: Callable[[str], Path], max_bytes: int, *, keep: bool = False) -> None:
         self.path = folder / INDEX
         self.entry_path = entry_path  #: the cache entry of a key
         self.max_bytes = max_bytes
+        self.keep = keep  #: list again the files listed before that this build did not see (it adds to that build)
         self.started = time.time()
         self.listed = self._load()
         self.seen: dict[str, list[Known]] = defaultdict(list)
@@ -79,7 +80,7 @@ class Unchanged:
 
     def save(self) -> None:
         """List the files of this build that gave articles and no problem, with their entries as they are now."""
-        files = {}
+        files = {name: listed for name, listed in self.listed.items() if name not in self.seen} if self.keep else {}
         for name, articles in self.seen.items():
             if name in self.spoiled_files:
                 continue

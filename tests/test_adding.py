@@ -102,9 +102,51 @@ def test_an_article_already_in_the_build_is_not_added_again(tmp_path: Path) -> N
     build([_inputs(tmp_path / "first", *SEEDS[:2])], out, ner=False)
     before = (out / EXTRACTIONS).read_text(encoding="utf-8")
     report = build([_inputs(tmp_path / "then", SEEDS[1], SEEDS[2])], out, ner=False, add=True)
-    assert report.articles == 1 and len(report.problems) == 1
-    assert "already in this build" in report.problems[0].problem and SEEDS[1].stem in report.problems[0].problem
+    assert report.articles == 1 and not report.problems and report.already == [SEEDS[1].name]
+    assert report.notes == [f"1 article(s) already in this build, not added again: {SEEDS[1].name}"]
     assert (out / EXTRACTIONS).read_text(encoding="utf-8").startswith(before)
+
+
+def test_the_grown_folder_can_be_given_again_its_unchanged_files_passed_over_unread(tmp_path: Path) -> None:
+    """The folder a build was made from, with more articles in it since: those it holds come neither from
+    their files nor from the cache, and one note says so."""
+    folder, out, whole = _inputs(tmp_path / "corpus", *SEEDS[:3]), tmp_path / "out", tmp_path / "whole"
+    _written_a_minute_ago(tmp_path / folder, SEEDS[:3])  # not changed "racily" close to a build (kg.unchanged)
+    build([folder], out, ner=False)
+    _inputs(tmp_path / "corpus", *SEEDS[3:])
+    _written_a_minute_ago(tmp_path / folder, SEEDS[3:])
+    report = build([folder], out, ner=False, add=True)
+    assert (report.articles, report.cached, report.problems) == (2, 0, [])
+    assert sorted(report.already) == [seed.name for seed in SEEDS[:3]]
+    assert report.notes == [f"3 article(s) already in this build, not added again: {', '.join(report.already)}"]
+    build([folder], whole, ner=False)
+    _assert_same_build(out, whole)
+    again = build([folder], out, ner=False, add=True)  # nothing new: nothing written, and not an error
+    assert (again.articles, again.cached, len(again.already)) == (0, 0, 5)
+    _assert_same_build(out, whole)
+
+
+def test_files_listed_unchanged_stay_listed_after_articles_are_added_from_elsewhere(tmp_path: Path) -> None:
+    folder, out = _inputs(tmp_path / "corpus", *SEEDS[:3]), tmp_path / "out"
+    _written_a_minute_ago(tmp_path / folder, SEEDS[:3])
+    build([folder], out, ner=False)
+    build([_inputs(tmp_path / "then", SEEDS[3])], out, ner=False, add=True)
+    again = build([folder], out, ner=False, add=True)
+    assert (again.articles, again.cached, len(again.already)) == (0, 0, 3)
+
+
+def _written_a_minute_ago(folder: Path, seeds: list[Path]) -> None:
+    for seed in seeds:
+        path = folder / seed.name
+        os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 60))
+
+
+def test_kg_build_add_with_nothing_new_says_so_and_succeeds(tmp_path: Path) -> None:
+    folder, out = _inputs(tmp_path / "corpus", *SEEDS[:2]), tmp_path / "out"
+    build([folder], out, ner=False)
+    result = CliRunner().invoke(main, ["build", str(folder), "--out", str(out), "--no-ner", "--add"])
+    assert result.exit_code == 0, result.output
+    assert f"2 article(s) already in this build, not added again: {SEEDS[0].name}, {SEEDS[1].name}" in result.output
 
 
 def test_adding_to_a_folder_with_no_build_builds_it(tmp_path: Path) -> None:
