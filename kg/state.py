@@ -191,7 +191,7 @@ def load(folder: Path) -> State | str:
         return f"its state cannot be read ({type(error).__name__}: {error})"
 
 
-def _read(stream: BinaryIO) -> State | str:
+def _read(stream: io.BufferedReader) -> State | str:
     """The state in ``stream``, with each addition after it applied."""
     state = _Unpickler(stream).load()
     if not isinstance(state, State):
