@@ -79,8 +79,10 @@ class Unchanged:
             self.spoiled_files.add(os.path.abspath(file))
 
     def save(self) -> None:
-        """List the files of this build that gave articles and no problem, with their entries as they are now."""
-        files = {name: listed for name, listed in self.listed.items() if name not in self.seen} if self.keep else {}
+        """List the files of this build that gave articles and no problem, with their entries as they are now
+        (and, with ``keep``, the files listed before that it did not see and that gave it no problem)."""
+        files = {name: listed for name, listed in self.listed.items()
+                 if name not in self.seen and name not in self.spoiled_files} if self.keep else {}
         for name, articles in self.seen.items():
             if name in self.spoiled_files:
                 continue
