@@ -159,17 +159,15 @@ class _EdgeTable:
 
 def _edges(graph: nx.MultiDiGraph, wanted: tuple[_EdgeTable, ...]) -> list[Table]:
     """The tables of the ``wanted`` relations' edges, from one walk over the graph's edges."""
-    rows: dict[str, list[tuple[str | int, ...]]] = {table.relation: [] for table in wanted}
-    literals = {table.relation: table.literals for table in wanted}
+    found: dict[str, tuple[_EdgeTable, list[tuple[str | int, ...]]]] = {table.relation: (table, []) for table in wanted}
     for source, target, data in graph.edges(data=True):
-        found = rows.get(data["relation"])
-        if found is not None:
+        if data["relation"] in found:
+            table, rows = found[data["relation"]]
             evidence = data["evidence"][0].sentence if data["evidence"] else ""
-            found.append((str(iri(source)), graph.nodes[source]["label"], str(iri(target)), graph.nodes[target]["label"],
-                          *(data.get(field, "") for field in literals[data["relation"]]), "; ".join(sorted(data["docs"])),
-                          evidence))
-    return [Table(table.name, (*table.columns, *table.literals, "articles", "evidence"), sorted(rows[table.relation]))
-            for table in wanted]
+            rows.append((str(iri(source)), graph.nodes[source]["label"], str(iri(target)), graph.nodes[target]["label"],
+                         *(data.get(field, "") for field in table.literals), "; ".join(sorted(data["docs"])), evidence))
+    return [Table(table.name, (*table.columns, *table.literals, "articles", "evidence"), sorted(rows))
+            for table, rows in found.values()]
 
 
 def _programmes(graph: nx.MultiDiGraph) -> Table:
